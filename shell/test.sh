@@ -1,0 +1,34 @@
+#!/bin/sh
+# The one test command: installs what the tests need, then runs every check.
+# Safe to run on a fresh clone; idempotent on a machine that already has everything.
+set -eu
+cd "$(dirname "$0")/.."
+
+log() { printf '\n==> %s\n' "$*"; }
+
+need_apt=""
+command -v promtool >/dev/null 2>&1 || need_apt="$need_apt prometheus"
+command -v amtool >/dev/null 2>&1 || need_apt="$need_apt prometheus-alertmanager"
+command -v shellcheck >/dev/null 2>&1 || need_apt="$need_apt shellcheck"
+command -v chromium >/dev/null 2>&1 || need_apt="$need_apt chromium"
+command -v openssl >/dev/null 2>&1 || need_apt="$need_apt openssl"
+if [ -n "$need_apt" ]; then
+  log "installing Debian packages:$need_apt"
+  if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+  $SUDO apt-get update -qq
+  # shellcheck disable=SC2086 # word splitting of the package list is intended
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $need_apt >/dev/null
+fi
+
+log "installing npm dependencies"
+npm ci --no-audit --no-fund --loglevel=error
+
+log "type check and build"
+npm run --silent typecheck
+npm run --silent build
+
+log "shellcheck"
+shellcheck shell/*.sh .ci/run
+
+log "unit and integration tests"
+npx vitest run

@@ -1,0 +1,137 @@
+import { mkdtempSync, writeFileSync, chmodSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { buildConfig, ConfigError, loadConfigFile, resolveConfigPath } from './load.js';
+
+const minimal = { routers: [{ name: 'home', host: '192.0.2.1', user: 'monitor', password: 'pw' }] };
+
+function problemsOf(fn: () => unknown): string[] {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems.map((p) => `${p.path}: ${p.message}`);
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('config', () => {
+  it('fills every default the SPEC names', () => {
+    const { config } = buildConfig(minimal, '/etc/netmon/config.json', {});
+    expect(config.routers[0]).toEqual({
+      name: 'home',
+      host: '192.0.2.1',
+      port: 8728,
+      user: 'monitor',
+      password: 'pw',
+      tls: { enabled: false, ca: null, rejectUnauthorized: true, anonymous: false },
+      timeoutSeconds: 10,
+    });
+    expect(config.poll).toEqual({ intervalSeconds: 15, offsetSeconds: 0 });
+    expect(config.presence).toEqual({ timeoutSeconds: 300, arpStates: ['reachable', 'delay', 'probe'] });
+    expect(config.retention).toEqual({ forgetAfterDays: 30, maxDevicesPerRouter: 10000 });
+    expect(config.listen).toEqual({ host: '0.0.0.0', port: 9847 });
+    expect(config.state.path).toBe('/etc/netmon/data/state.json');
+    expect(config.log.level).toBe('info');
+  });
+
+  it('defaults the TLS port to 8729, never 8728', () => {
+    const { config } = buildConfig(
+      { routers: [{ ...minimal.routers[0], tls: { enabled: true } }] },
+      'c.json',
+      {},
+    );
+    expect(config.routers[0]?.port).toBe(8729);
+  });
+
+  it('lists every problem with its JSON path', () => {
+    const problems = problemsOf(() =>
+      buildConfig(
+        {
+          routers: [{ name: 'home', host: '', user: 'u' }, { name: 'home', host: 'h', user: 'u', password: 'p', port: 70000 }],
+          poll: { intervalSeconds: 0 },
+          devices: [{ mac: 'nope', name: 'nas', router: 'office' }],
+          bogus: 1,
+        },
+        'c.json',
+        {},
+      ),
+    );
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^\$\.routers\[0\]\.host: /),
+        expect.stringMatching(/^\$\.routers\[0\]\.password: one of password, passwordFile or passwordEnv is required/),
+        expect.stringMatching(/^\$\.routers\[1\]\.port: /),
+        expect.stringMatching(/^\$\.poll\.intervalSeconds: /),
+        expect.stringMatching(/^\$\.devices\[0\]\.mac: expected a MAC address/),
+        expect.stringMatching(/^\$: unknown key\(s\): bogus/),
+      ]),
+    );
+  });
+
+  it('reports duplicate routers and watched devices on unknown routers', () => {
+    const problems = problemsOf(() =>
+      buildConfig(
+        { routers: [minimal.routers[0], minimal.routers[0]], devices: [{ mac: 'AA:BB:CC:DD:EE:FF', name: 'x', router: 'nope' }] },
+        'c.json',
+        {},
+      ),
+    );
+    expect(problems).toContain('$.routers[1].name: duplicate router name "home"');
+    expect(problems).toContain('$.devices[0].router: unknown router "nope" (known: home)');
+  });
+
+  it('reads passwords from a file or the environment', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'netmon-config-'));
+    writeFileSync(path.join(dir, 'pw.txt'), 's3cret\n');
+    const { config } = buildConfig(
+      {
+        routers: [
+          { name: 'a', host: 'h', user: 'u', passwordFile: 'pw.txt' },
+          { name: 'b', host: 'h', user: 'u', passwordEnv: 'ROUTER_B_PW' },
+        ],
+      },
+      path.join(dir, 'config.json'),
+      { ROUTER_B_PW: 'from-env' },
+    );
+    expect(config.routers.map((r) => r.password)).toEqual(['s3cret', 'from-env']);
+    const problems = problemsOf(() =>
+      buildConfig({ routers: [{ name: 'b', host: 'h', user: 'u', passwordEnv: 'MISSING_VAR' }] }, 'c.json', {}),
+    );
+    expect(problems).toEqual(['$.routers[0].passwordEnv: environment variable MISSING_VAR is not set']);
+  });
+
+  it('applies NETMON_LISTEN and LOG_LEVEL over the file', () => {
+    const { config } = buildConfig(minimal, 'c.json', { NETMON_LISTEN: '127.0.0.1:9999', LOG_LEVEL: 'DEBUG' });
+    expect(config.listen).toEqual({ host: '127.0.0.1', port: 9999 });
+    expect(config.log.level).toBe('debug');
+    expect(problemsOf(() => buildConfig(minimal, 'c.json', { NETMON_LISTEN: 'nonsense' }))[0]).toMatch(/^\$\.http\.listen: /);
+  });
+
+  it('resolves the config path from flag, then NETMON_CONFIG, then the default', () => {
+    expect(resolveConfigPath('a.json', { NETMON_CONFIG: 'b.json' })).toBe('a.json');
+    expect(resolveConfigPath(undefined, { NETMON_CONFIG: 'b.json' })).toBe('b.json');
+    expect(resolveConfigPath(undefined, {})).toBe('configuration/config.json');
+  });
+
+  it('names unreadable and malformed files, and never echoes the password', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'netmon-config-'));
+    const file = path.join(dir, 'config.json');
+    writeFileSync(file, '{"routers": [ {"password": "hunter2-secret",');
+    const problems = problemsOf(() => loadConfigFile(file, {}));
+    expect(problems[0]).toMatch(/^\$: not valid JSON/);
+    expect(problems.join('\n')).not.toContain('hunter2-secret');
+    expect(problemsOf(() => loadConfigFile(path.join(dir, 'missing.json'), {}))).toEqual(['$: cannot read file: ENOENT']);
+  });
+
+  it('warns when a world-readable file holds a password', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'netmon-config-'));
+    const file = path.join(dir, 'config.json');
+    writeFileSync(file, JSON.stringify(minimal));
+    chmodSync(file, 0o644);
+    expect(loadConfigFile(file, {}).warnings[0]).toMatch(/world-readable \(mode 644\)/);
+    chmodSync(file, 0o600);
+    expect(loadConfigFile(file, {}).warnings).toEqual([]);
+  });
+});

@@ -1,0 +1,182 @@
+import { readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import type { z } from 'zod';
+import { configSchema, parseListen, type ListenAddress, type RawConfig } from './schema.js';
+
+export interface RouterConfig {
+  name: string;
+  host: string;
+  port: number;
+  user: string;
+  password: string;
+  tls: { enabled: boolean; ca: string | null; rejectUnauthorized: boolean; anonymous: boolean };
+  timeoutSeconds: number;
+}
+
+export interface Config extends Omit<RawConfig, 'routers'> {
+  routers: RouterConfig[];
+  listen: ListenAddress;
+  /** Where the file was read from; relative paths inside it resolve against its folder. */
+  source: string;
+}
+
+export interface ConfigProblem {
+  path: string;
+  message: string;
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly source: string,
+    readonly problems: ConfigProblem[],
+  ) {
+    super(`invalid configuration ${source}:\n${problems.map((p) => `  ${p.path}: ${p.message}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export interface LoadedConfig {
+  config: Config;
+  /** Things worth a startup warning that do not stop the exporter. */
+  warnings: string[];
+}
+
+export const DEFAULT_CONFIG_PATH = 'configuration/config.json';
+const API_PORT = 8728;
+const API_SSL_PORT = 8729;
+
+export function resolveConfigPath(cliValue: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+  return cliValue ?? env.NETMON_CONFIG ?? DEFAULT_CONFIG_PATH;
+}
+
+/** `$.routers[0].host` style paths, as users read them in jq and editors. */
+export function formatPath(segments: ReadonlyArray<PropertyKey>): string {
+  let out = '$';
+  for (const segment of segments) {
+    if (typeof segment === 'number') out += `[${segment}]`;
+    else out += `.${String(segment)}`;
+  }
+  return out;
+}
+
+function issuesToProblems(issues: z.core.$ZodIssue[]): ConfigProblem[] {
+  return issues.map((issue) => {
+    if (issue.code === 'unrecognized_keys') {
+      return { path: formatPath(issue.path), message: `unknown key(s): ${issue.keys.join(', ')}` };
+    }
+    return { path: formatPath(issue.path), message: issue.message };
+  });
+}
+
+/** Validates a parsed JSON document and applies environment overrides; no file I/O except password files. */
+export function buildConfig(document: unknown, source: string, env: NodeJS.ProcessEnv = process.env): LoadedConfig {
+  const withEnv = applyEnvOverrides(document, env);
+  const parsed = configSchema.safeParse(withEnv);
+  if (!parsed.success) throw new ConfigError(source, issuesToProblems(parsed.error.issues));
+  const raw = parsed.data;
+  const problems: ConfigProblem[] = [];
+  const baseDir = path.dirname(path.resolve(source));
+  const routers = raw.routers.map((router, index): RouterConfig => {
+    const password = resolvePassword(router, baseDir, env, (message, key) =>
+      problems.push({ path: formatPath(['routers', index, key]), message }),
+    );
+    const tls = router.tls;
+    return {
+      name: router.name,
+      host: router.host,
+      // node-routeros dials 8728 even with TLS when no port is given; we always pass one.
+      port: router.port ?? (tls.enabled ? API_SSL_PORT : API_PORT),
+      user: router.user,
+      password,
+      tls: { ...tls, ca: tls.ca === null ? null : path.resolve(baseDir, tls.ca) },
+      timeoutSeconds: router.timeoutSeconds,
+    };
+  });
+  if (problems.length > 0) throw new ConfigError(source, problems);
+  const listen = parseListen(raw.http.listen);
+  if (!listen) throw new ConfigError(source, [{ path: '$.http.listen', message: 'invalid listen address' }]);
+  const config: Config = {
+    ...raw,
+    routers,
+    listen,
+    state: { path: path.resolve(baseDir, raw.state.path) },
+    http: {
+      ...raw.http,
+      webConfigFile: raw.http.webConfigFile === null ? null : path.resolve(baseDir, raw.http.webConfigFile),
+    },
+    source,
+  };
+  return { config, warnings: [] };
+}
+
+export function loadConfigFile(file: string, env: NodeJS.ProcessEnv = process.env): LoadedConfig {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new ConfigError(file, [{ path: '$', message: `cannot read file: ${(error as NodeJS.ErrnoException).code ?? String(error)}` }]);
+  }
+  let document: unknown;
+  try {
+    document = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(file, [{ path: '$', message: `not valid JSON: ${(error as Error).message}` }]);
+  }
+  const loaded = buildConfig(document, file, env);
+  const warnings = [...loaded.warnings];
+  const hasInlinePassword =
+    typeof document === 'object' &&
+    document !== null &&
+    Array.isArray((document as { routers?: unknown }).routers) &&
+    (document as { routers: Array<Record<string, unknown>> }).routers.some((r) => typeof r?.password === 'string');
+  if (hasInlinePassword && process.platform !== 'win32') {
+    const mode = statSync(file).mode;
+    if ((mode & 0o004) !== 0) {
+      warnings.push(
+        `${file} holds a router password and is world-readable (mode ${(mode & 0o777).toString(8)}); chmod 600 it or use passwordFile/passwordEnv`,
+      );
+    }
+  }
+  return { config: loaded.config, warnings };
+}
+
+function applyEnvOverrides(document: unknown, env: NodeJS.ProcessEnv): unknown {
+  if (typeof document !== 'object' || document === null || Array.isArray(document)) return document;
+  const copy: Record<string, unknown> = { ...(document as Record<string, unknown>) };
+  if (env.NETMON_LISTEN) {
+    copy.http = { ...(asObject(copy.http) ?? {}), listen: env.NETMON_LISTEN };
+  }
+  if (env.LOG_LEVEL) {
+    copy.log = { ...(asObject(copy.log) ?? {}), level: env.LOG_LEVEL.toLowerCase() };
+  }
+  return copy;
+}
+
+function asObject(value: unknown): Record<string, unknown> | undefined {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+}
+
+function resolvePassword(
+  router: RawConfig['routers'][number],
+  baseDir: string,
+  env: NodeJS.ProcessEnv,
+  report: (message: string, key: string) => void,
+): string {
+  if (router.password !== undefined) return router.password;
+  if (router.passwordFile !== undefined) {
+    const file = path.resolve(baseDir, router.passwordFile);
+    try {
+      // A trailing newline is what `echo secret > file` leaves; it is never part of the password.
+      return readFileSync(file, 'utf8').replace(/\r?\n$/, '');
+    } catch (error) {
+      report(`cannot read password file ${file}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`, 'passwordFile');
+      return '';
+    }
+  }
+  if (router.passwordEnv !== undefined) {
+    const value = env[router.passwordEnv];
+    if (value === undefined) report(`environment variable ${router.passwordEnv} is not set`, 'passwordEnv');
+    return value ?? '';
+  }
+  return '';
+}

@@ -1,0 +1,151 @@
+import { z } from 'zod';
+import { isIP } from 'node:net';
+
+/**
+ * The configuration file's schema (SPEC "Configuration"). Every key but a
+ * router's name/host/user and one password source has a default, so the
+ * smallest useful file names one router.
+ */
+
+const macPattern = /^[0-9A-Fa-f]{2}([:-]?[0-9A-Fa-f]{2}){5}$/;
+
+const tlsSchema = z
+  .object({
+    enabled: z.boolean().default(false),
+    ca: z.string().min(1).nullable().default(null),
+    rejectUnauthorized: z.boolean().default(true),
+    anonymous: z.boolean().default(false),
+  })
+  .strict()
+  .default({ enabled: false, ca: null, rejectUnauthorized: true, anonymous: false });
+
+const routerSchema = z
+  .object({
+    name: z
+      .string()
+      .min(1)
+      .max(64)
+      .regex(/^[A-Za-z0-9_.-]+$/, 'use letters, digits, "_", "." or "-"'),
+    host: z.string().min(1),
+    port: z.number().int().min(1).max(65535).optional(),
+    user: z.string().min(1),
+    password: z.string().optional(),
+    passwordFile: z.string().min(1).optional(),
+    passwordEnv: z.string().min(1).optional(),
+    tls: tlsSchema,
+    timeoutSeconds: z.number().positive().max(300).default(10),
+  })
+  .strict()
+  .superRefine((router, ctx) => {
+    const sources = ['password', 'passwordFile', 'passwordEnv'].filter(
+      (key) => router[key as 'password' | 'passwordFile' | 'passwordEnv'] !== undefined,
+    );
+    if (sources.length !== 1) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['password'],
+        message:
+          sources.length === 0
+            ? 'one of password, passwordFile or passwordEnv is required'
+            : `only one of password, passwordFile, passwordEnv may be set (found ${sources.join(', ')})`,
+      });
+    }
+    if (router.tls.anonymous && !router.tls.enabled) {
+      ctx.addIssue({ code: 'custom', path: ['tls', 'anonymous'], message: 'anonymous TLS needs tls.enabled: true' });
+    }
+  });
+
+const listenSchema = z.string().refine((value) => parseListen(value) !== null, {
+  message: 'expected "host:port", e.g. "0.0.0.0:9847" or "[::]:9847"',
+});
+
+export const configSchema = z
+  .object({
+    routers: z.array(routerSchema).min(1, 'at least one router is required'),
+    poll: z
+      .object({
+        intervalSeconds: z.number().min(1).max(3600).default(15),
+        offsetSeconds: z.number().min(0).default(0),
+      })
+      .strict()
+      .default({ intervalSeconds: 15, offsetSeconds: 0 }),
+    presence: z
+      .object({
+        timeoutSeconds: z.number().positive().default(300),
+        arpStates: z.array(z.string().min(1)).default(['reachable', 'delay', 'probe']),
+      })
+      .strict()
+      .default({ timeoutSeconds: 300, arpStates: ['reachable', 'delay', 'probe'] }),
+    retention: z
+      .object({
+        forgetAfterDays: z.number().positive().default(30),
+        maxDevicesPerRouter: z.number().int().positive().default(10000),
+      })
+      .strict()
+      .default({ forgetAfterDays: 30, maxDevicesPerRouter: 10000 }),
+    devices: z
+      .array(
+        z
+          .object({
+            mac: z.string().regex(macPattern, 'expected a MAC address like "AA:BB:CC:DD:EE:FF"'),
+            name: z.string().min(1).max(128),
+            router: z.string().min(1),
+          })
+          .strict(),
+      )
+      .default([]),
+    http: z
+      .object({
+        listen: listenSchema.default('0.0.0.0:9847'),
+        webConfigFile: z.string().min(1).nullable().default(null),
+      })
+      .strict()
+      .default({ listen: '0.0.0.0:9847', webConfigFile: null }),
+    state: z
+      .object({ path: z.string().min(1).default('data/state.json') })
+      .strict()
+      .default({ path: 'data/state.json' }),
+    log: z
+      .object({
+        level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+      })
+      .strict()
+      .default({ level: 'info' }),
+  })
+  .strict()
+  .superRefine((config, ctx) => {
+    const names = new Set<string>();
+    config.routers.forEach((router, index) => {
+      if (names.has(router.name)) {
+        ctx.addIssue({ code: 'custom', path: ['routers', index, 'name'], message: `duplicate router name "${router.name}"` });
+      }
+      names.add(router.name);
+    });
+    config.devices.forEach((device, index) => {
+      if (!names.has(device.router)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['devices', index, 'router'],
+          message: `unknown router "${device.router}" (known: ${[...names].join(', ')})`,
+        });
+      }
+    });
+  });
+
+export type RawConfig = z.infer<typeof configSchema>;
+export type RouterConfigInput = RawConfig['routers'][number];
+
+export interface ListenAddress {
+  host: string;
+  port: number;
+}
+
+export function parseListen(value: string): ListenAddress | null {
+  const match = /^(?:\[([^\]]+)\]|([^:]*)):(\d{1,5})$/.exec(value);
+  if (!match) return null;
+  const host = match[1] ?? match[2] ?? '';
+  const port = Number(match[3]);
+  if (port > 65535) return null;
+  if (match[1] !== undefined && isIP(host) !== 6) return null;
+  return { host: host === '' ? '0.0.0.0' : host, port };
+}
