@@ -1,0 +1,89 @@
+import request from 'supertest';
+import { describe, expect, it } from 'vitest';
+import { createLiveRegistry } from '../metrics/live-registry.js';
+import { emptySummary, SnapshotBuilder, type Snapshot } from '../metrics/snapshot.js';
+import { initialRouterState } from '../poller/router-state.js';
+import { deviceRecord } from '../../test/support/devices.js';
+import { findSample, parseExposition } from '../../test/support/exposition-parser.js';
+import { promtoolCheckMetrics } from '../../test/support/promtool.js';
+import { createApp } from './app.js';
+
+function snapshotWith(hostname: string): Snapshot {
+  const builder = new SnapshotBuilder(['home'], initialRouterState);
+  builder.updateRouter(
+    { ...initialRouterState('home'), attempted: true, up: true },
+    [deviceRecord({ router: 'home', mac: 'AA:BB:CC:DD:EE:01', hostname, present: true, lastSeen: 100 })],
+    emptySummary(),
+  );
+  return builder.build(100);
+}
+
+function appWith(options: { ready?: boolean; snapshot?: Snapshot } = {}) {
+  let current = options.snapshot ?? snapshotWith('nas');
+  const app = createApp({
+    version: '1.2.3',
+    snapshot: () => current,
+    liveRegistry: createLiveRegistry({ version: '1.2.3', stateWrites: () => ({ errorsTotal: 2, lastSuccess: 50 }) }),
+    isReady: () => options.ready ?? true,
+  });
+  return { app, swap: (next: Snapshot) => (current = next) };
+}
+
+describe('HTTP app', () => {
+  it('serves the snapshot and live metrics in the text format', async () => {
+    const { app } = appWith();
+    const res = await request(app).get('/metrics').expect(200);
+    expect(res.headers['content-type']).toBe('text/plain; version=0.0.4; charset=utf-8');
+    const samples = parseExposition(res.text);
+    expect(findSample(samples, 'netmon_device_present', { mac: 'AA:BB:CC:DD:EE:01' })?.value).toBe(1);
+    expect(findSample(samples, 'netmon_build_info', { version: '1.2.3' })?.value).toBe(1);
+    expect(findSample(samples, 'netmon_state_write_errors_total', {})?.value).toBe(2);
+    expect(findSample(samples, 'process_cpu_user_seconds_total', {})).toBeDefined();
+    expect(promtoolCheckMetrics(res.text)).toEqual({ status: 0, output: '' });
+  });
+
+  it('serves whichever snapshot is current at request time', async () => {
+    const { app, swap } = appWith();
+    swap(snapshotWith('renamed'));
+    const res = await request(app).get('/api/devices').expect(200);
+    expect(res.body).toHaveLength(1);
+    expect(res.body[0]).toMatchObject({ mac: 'AA:BB:CC:DD:EE:01', hostname: 'renamed', present: true, lastSeen: 100 });
+  });
+
+  it('answers health and readiness', async () => {
+    await request(appWith().app).get('/healthz').expect(200, 'OK\n');
+    await request(appWith({ ready: true }).app).get('/readyz').expect(200);
+    await request(appWith({ ready: false }).app).get('/readyz').expect(503);
+  });
+
+  it('renders hostile hostnames as text on the landing page', async () => {
+    const { app } = appWith({ snapshot: snapshotWith('<script>alert(1)</script>') });
+    const res = await request(app).get('/').expect(200);
+    expect(res.text).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(res.text).not.toContain('<script>alert(1)');
+    expect(res.text).toContain('1.2.3');
+  });
+
+  it('refuses other methods and paths without leaking internals', async () => {
+    const { app } = appWith();
+    const post = await request(app).post('/metrics').send('x=1').expect(405);
+    expect(post.headers.allow).toBe('GET, HEAD');
+    await request(app).get('/nope').expect(404, 'not found\n');
+    await request(app).get('/metrics/').expect(404);
+    const head = await request(app).head('/metrics').expect(200);
+    expect(head.text).toBeUndefined();
+  });
+
+  it('hides errors behind a plain 500', async () => {
+    const app = createApp({
+      version: '1',
+      snapshot: () => {
+        throw new Error('secret internals at /srv/app.js:12');
+      },
+      liveRegistry: createLiveRegistry({ version: '1', stateWrites: () => ({ errorsTotal: 0, lastSuccess: null }) }),
+      isReady: () => true,
+    });
+    const res = await request(app).get('/metrics').expect(500);
+    expect(res.text).toBe('internal error\n');
+  });
+});

@@ -1,0 +1,87 @@
+import express, { type NextFunction, type Request, type Response } from 'express';
+import type { Registry } from 'prom-client';
+import type { Snapshot } from '../metrics/snapshot.js';
+import { renderLandingPage } from './landing.js';
+
+export interface AppDependencies {
+  version: string;
+  /** The current snapshot; swapped whole by the poller, read without waiting on any router. */
+  snapshot: () => Snapshot;
+  liveRegistry: Registry;
+  isReady: () => boolean;
+  /** Optional request gate (basic auth from the web config file). */
+  authenticate?: (req: Request, res: Response, next: NextFunction) => void;
+  /** Extra fields merged into each device of /api/devices (e.g. vendor names); not part of metrics. */
+  decorateDevice?: (device: Snapshot['devices'][number]) => Record<string, unknown>;
+}
+
+const PROMETHEUS_TEXT = 'text/plain; version=0.0.4; charset=utf-8';
+
+/** The exporter's HTTP surface, without a listening socket so tests can drive it directly. */
+export function createApp(deps: AppDependencies): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.disable('etag');
+  app.set('case sensitive routing', true);
+  app.set('strict routing', true);
+
+  if (deps.authenticate) app.use(deps.authenticate);
+
+  const routes: Record<string, (req: Request, res: Response) => Promise<void> | void> = {
+    '/metrics': async (_req, res) => {
+      const snapshot = deps.snapshot();
+      const live = await deps.liveRegistry.metrics();
+      res.setHeader('Content-Type', PROMETHEUS_TEXT);
+      res.setHeader('Cache-Control', 'no-store');
+      res.send(snapshot.exposition + live);
+    },
+    '/api/devices': (_req, res) => {
+      const devices = deps.snapshot().devices;
+      const body = deps.decorateDevice
+        ? devices.map((device) => ({ ...device, ...deps.decorateDevice!(device) }))
+        : devices;
+      res.setHeader('Cache-Control', 'no-store');
+      res.json(body);
+    },
+    '/healthz': (_req, res) => {
+      res.type('text/plain').send('OK\n');
+    },
+    '/readyz': (_req, res) => {
+      const ready = deps.isReady();
+      res.status(ready ? 200 : 503).type('text/plain').send(ready ? 'ready\n' : 'waiting for the first poll of every router\n');
+    },
+    '/': (_req, res) => {
+      res.setHeader('Content-Security-Policy', "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'");
+      res.type('html').send(renderLandingPage({ version: deps.version, snapshot: deps.snapshot() }));
+    },
+  };
+
+  for (const [path, handler] of Object.entries(routes)) {
+    app.all(path, (req, res, next) => {
+      if (req.method !== 'GET' && req.method !== 'HEAD') {
+        res.setHeader('Allow', 'GET, HEAD');
+        res.status(405).type('text/plain').send('method not allowed\n');
+        return;
+      }
+      Promise.resolve(handler(req, res)).catch(next);
+    });
+  }
+
+  app.use((_req: Request, res: Response) => {
+    res.status(404).type('text/plain').send('not found\n');
+  });
+
+  // Never leak a stack trace to a client; the caller's logger gets the detail.
+  app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
+    req.log?.error?.({ err: error }, 'request failed');
+    if (!res.headersSent) res.status(500).type('text/plain').send('internal error\n');
+  });
+
+  return app;
+}
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    log?: { error?: (obj: unknown, msg: string) => void };
+  }
+}

@@ -1,0 +1,38 @@
+import type { RouterIdentity } from '../inventory/types.js';
+
+export const POLL_ERROR_REASONS = ['auth', 'timeout', 'connection', 'protocol'] as const;
+export type PollErrorReason = (typeof POLL_ERROR_REASONS)[number];
+
+/** What the exporter knows about one router's polling, independent of its devices. */
+export interface RouterPollState {
+  name: string;
+  /** True once a poll has finished, good or bad: /readyz waits for this on every router. */
+  attempted: boolean;
+  up: boolean;
+  lastSuccess: number | null;
+  lastPollDurationSeconds: number | null;
+  lastError: { reason: PollErrorReason; message: string; at: number } | null;
+  errorsTotal: Record<PollErrorReason, number>;
+  system: RouterIdentity | null;
+  /** API rows that could not be parsed (bad values), summed over all polls. */
+  rejectedRowsTotal: number;
+  /** Poll slots skipped because the previous poll of this router was still running. */
+  skippedSlotsTotal: number;
+  missingTables: string[];
+}
+
+export function initialRouterState(name: string): RouterPollState {
+  return {
+    name,
+    attempted: false,
+    up: false,
+    lastSuccess: null,
+    lastPollDurationSeconds: null,
+    lastError: null,
+    errorsTotal: { auth: 0, timeout: 0, connection: 0, protocol: 0 },
+    system: null,
+    rejectedRowsTotal: 0,
+    skippedSlotsTotal: 0,
+    missingTables: [],
+  };
+}
