@@ -64,8 +64,10 @@ function parseSampleLine(line: string): ParsedSample {
   if (line[i] !== ' ') throw new Error(`expected a space before the value in: ${line.slice(0, 200)}`);
   const rest = line.slice(i + 1).split(' ');
   const valueText = rest[0] ?? '';
-  const value = valueText === '+Inf' ? Infinity : valueText === '-Inf' ? -Infinity : Number(valueText);
-  if (valueText === '' || (Number.isNaN(value) && valueText !== 'NaN')) throw new Error(`bad value ${valueText}`);
+  // Prometheus parses values with Go's ParseFloat, which takes NaN and Inf in any case (prom-client writes "Nan").
+  const special: Record<string, number> = { nan: NaN, '+inf': Infinity, inf: Infinity, '-inf': -Infinity };
+  const value = special[valueText.toLowerCase()] ?? Number(valueText);
+  if (valueText === '' || (Number.isNaN(value) && valueText.toLowerCase() !== 'nan')) throw new Error(`bad value ${valueText}`);
   return { name, labels, value };
 }
 
