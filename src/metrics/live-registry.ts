@@ -1,5 +1,11 @@
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 
+const LINT_FAILING_DEFAULT_METRICS = [
+  'nodejs_active_handles_total',
+  'nodejs_active_requests_total',
+  'nodejs_active_resources_total',
+];
+
 export interface LiveMetricsSources {
   version: string;
   /** Read at scrape time: state writes happen between polls and at shutdown. */
@@ -14,6 +20,8 @@ export interface LiveMetricsSources {
 export function createLiveRegistry(sources: LiveMetricsSources): Registry {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
+  // prom-client names these gauges *_total, which promtool's lint rejects; SPEC says every name passes it.
+  for (const name of LINT_FAILING_DEFAULT_METRICS) registry.removeSingleMetric(name);
   new Gauge({
     name: 'netmon_build_info',
     help: 'Version and runtime of the exporter; always 1.',
