@@ -1,0 +1,290 @@
+import { createRequire } from 'node:module';
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import {
+  booleanOr,
+  COMMENT_MAX_LENGTH,
+  decodeRouterBytes,
+  decodeWin1252,
+  formatDuration,
+  HOSTNAME_MAX_LENGTH,
+  isLocallyAdministered,
+  normalizeMac,
+  parseBoolean,
+  parseDuration,
+  recoverWin1252Text,
+  sanitizeComment,
+  sanitizeHostname,
+  sanitizeText,
+} from './values.js';
+
+// The exact decoder node-routeros uses (its own iconv-lite), to test recovery
+// against what the library really produces.
+const requireFromRouteros = createRequire(createRequire(import.meta.url).resolve('node-routeros'));
+const iconv = requireFromRouteros('iconv-lite') as { decode(bytes: Buffer, encoding: string): string };
+const asNodeRouterosReadsIt = (bytes: Uint8Array): string => iconv.decode(Buffer.from(bytes), 'win1252');
+
+// A string survives a UTF-8 round trip exactly when it has no lone surrogate.
+const wellFormed = (text: string) => Buffer.from(text, 'utf8').toString('utf8') === text;
+
+const anything = fc.oneof(
+  fc.string({ unit: 'binary' }),
+  fc.string(),
+  fc.constantFrom('', ' ', 'never', '-1s', '1s1s', 'NaN', '1e3s', '99:99:99', '\u0000'),
+  fc.anything(),
+);
+
+describe('parseDuration', () => {
+  it.each([
+    ['1w2d3h4m5s', 604800 + 2 * 86400 + 3 * 3600 + 4 * 60 + 5],
+    ['4s750ms', 4.75],
+    ['500ms', 0.5],
+    ['1d', 86400],
+    ['0s', 0],
+    ['9m37s', 577],
+    ['1ms500us', 0.0015],
+    ['00:09:49', 589],
+    ['1d00:00:05', 86405],
+    ['2w3d04:05:06', 2 * 604800 + 3 * 86400 + 4 * 3600 + 5 * 60 + 6],
+    ['00:00:01.250', 1.25],
+    [' 5s ', 5],
+  ])('%s -> %s seconds', (text, seconds) => {
+    expect(parseDuration(text)).toBe(seconds);
+  });
+
+  it.each(['never', '', 'abc', '5', 's', '1s1m', '-5s', '00:60:00', '1:2:3', '5 s', '1.5s', '1d2', '99999999999999999w'])(
+    'rejects %j',
+    (text) => {
+      expect(parseDuration(text)).toBeNull();
+    },
+  );
+
+  it('never throws and returns null or a finite non-negative number', () => {
+    fc.assert(
+      fc.property(anything, (input) => {
+        const result = parseDuration(input);
+        expect(result === null || (Number.isFinite(result) && result >= 0)).toBe(true);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('inverts formatDuration (millisecond resolution)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 10 * 365 * 86_400_000 }), (ms) => {
+        expect(parseDuration(formatDuration(ms / 1000))).toBe(ms / 1000);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('formats like RouterOS 7', () => {
+    expect(formatDuration(0)).toBe('0s');
+    expect(formatDuration(4.75)).toBe('4s750ms');
+    expect(formatDuration(604800 + 3661)).toBe('1w1h1m1s');
+    expect(formatDuration(Number.NaN)).toBe('0s');
+  });
+});
+
+describe('booleans', () => {
+  it.each([
+    ['true', true],
+    ['yes', true],
+    ['false', false],
+    ['no', false],
+    ['TRUE', true],
+  ])('%s -> %s', (text, value) => {
+    expect(parseBoolean(text)).toBe(value);
+  });
+
+  it('unknown values are null, or the default', () => {
+    expect(parseBoolean('maybe')).toBeNull();
+    expect(parseBoolean(undefined)).toBeNull();
+    expect(parseBoolean(1)).toBeNull();
+    expect(booleanOr(undefined, false)).toBe(false);
+    expect(booleanOr('garbage', true)).toBe(true);
+    expect(booleanOr('no', true)).toBe(false);
+  });
+
+  it('never throws', () => {
+    fc.assert(fc.property(anything, (input) => void parseBoolean(input)));
+  });
+});
+
+describe('MAC addresses', () => {
+  it.each([
+    ['aa:bb:cc:dd:ee:ff', 'AA:BB:CC:DD:EE:FF'],
+    ['aa-bb-cc-dd-ee-ff', 'AA:BB:CC:DD:EE:FF'],
+    ['aabb.ccdd.eeff', 'AA:BB:CC:DD:EE:FF'],
+    ['AABBCCDDEEFF', 'AA:BB:CC:DD:EE:FF'],
+    ['aA:Bb:cC:dD:eE:Ff', 'AA:BB:CC:DD:EE:FF'],
+    [' 00:11:22:33:44:55\n', '00:11:22:33:44:55'],
+  ])('%j -> %s', (input, canonical) => {
+    expect(normalizeMac(input)).toBe(canonical);
+  });
+
+  it.each(['', 'aa:bb:cc:dd:ee', 'aa:bb:cc:dd:ee:ff:00', 'aa:bb-cc:dd:ee:ff', 'gg:bb:cc:dd:ee:ff', 'aabbccddeef', 'a:b:c:d:e:f'])(
+    'rejects %j',
+    (input) => {
+      expect(normalizeMac(input)).toBeNull();
+    },
+  );
+
+  const macBytes = fc.uint8Array({ minLength: 6, maxLength: 6 });
+  const hex = (bytes: Uint8Array) => Array.from(bytes, (b) => b.toString(16).padStart(2, '0'));
+  const randomCase = (text: string, flips: boolean[]) =>
+    Array.from(text, (c, i) => (flips[i % flips.length] ? c.toUpperCase() : c.toLowerCase())).join('');
+
+  it('every spelling of the same address normalises to the same canonical form, idempotently', () => {
+    fc.assert(
+      fc.property(macBytes, fc.array(fc.boolean(), { minLength: 1 }), (bytes, flips) => {
+        const pairs = hex(bytes);
+        const canonical = pairs.join(':').toUpperCase();
+        const spellings = [
+          pairs.join(':'),
+          pairs.join('-'),
+          pairs.join(''),
+          `${pairs[0]}${pairs[1]}.${pairs[2]}${pairs[3]}.${pairs[4]}${pairs[5]}`,
+        ];
+        for (const spelling of spellings) {
+          const normalized = normalizeMac(randomCase(spelling, flips));
+          expect(normalized).toBe(canonical);
+          expect(normalizeMac(normalized)).toBe(normalized);
+        }
+      }),
+    );
+  });
+
+  it('never throws; output is null or canonical', () => {
+    fc.assert(
+      fc.property(anything, (input) => {
+        const result = normalizeMac(input);
+        expect(result === null || /^[0-9A-F]{2}(:[0-9A-F]{2}){5}$/.test(result)).toBe(true);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('locally administered: second hex digit 2, 6, A or E', () => {
+    for (const digit of '0123456789ABCDEF') {
+      const mac = `1${digit}:00:00:00:00:01`;
+      expect(isLocallyAdministered(mac), mac).toBe('26AE'.includes(digit));
+    }
+    expect(isLocallyAdministered('da-a1-19-00-00-01')).toBe(true);
+    expect(isLocallyAdministered('not a mac')).toBe(false);
+    fc.assert(fc.property(anything, (input) => void isLocallyAdministered(input)));
+  });
+});
+
+describe('hostile text', () => {
+  it('strips controls, keeps the words apart, trims, keeps ordinary Unicode', () => {
+    expect(sanitizeHostname('evil\nhost\r\n')).toBe('evil host');
+    expect(sanitizeHostname('nul\u0000byte')).toBe('nulbyte');
+    expect(sanitizeHostname('tab\there')).toBe('tab here');
+    expect(sanitizeHostname('\u202eRLO\u202c spoof')).toBe('RLO spoof');
+    expect(sanitizeHostname('Вася-ноутбук 🙂')).toBe('Вася-ноутбук 🙂');
+    expect(sanitizeHostname('quote"back\\slash}{')).toBe('quote"back\\slash}{');
+    expect(sanitizeHostname('lone\ud800surrogate')).toBe('lone\ufffdsurrogate');
+    expect(sanitizeHostname('   ')).toBeNull();
+    expect(sanitizeHostname('\u0000\u0001')).toBeNull();
+    expect(sanitizeHostname(42)).toBeNull();
+  });
+
+  it('caps length in code points without splitting a surrogate pair', () => {
+    expect(sanitizeHostname('x'.repeat(64 * 1024))).toHaveLength(HOSTNAME_MAX_LENGTH);
+    expect(sanitizeComment('y'.repeat(10_000))).toHaveLength(COMMENT_MAX_LENGTH);
+    const emoji = sanitizeText('🙂'.repeat(10), 3);
+    expect(emoji).toBe('🙂🙂🙂');
+  });
+
+  it('never throws; output is bounded, clean, well-formed and idempotent', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.string({ unit: 'binary' }), fc.string({ unit: 'grapheme', maxLength: 400 }), anything), fc.integer({ min: 1, max: 300 }), (input, max) => {
+        const result = sanitizeText(input, max);
+        if (result === null) return;
+        expect(Array.from(result).length).toBeLessThanOrEqual(max);
+        expect(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/.test(result)).toBe(false);
+        expect(wellFormed(result)).toBe(true);
+        expect(result).toBe(result.trim());
+        expect(sanitizeText(result, max)).toBe(result);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
+
+describe('text decoding', () => {
+  const utf8 = (text: string) => new TextEncoder().encode(text);
+
+  it('decodeRouterBytes: UTF-8 when valid, else Windows-1252', () => {
+    expect(decodeRouterBytes(utf8('Вася-ноутбук'))).toBe('Вася-ноутбук');
+    expect(decodeRouterBytes(Uint8Array.from([0x43, 0x61, 0x66, 0xe9]))).toBe('Café');
+    expect(decodeRouterBytes(Uint8Array.from([0x80, 0x41]))).toBe('€A');
+    expect(decodeWin1252(Uint8Array.from([0x81, 0x9f]))).toBe('\ufffdŸ');
+  });
+
+  it('decodeRouterBytes round-trips every well-formed string and never throws', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme' }), (text) => {
+        expect(decodeRouterBytes(utf8(text))).toBe(text);
+      }),
+    );
+    fc.assert(fc.property(fc.uint8Array(), (bytes) => void decodeRouterBytes(bytes)));
+  });
+
+  it('node-routeros really loses five bytes: Cyrillic "с" (D1 81) becomes U+FFFD', () => {
+    expect(asNodeRouterosReadsIt(utf8('с'))).toBe('Ñ\ufffd');
+  });
+
+  it('recovers UTF-8 text from what node-routeros produced', () => {
+    expect(recoverWin1252Text(asNodeRouterosReadsIt(utf8('Ünïcödé-PC')))).toBe('Ünïcödé-PC');
+    expect(recoverWin1252Text(asNodeRouterosReadsIt(utf8('日本語🙂')))).toBe('日本語🙂');
+    // The bytes node-routeros dropped come back as U+FFFD, only in their own character.
+    expect(recoverWin1252Text(asNodeRouterosReadsIt(utf8('Вася')))).toBe('Ва\ufffd\ufffd');
+    // Windows-1252 text that is not UTF-8 keeps its reading.
+    expect(recoverWin1252Text(asNodeRouterosReadsIt(Uint8Array.from([0x43, 0x61, 0x66, 0xe9])))).toBe('Café');
+    expect(recoverWin1252Text('plain ascii')).toBe('plain ascii');
+    // Text that no Windows-1252 decoder could produce is left alone.
+    expect(recoverWin1252Text('Вася')).toBe('Вася');
+  });
+
+  it('recovery is exact for every string whose bytes node-routeros keeps', () => {
+    const lossy = new Set([0x81, 0x8d, 0x8f, 0x90, 0x9d]);
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme' }), (text) => {
+        const bytes = utf8(text);
+        fc.pre(!bytes.some((b) => lossy.has(b)));
+        expect(recoverWin1252Text(asNodeRouterosReadsIt(bytes))).toBe(text);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('recovery never throws and only ever replaces whole characters', () => {
+    const lossy = new Set([0x81, 0x8d, 0x8f, 0x90, 0x9d]);
+    const strict = new TextDecoder('utf-8', { fatal: true });
+    fc.assert(
+      fc.property(fc.oneof(fc.uint8Array({ maxLength: 64 }), fc.string({ unit: 'grapheme' }).map(utf8)), (bytes) => {
+        const seen = asNodeRouterosReadsIt(bytes);
+        const recovered = recoverWin1252Text(seen);
+        expect(wellFormed(recovered)).toBe(true);
+        let original: string | null = null;
+        try {
+          original = strict.decode(bytes);
+        } catch {
+          original = null;
+        }
+        if (original !== null) {
+          // Oracle: the real text with each character that contained a lost byte
+          // replaced by U+FFFD.
+          const expected = Array.from(original, (c) => (utf8(c).some((b) => lossy.has(b)) ? '\ufffd' : c)).join('');
+          expect(recovered).toBe(expected);
+        } else {
+          expect(recovered === seen || recovered.includes('\ufffd')).toBe(true);
+        }
+      }),
+      { numRuns: 2000 },
+    );
+    fc.assert(fc.property(anything, (input) => void recoverWin1252Text(input)));
+  });
+});

@@ -1,0 +1,332 @@
+/**
+ * Pure parsers for the strings RouterOS API replies carry. Every function here
+ * accepts anything (routers and DHCP clients are not trusted) and never throws:
+ * a value that cannot be understood becomes null (or the caller's default).
+ */
+
+// ---------------------------------------------------------------------------
+// Durations
+
+const UNIT_MS = { w: 604_800_000, d: 86_400_000, h: 3_600_000, m: 60_000, s: 1_000, ms: 1, us: 0.001 } as const;
+
+// RouterOS 6.x and 7.x API: "1w2d3h4m5s", "4s750ms", "500ms", "1d", "0s" (units in
+// this order, each at most once). Some fields, and the v6 console, use a clock tail:
+// "00:09:49", "1d00:00:05", "2w3d04:05:06.250".
+const UNIT_FORM = /^(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?(?:(\d+)ms)?(?:(\d+)us)?$/;
+const CLOCK_FORM = /^(?:(\d+)w)?(?:(\d+)d)?(\d+):([0-5]\d):([0-5]\d)(?:\.(\d{1,6}))?$/;
+const MAX_DIGITS = 15; // keeps every intermediate product a safe integer
+
+/**
+ * Seconds (fractional for ms/us) from a RouterOS duration, or null for `never`,
+ * empty, negative or unparseable input.
+ */
+export function parseDuration(text: unknown): number | null {
+  if (typeof text !== 'string') return null;
+  const value = text.trim();
+  if (value === '' || value === 'never' || value.length > 64) return null;
+
+  const units = UNIT_FORM.exec(value);
+  if (units) {
+    const [, w, d, h, m, s, ms, us] = units;
+    return sumMs([
+      [w, UNIT_MS.w],
+      [d, UNIT_MS.d],
+      [h, UNIT_MS.h],
+      [m, UNIT_MS.m],
+      [s, UNIT_MS.s],
+      [ms, UNIT_MS.ms],
+      [us, UNIT_MS.us],
+    ]);
+  }
+
+  const clock = CLOCK_FORM.exec(value);
+  if (clock) {
+    const [, w, d, h, m, s, fraction] = clock;
+    const fractionMs = fraction === undefined ? undefined : String(Number(fraction.padEnd(6, '0')) / 1000);
+    return sumMs([
+      [w, UNIT_MS.w],
+      [d, UNIT_MS.d],
+      [h, UNIT_MS.h],
+      [m, UNIT_MS.m],
+      [s, UNIT_MS.s],
+      [fractionMs, UNIT_MS.ms],
+    ]);
+  }
+  return null;
+}
+
+function sumMs(parts: Array<[string | undefined, number]>): number | null {
+  let totalMs = 0;
+  let seen = false;
+  for (const [digits, scale] of parts) {
+    if (digits === undefined) continue;
+    if (digits.length > MAX_DIGITS) return null;
+    seen = true;
+    totalMs += Number(digits) * scale;
+  }
+  if (!seen || !Number.isFinite(totalMs) || totalMs > Number.MAX_SAFE_INTEGER / 1000) return null;
+  // Sub-millisecond parts only come from "us"; round to whole microseconds so the
+  // result is stable under float addition.
+  return Math.round(totalMs * 1000) / 1_000_000;
+}
+
+/**
+ * The RouterOS 7 spelling of a duration ("1w2d3h4m5s750ms", "0s"), rounded to the
+ * millisecond. Used by the simulator and by tests; parseDuration inverts it.
+ */
+export function formatDuration(seconds: number): string {
+  if (!Number.isFinite(seconds) || seconds <= 0) return '0s';
+  let restMs = Math.round(seconds * 1000);
+  let out = '';
+  for (const unit of ['w', 'd', 'h', 'm', 's', 'ms'] as const) {
+    const scale = UNIT_MS[unit];
+    const count = Math.floor(restMs / scale);
+    if (count > 0) {
+      out += `${count}${unit}`;
+      restMs -= count * scale;
+    }
+  }
+  return out === '' ? '0s' : out;
+}
+
+// ---------------------------------------------------------------------------
+// Booleans
+
+/** RouterOS API booleans: "true"/"false" (v6.x+), "yes"/"no" (older fields). Else null. */
+export function parseBoolean(text: unknown): boolean | null {
+  if (typeof text !== 'string') return null;
+  switch (text.trim().toLowerCase()) {
+    case 'true':
+    case 'yes':
+      return true;
+    case 'false':
+    case 'no':
+      return false;
+    default:
+      return null;
+  }
+}
+
+/** parseBoolean with a fallback for absent or unknown values (RouterOS omits false flags). */
+export function booleanOr(text: unknown, fallback: boolean): boolean {
+  return parseBoolean(text) ?? fallback;
+}
+
+// ---------------------------------------------------------------------------
+// MAC addresses
+
+const MAC_COLON_OR_DASH = /^[0-9A-Fa-f]{2}([:-])[0-9A-Fa-f]{2}(?:\1[0-9A-Fa-f]{2}){4}$/;
+const MAC_DOTTED = /^[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}$/;
+const MAC_BARE = /^[0-9A-Fa-f]{12}$/;
+
+/**
+ * "AA:BB:CC:DD:EE:FF" from colon, dash, Cisco-dotted or bare-hex forms in any case;
+ * null for anything else. Idempotent.
+ */
+export function normalizeMac(text: unknown): string | null {
+  if (typeof text !== 'string') return null;
+  const value = text.trim();
+  if (!(MAC_COLON_OR_DASH.test(value) || MAC_DOTTED.test(value) || MAC_BARE.test(value))) return null;
+  const hex = value.replace(/[^0-9A-Fa-f]/g, '').toUpperCase();
+  return hex.match(/../g)!.join(':');
+}
+
+/**
+ * True for unicast, locally administered MACs (second hex digit 2, 6, A or E):
+ * the randomised "private" addresses phones and laptops use per network.
+ */
+export function isLocallyAdministered(mac: unknown): boolean {
+  const normalized = normalizeMac(mac);
+  if (normalized === null) return false;
+  const firstOctet = Number.parseInt(normalized.slice(0, 2), 16);
+  return (firstOctet & 0x03) === 0x02;
+}
+
+// ---------------------------------------------------------------------------
+// Hostile text
+
+/**
+ * DNS names are at most 253 characters in text form (255 octets on the wire,
+ * RFC 1035 2.3.4); a DHCP host-name longer than that cannot be a real name, only
+ * padding aimed at labels, logs and the device table.
+ */
+export const HOSTNAME_MAX_LENGTH = 253;
+/**
+ * Comments are typed by admins but also written by lease scripts from client data.
+ * 255 keeps any note a human writes while bounding what reaches labels and pages.
+ */
+export const COMMENT_MAX_LENGTH = 255;
+
+// C0 and C1 controls, DEL, bidi embeddings/overrides/isolates (they reorder how a
+// table row reads: "Trojan source" spoofing), BOM/zero-width no-break space.
+// Line-breaking whitespace is handled first, so it becomes a space rather than
+// gluing words together.
+const LINE_BREAKS = /[\t\n\v\f\r\u0085\u2028\u2029]/g;
+const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g;
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/**
+ * Text safe to store, log, label and render: no control or direction-override
+ * characters, no lone surrogates (they are not encodable as UTF-8), line breaks as
+ * spaces, trimmed, at most maxLength code points (a surrogate pair is never split).
+ * Returns null when nothing is left.
+ */
+export function sanitizeText(text: unknown, maxLength: number): string | null {
+  if (typeof text !== 'string') return null;
+  // Bound the work before the regexes run: 4 code units per allowed character is
+  // more than any input that survives stripping could need.
+  const bounded = text.length > maxLength * 4 + 64 ? text.slice(0, maxLength * 4 + 64) : text;
+  const cleaned = bounded
+    .replace(LONE_SURROGATE, '\ufffd')
+    .replace(LINE_BREAKS, ' ')
+    .replace(INVISIBLE, '')
+    .trim();
+  if (cleaned === '') return null;
+  const codePoints = Array.from(cleaned);
+  const capped = codePoints.length > maxLength ? codePoints.slice(0, maxLength).join('').trimEnd() : cleaned;
+  return capped === '' ? null : capped;
+}
+
+export function sanitizeHostname(text: unknown): string | null {
+  return sanitizeText(text, HOSTNAME_MAX_LENGTH);
+}
+
+export function sanitizeComment(text: unknown): string | null {
+  return sanitizeText(text, COMMENT_MAX_LENGTH);
+}
+
+// ---------------------------------------------------------------------------
+// Text encoding
+//
+// The API carries bytes with no declared encoding. RouterOS itself stores what the
+// client sent: DHCP clients and modern tools send UTF-8, WinBox sends the Windows
+// code page (1252 for Western Europe). So: UTF-8 when the bytes are valid UTF-8,
+// else Windows-1252.
+
+/** Windows-1252 0x80..0x9F; null marks the five bytes the code page leaves undefined. */
+const WIN1252_HIGH: ReadonlyArray<number | null> = [
+  0x20ac, null, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021, 0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, null,
+  0x017d, null, null, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014, 0x02dc, 0x2122, 0x0161, 0x203a,
+  0x0153, null, 0x017e, 0x0178,
+];
+
+const UNICODE_TO_WIN1252 = new Map<number, number>();
+WIN1252_HIGH.forEach((codePoint, index) => {
+  if (codePoint !== null) UNICODE_TO_WIN1252.set(codePoint, 0x80 + index);
+});
+
+const utf8Strict = new TextDecoder('utf-8', { fatal: true });
+
+/** Windows-1252 reading of bytes; the five undefined bytes read as U+FFFD. */
+export function decodeWin1252(bytes: Uint8Array): string {
+  let out = '';
+  for (const byte of bytes) {
+    if (byte >= 0x80 && byte <= 0x9f) {
+      out += String.fromCharCode(WIN1252_HIGH[byte - 0x80] ?? 0xfffd);
+    } else {
+      out += String.fromCharCode(byte);
+    }
+  }
+  return out;
+}
+
+/** Exact decoding of one API word's bytes: UTF-8 if valid, else Windows-1252. */
+export function decodeRouterBytes(bytes: Uint8Array): string {
+  try {
+    return utf8Strict.decode(bytes);
+  } catch {
+    return decodeWin1252(bytes);
+  }
+}
+
+const WILDCARD = -1;
+/** The bytes iconv-lite (used by node-routeros) turns into U+FFFD. */
+const UNDEFINED_WIN1252_BYTES = [0x81, 0x8d, 0x8f, 0x90, 0x9d];
+
+/**
+ * Undo node-routeros's Windows-1252 decoding of a value: map each character back to
+ * its byte and read the bytes as UTF-8 when they are valid UTF-8, else return the
+ * Windows-1252 reading unchanged (it was right).
+ *
+ * node-routeros turns five bytes (0x81 0x8D 0x8F 0x90 0x9D) into U+FFFD, so those
+ * bytes are lost before we see them; they are common UTF-8 continuation bytes
+ * (Cyrillic "с" is D1 81, Polish "Ł" C5 81). A character whose encoding included
+ * one of them comes back as U+FFFD, the rest of the text is exact. The session's
+ * node-routeros transport avoids that loss by reading bytes directly; this function
+ * is for text that only exists as node-routeros output.
+ */
+export function recoverWin1252Text(text: unknown): string {
+  if (typeof text !== 'string') return '';
+  let needsWork = false;
+  const bytes: number[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x80) {
+      bytes.push(code);
+    } else if (code === 0xfffd) {
+      bytes.push(WILDCARD);
+      needsWork = true;
+    } else if (code <= 0xff && !(code >= 0x80 && code <= 0x9f)) {
+      bytes.push(code);
+      needsWork = true;
+    } else {
+      const byte = UNICODE_TO_WIN1252.get(code);
+      // Not a character a Windows-1252 decoder can produce: the text did not come
+      // from one, so there is nothing to undo.
+      if (byte === undefined) return text;
+      bytes.push(byte);
+      needsWork = true;
+    }
+  }
+  if (!needsWork) return text;
+  return decodeUtf8WithWildcards(bytes) ?? text;
+}
+
+/**
+ * UTF-8 decode where WILDCARD stands for an unknown byte from
+ * UNDEFINED_WIN1252_BYTES. Returns null unless some choice of those bytes makes the
+ * whole sequence valid UTF-8; characters that contain a wildcard become U+FFFD.
+ */
+function decodeUtf8WithWildcards(bytes: number[]): string | null {
+  let out = '';
+  let i = 0;
+  while (i < bytes.length) {
+    const lead = bytes[i]!;
+    if (lead === WILDCARD) return null; // the undefined bytes are never lead bytes
+    if (lead < 0x80) {
+      out += String.fromCharCode(lead);
+      i += 1;
+      continue;
+    }
+    let length: number;
+    let min: number; // allowed range of the first continuation byte (RFC 3629)
+    let max: number;
+    if (lead >= 0xc2 && lead <= 0xdf) [length, min, max] = [2, 0x80, 0xbf];
+    else if (lead === 0xe0) [length, min, max] = [3, 0xa0, 0xbf];
+    else if (lead === 0xed) [length, min, max] = [3, 0x80, 0x9f];
+    else if (lead >= 0xe1 && lead <= 0xef) [length, min, max] = [3, 0x80, 0xbf];
+    else if (lead === 0xf0) [length, min, max] = [4, 0x90, 0xbf];
+    else if (lead >= 0xf1 && lead <= 0xf3) [length, min, max] = [4, 0x80, 0xbf];
+    else if (lead === 0xf4) [length, min, max] = [4, 0x80, 0x8f];
+    else return null;
+    if (i + length > bytes.length) return null;
+    let codePoint = lead & (0xff >> (length + 1));
+    let unknown = false;
+    for (let k = 1; k < length; k++) {
+      const byte = bytes[i + k]!;
+      const lo = k === 1 ? min : 0x80;
+      const hi = k === 1 ? max : 0xbf;
+      if (byte === WILDCARD) {
+        if (!UNDEFINED_WIN1252_BYTES.some((candidate) => candidate >= lo && candidate <= hi)) return null;
+        unknown = true;
+        codePoint = codePoint << 6;
+      } else {
+        if (byte < lo || byte > hi) return null;
+        codePoint = (codePoint << 6) | (byte & 0x3f);
+      }
+    }
+    out += unknown ? '\ufffd' : String.fromCodePoint(codePoint);
+    i += length;
+  }
+  return out;
+}
