@@ -32,7 +32,7 @@ describe('config', () => {
     expect(config.presence).toEqual({ timeoutSeconds: 300, arpStates: ['reachable', 'delay', 'probe'] });
     expect(config.retention).toEqual({ forgetAfterDays: 30, maxDevicesPerRouter: 10000 });
     expect(config.listen).toEqual({ host: '0.0.0.0', port: 9847 });
-    expect(config.state.path).toBe('/etc/netmon/data/state.json');
+    expect(config.state.path).toBe(path.resolve('data/state.json'));
     expect(config.log.level).toBe('info');
   });
 
@@ -88,7 +88,7 @@ describe('config', () => {
     const { config } = buildConfig(
       {
         routers: [
-          { name: 'a', host: 'h', user: 'u', passwordFile: 'pw.txt' },
+          { name: 'a', host: 'h', user: 'u', passwordFile: path.join(dir, 'pw.txt') },
           { name: 'b', host: 'h', user: 'u', passwordEnv: 'ROUTER_B_PW' },
         ],
       },

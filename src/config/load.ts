@@ -16,7 +16,7 @@ export interface RouterConfig {
 export interface Config extends Omit<RawConfig, 'routers'> {
   routers: RouterConfig[];
   listen: ListenAddress;
-  /** Where the file was read from; relative paths inside it resolve against its folder. */
+  /** Where the file was read from. */
   source: string;
 }
 
@@ -75,7 +75,9 @@ export function buildConfig(document: unknown, source: string, env: NodeJS.Proce
   if (!parsed.success) throw new ConfigError(source, issuesToProblems(parsed.error.issues));
   const raw = parsed.data;
   const problems: ConfigProblem[] = [];
-  const baseDir = path.dirname(path.resolve(source));
+  // Relative paths resolve against the working directory, as shell/run.sh (repo root) and the
+  // container (WORKDIR /app) run it, so SPEC's default `data/state.json` lands in the top-level data/.
+  const baseDir = process.cwd();
   const routers = raw.routers.map((router, index): RouterConfig => {
     const password = resolvePassword(router, baseDir, env, (message, key) =>
       problems.push({ path: formatPath(['routers', index, key]), message }),
