@@ -1,0 +1,321 @@
+/**
+ * The simulated router's tables, as plain mutable data.
+ *
+ * Rows hold typed fields; the renderer (render.ts) turns them into RouterOS 7
+ * attribute words. Text that came from clients (host names, comments) may be a
+ * Buffer so tests can send bytes that are not valid UTF-8. `extra` adds or
+ * overrides attributes verbatim and `omit` drops attributes, for hostile-input
+ * and missing-field tests.
+ */
+import { SAMPLE_LAN, type SampleText } from './data/sample-lan.js';
+
+export type Text = string | Buffer;
+
+interface RowExtras {
+  /** `.id` such as `*1A`; assigned on first print when absent. */
+  id?: string;
+  /** Attributes added after the regular ones, or replacing a regular one of the same name. */
+  extra?: Record<string, Text>;
+  /** Attribute names left out of every reply (simulates fields a router omits). */
+  omit?: string[];
+}
+
+export type LeaseStatus = 'bound' | 'waiting' | 'offered' | 'busy' | 'testing' | 'authorizing';
+
+export interface LeaseRow extends RowExtras {
+  address: string;
+  macAddress: string;
+  server: string;
+  status: LeaseStatus | string;
+  dynamic: boolean;
+  disabled?: boolean;
+  blocked?: boolean;
+  clientId?: string | null;
+  hostName?: Text | null;
+  comment?: Text | null;
+  /** Seconds since the router last heard the client; null renders `never`. */
+  lastSeen: number | null;
+  /** Seconds until the lease expires; only bound/offered leases have one. */
+  expiresAfter?: number | null;
+  /** Defaults to address / macAddress / server while bound. */
+  activeAddress?: string | null;
+  activeMacAddress?: string | null;
+  activeServer?: string | null;
+}
+
+export type ArpStatus = 'reachable' | 'stale' | 'delay' | 'probe' | 'failed' | 'incomplete' | 'permanent';
+
+export interface ArpRow extends RowExtras {
+  address: string;
+  /** null for an unresolved entry: RouterOS then sends no mac-address at all. */
+  macAddress: string | null;
+  interface: string;
+  dynamic: boolean;
+  /** Derived when absent: permanent for static, incomplete without MAC, else reachable. */
+  status?: ArpStatus;
+  dhcp?: boolean;
+  invalid?: boolean;
+  published?: boolean;
+  disabled?: boolean;
+  /** Derived from status when absent. */
+  complete?: boolean;
+  comment?: Text | null;
+}
+
+export interface BridgeHostRow extends RowExtras {
+  macAddress: string;
+  bridge: string;
+  /** The port the host was learned on (`interface` on RouterOS 7). */
+  interface: string;
+  vid?: number | null;
+  local?: boolean;
+  dynamic?: boolean;
+  external?: boolean;
+  disabled?: boolean;
+  invalid?: boolean;
+}
+
+export interface SystemInfo {
+  identity: Text;
+  /** e.g. `7.16.2 (stable)`; defaults from the simulator's version profile. */
+  version?: string;
+  boardName: string;
+  architectureName: string;
+  cpu: string;
+  cpuCount: number;
+  cpuFrequency: number;
+  totalMemory: number;
+  totalHddSpace: number;
+  /** Uptime at simulator start; grows with wall time while it runs. */
+  uptimeSeconds: number;
+  buildTime?: string;
+  factorySoftware?: string;
+}
+
+export interface LanData {
+  system: SystemInfo;
+  leases: LeaseRow[];
+  arp: ArpRow[];
+  bridgeHosts: BridgeHostRow[];
+}
+
+// ---------------------------------------------------------------------------
+// Durations in RouterOS notation: 1w2d3h4m5s, 9m49s, 0s.
+
+export function formatDuration(totalSeconds: number): string {
+  let s = Math.max(0, Math.floor(totalSeconds));
+  if (s === 0) return '0s';
+  const w = Math.floor(s / 604800);
+  s -= w * 604800;
+  const d = Math.floor(s / 86400);
+  s -= d * 86400;
+  const h = Math.floor(s / 3600);
+  s -= h * 3600;
+  const m = Math.floor(s / 60);
+  s -= m * 60;
+  return (w ? `${w}w` : '') + (d ? `${d}d` : '') + (h ? `${h}h` : '') + (m ? `${m}m` : '') + (s ? `${s}s` : '');
+}
+
+// ---------------------------------------------------------------------------
+// Copying (each simulator gets its own mutable tables)
+
+function cloneText(t: Text | null | undefined): Text | null | undefined {
+  return Buffer.isBuffer(t) ? Buffer.from(t) : t;
+}
+
+function cloneExtras<T extends RowExtras>(row: T): T {
+  const out = { ...row };
+  if (row.extra) {
+    out.extra = {};
+    for (const [k, v] of Object.entries(row.extra)) out.extra[k] = cloneText(v) as Text;
+  }
+  if (row.omit) out.omit = [...row.omit];
+  return out;
+}
+
+export function cloneLan(lan: LanData): LanData {
+  return {
+    system: { ...lan.system, identity: cloneText(lan.system.identity) as Text },
+    leases: lan.leases.map((r) => {
+      const c = cloneExtras(r);
+      c.hostName = cloneText(r.hostName);
+      c.comment = cloneText(r.comment);
+      return c;
+    }),
+    arp: lan.arp.map((r) => {
+      const c = cloneExtras(r);
+      c.comment = cloneText(r.comment);
+      return c;
+    }),
+    bridgeHosts: lan.bridgeHosts.map((r) => cloneExtras(r)),
+  };
+}
+
+// ---------------------------------------------------------------------------
+// The demo LAN (data in data/sample-lan.ts, a data-only module so it ships in dist/)
+
+function fromSampleText(t: SampleText | null | undefined): Text | null | undefined {
+  if (t === null || t === undefined || typeof t === 'string') return t;
+  return Buffer.from(t.hex, 'hex');
+}
+
+function fromSampleExtras(row: { extra?: Record<string, SampleText> }): Record<string, Text> | undefined {
+  if (!row.extra) return undefined;
+  const out: Record<string, Text> = {};
+  for (const [k, v] of Object.entries(row.extra)) out[k] = fromSampleText(v) as Text;
+  return out;
+}
+
+/** A realistic home LAN of about 60 devices behind a router called `demo`. */
+export function sampleLan(): LanData {
+  const d = SAMPLE_LAN;
+  return {
+    system: { ...d.system },
+    leases: d.leases.map((r) => {
+      const { extra: _extra, ...rest } = r;
+      const row: LeaseRow = { ...rest, hostName: fromSampleText(r.hostName), comment: fromSampleText(r.comment) };
+      const extra = fromSampleExtras(r);
+      if (extra) row.extra = extra;
+      return row;
+    }),
+    arp: d.arp.map((r): ArpRow => {
+      const { extra: _extra, ...rest } = r;
+      const row: ArpRow = { ...rest, comment: fromSampleText(r.comment) };
+      const extra = fromSampleExtras(r);
+      if (extra) row.extra = extra;
+      return row;
+    }),
+    bridgeHosts: d.bridgeHosts.map((r): BridgeHostRow => {
+      const { extra: _extra, ...rest } = r;
+      const row: BridgeHostRow = { ...rest };
+      const extra = fromSampleExtras(r);
+      if (extra) row.extra = extra;
+      return row;
+    }),
+  };
+}
+
+// ---------------------------------------------------------------------------
+// Large deterministic LANs for benchmarks
+
+export interface GenerateLanOptions {
+  devices: number;
+  seed?: number;
+  identity?: string;
+}
+
+/** Small, fast, seedable PRNG (mulberry32): same seed, same LAN. */
+export function makeRng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const HEX = '0123456789ABCDEF';
+function hexByte(b: number): string {
+  return HEX[(b >>> 4) & 15]! + HEX[b & 15]!;
+}
+
+/** Unique MAC per index; about one in three is locally administered (randomised). */
+function generatedMac(index: number, rng: () => number): string {
+  const randomized = rng() < 0.33;
+  // Locally administered: second hex digit 2/6/A/E. Others use a handful of real-looking OUIs.
+  const ouis = [[0x00, 0x11, 0x32], [0xb8, 0x27, 0xeb], [0x3c, 0x22, 0xfb], [0xf0, 0x9f, 0xc2], [0x44, 0xd9, 0xe7]];
+  const first = randomized
+    ? [((Math.floor(rng() * 64) << 2) | 0x02) & 0xfe, Math.floor(rng() * 256), Math.floor(rng() * 256)]
+    : ouis[index % ouis.length]!;
+  // The low three bytes carry the index so MACs never collide (up to 16M devices).
+  const bytes = [first[0]!, first[1]!, first[2]!, (index >>> 16) & 255, (index >>> 8) & 255, index & 255];
+  return bytes.map(hexByte).join(':');
+}
+
+function generatedAddress(index: number): string {
+  // 10.<a>.<b>.<c>, skipping .0 and .255 host bytes so every address is usable.
+  const n = index;
+  const c = (n % 250) + 2;
+  const b = Math.floor(n / 250) % 256;
+  const a = Math.floor(n / 250 / 256) + 10;
+  return `10.${a}.${b}.${c}`;
+}
+
+const NAMES = ['iPhone', 'Galaxy-S23', 'DESKTOP', 'MacBook-Pro', 'android', 'raspberrypi', 'printer', 'tv', 'esp32', 'nas'];
+
+/**
+ * A LAN of `devices` devices: most have a bound dynamic lease, an ARP entry and
+ * a bridge host entry; some are static leases, waiting leases, ARP-only
+ * (static IP) or lease-only (asleep). Deterministic for a given seed.
+ */
+export function generateLan(options: GenerateLanOptions): LanData {
+  const rng = makeRng(options.seed ?? 1);
+  const leases: LeaseRow[] = [];
+  const arp: ArpRow[] = [];
+  const bridgeHosts: BridgeHostRow[] = [];
+  const ports = ['ether2', 'ether3', 'ether4', 'ether5', 'wlan1', 'wlan2'];
+  let nextLease = 1;
+  let nextArp = 1;
+  let nextHost = 1;
+  for (let i = 0; i < options.devices; i++) {
+    const mac = generatedMac(i, rng);
+    const address = generatedAddress(i);
+    const port = ports[i % ports.length]!;
+    const roll = rng();
+    const kind =
+      roll < 0.7 ? 'dynamic' : roll < 0.8 ? 'static' : roll < 0.85 ? 'waiting' : roll < 0.95 ? 'arp-only' : 'lease-only';
+    const hostName = `${NAMES[i % NAMES.length]}-${i.toString(36)}`;
+    if (kind !== 'arp-only') {
+      const bound = kind !== 'waiting';
+      leases.push({
+        id: `*${(nextLease++).toString(16).toUpperCase()}`,
+        address,
+        macAddress: mac,
+        server: 'dhcp1',
+        status: bound ? 'bound' : 'waiting',
+        dynamic: kind === 'dynamic' || kind === 'lease-only',
+        hostName: bound ? hostName : null,
+        comment: kind === 'static' ? `static ${i}` : null,
+        lastSeen: bound ? Math.floor(rng() * (kind === 'lease-only' ? 3000 : 120)) : null,
+        expiresAfter: bound ? 60 + Math.floor(rng() * 540) : null,
+      });
+    }
+    if (kind !== 'waiting' && kind !== 'lease-only') {
+      const r2 = rng();
+      arp.push({
+        id: `*${(nextArp++).toString(16).toUpperCase()}`,
+        address,
+        macAddress: mac,
+        interface: 'bridge',
+        dynamic: true,
+        dhcp: kind !== 'arp-only',
+        status: r2 < 0.8 ? 'reachable' : r2 < 0.95 ? 'stale' : 'delay',
+      });
+      bridgeHosts.push({
+        id: `*${(nextHost++).toString(16).toUpperCase()}`,
+        macAddress: mac,
+        bridge: 'bridge',
+        interface: port,
+        dynamic: true,
+      });
+    }
+  }
+  return {
+    system: {
+      identity: options.identity ?? `bench-${options.devices}`,
+      boardName: 'CCR2004-1G-12S+2XS',
+      architectureName: 'arm64',
+      cpu: 'ARM64',
+      cpuCount: 4,
+      cpuFrequency: 1700,
+      totalMemory: 4294967296,
+      totalHddSpace: 134217728,
+      uptimeSeconds: 1_234_567,
+    },
+    leases,
+    arp,
+    bridgeHosts,
+  };
+}
