@@ -1,0 +1,296 @@
+import { normalizeMac } from './mac.js';
+import type {
+  ArpObservation,
+  BridgeHostObservation,
+  LeaseKind,
+  LeaseObservation,
+  RouterObservations,
+} from './types.js';
+
+/**
+ * One poll of one router, merged into one entry per MAC. Pure: no clock, no
+ * I/O; the registry decides what the merged facts mean over time.
+ *
+ * Rules (SPEC "Device model"), and the choices SPEC leaves open:
+ * - Disabled rows (lease or ARP) describe configuration, not a device on the
+ *   wire: they neither create devices nor claim addresses. They are still
+ *   counted in leasesByServerStatus, which mirrors the router's lease table.
+ * - Local bridge hosts are the router's own ports, not LAN devices: skipped.
+ * - When one MAC has several rows in a table, one is chosen: for leases the
+ *   bound one, for ARP a current one (preferring the lease's address), for the
+ *   bridge a dynamic one; otherwise the first row in the router's order.
+ * - ip: the ARP address when that ARP entry is current (it is what the device
+ *   answers to right now, e.g. a static IP despite a lease), else the lease
+ *   address, else a stale ARP address.
+ * - A bound lease with no `last-seen` counts as observed at poll time: the
+ *   router says the client holds the lease now, and ignoring it would leave a
+ *   DHCP-only device absent for good.
+ * - Address claims "right now": current ARP entries and bound leases. An IP
+ *   with two or more claiming MACs is a conflict, counted per router and
+ *   described on every claiming device. A bound or static lease whose address
+ *   differs from the device's current ARP address is described on the device
+ *   only (no second MAC claims that IP, so it is not counted).
+ */
+
+export interface PresenceConfig {
+  timeoutSeconds: number;
+  arpStates: readonly string[];
+}
+
+export interface DeviceSources {
+  dhcp: boolean;
+  arp: boolean;
+  bridge: boolean;
+}
+
+/** What one poll says about one MAC. */
+export interface MergedDevice {
+  mac: string;
+  ip: string | null;
+  hostname: string | null;
+  leaseComment: string | null;
+  lease: LeaseKind;
+  leaseStatus: string | null;
+  leaseExpiresAt: number | null;
+  leaseAddress: string | null;
+  dhcpServer: string | null;
+  interface: string | null;
+  arpStatus: string | null;
+  arpAddress: string | null;
+  bridgePort: string | null;
+  sources: DeviceSources;
+  /** The latest moment this poll proves the device was on the network; null when no row counts as seeing it. */
+  observedAt: number | null;
+  /** Sorted, so an unchanged situation compares equal from poll to poll. */
+  conflicts: string[];
+}
+
+export interface LeaseCount {
+  server: string;
+  status: string;
+  count: number;
+}
+
+export interface MergeResult {
+  router: string;
+  pollTime: number;
+  /** Keyed by normalised MAC. */
+  devices: Map<string, MergedDevice>;
+  /** IPs claimed by more than one MAC. */
+  conflictCount: number;
+  /** Every lease row by (server, status); server "" when the row names none. Sorted. */
+  leasesByServerStatus: LeaseCount[];
+}
+
+/** How many other MACs a conflict description names before summarising the rest. */
+const MAX_NAMED_CLAIMANTS = 5;
+
+export function isCurrentArp(row: ArpObservation, arpStates: ReadonlySet<string>): boolean {
+  if (row.disabled) return false;
+  if (row.status !== null && row.status !== undefined) return arpStates.has(row.status);
+  // RouterOS < 7.14 has no neighbour state: a resolved, learned entry is the best evidence.
+  return row.complete && !row.invalid && row.dynamic;
+}
+
+function leaseObservedAt(lease: LeaseObservation, pollTime: number): number | null {
+  if (lease.status !== 'bound' || lease.disabled) return null;
+  const ago = lease.lastSeenAgoSeconds;
+  if (typeof ago !== 'number' || !Number.isFinite(ago)) return pollTime;
+  return pollTime - Math.max(0, ago);
+}
+
+function nonEmpty(value: string | null | undefined): string | null {
+  return typeof value === 'string' && value.length > 0 ? value : null;
+}
+
+/** Shared by every device without conflicts, so a quiet LAN allocates no arrays for them. */
+const NO_CONFLICTS: string[] = Object.freeze([]) as unknown as string[];
+
+function newDevice(mac: string): MergedDevice {
+  return {
+    mac,
+    ip: null,
+    hostname: null,
+    leaseComment: null,
+    lease: 'none',
+    leaseStatus: null,
+    leaseExpiresAt: null,
+    leaseAddress: null,
+    dhcpServer: null,
+    interface: null,
+    arpStatus: null,
+    arpAddress: null,
+    bridgePort: null,
+    sources: { dhcp: false, arp: false, bridge: false },
+    observedAt: null,
+    conflicts: NO_CONFLICTS,
+  };
+}
+
+/** ip -> one MAC, or the distinct MACs once a second one claims it. */
+type Claims = Map<string, string | string[]>;
+
+function claim(claims: Claims, ip: string, mac: string): void {
+  const held = claims.get(ip);
+  if (held === undefined) claims.set(ip, mac);
+  else if (typeof held === 'string') {
+    if (held !== mac) claims.set(ip, [held, mac]);
+  } else if (!held.includes(mac)) held.push(mac);
+}
+
+function later(a: number | null, b: number | null): number | null {
+  if (a === null) return b;
+  if (b === null) return a;
+  return b > a ? b : a;
+}
+
+interface Work {
+  device: MergedDevice;
+  lease: LeaseObservation | null;
+  arp: ArpObservation | null;
+  arpScore: number;
+  bridge: BridgeHostObservation | null;
+}
+
+function addConflict(device: MergedDevice, text: string): void {
+  if (device.conflicts === NO_CONFLICTS) device.conflicts = [text];
+  else device.conflicts.push(text);
+}
+
+export function mergeObservations(
+  router: string,
+  obs: RouterObservations,
+  pollTime: number,
+  presence: PresenceConfig,
+): MergeResult {
+  const arpStates = new Set(presence.arpStates);
+  // One map of per-MAC working state instead of one map per table: a 50k LAN
+  // spends its time in hash lookups.
+  const work = new Map<string, Work>();
+  const claims: Claims = new Map();
+  const leaseCounts = new Map<string, Map<string, LeaseCount>>();
+  const workFor = (mac: string): Work => {
+    let found = work.get(mac);
+    if (!found) {
+      found = { device: newDevice(mac), lease: null, arp: null, arpScore: -1, bridge: null };
+      work.set(mac, found);
+    }
+    return found;
+  };
+
+  // Leases first: the ARP choice below prefers the lease's address.
+  for (const lease of obs.leases ?? []) {
+    const server = nonEmpty(lease.server) ?? '';
+    const status = typeof lease.status === 'string' ? lease.status : '';
+    let byStatus = leaseCounts.get(server);
+    if (!byStatus) leaseCounts.set(server, (byStatus = new Map()));
+    const counted = byStatus.get(status);
+    if (counted) counted.count++;
+    else byStatus.set(status, { server, status, count: 1 });
+
+    if (lease.disabled) continue;
+    const mac = normalizeMac(lease.mac);
+    if (mac === null) continue;
+    const w = workFor(mac);
+    w.device.sources.dhcp = true;
+    const bound = status === 'bound';
+    const address = nonEmpty(lease.address);
+    if (bound && address !== null) claim(claims, address, mac);
+    w.device.observedAt = later(w.device.observedAt, leaseObservedAt(lease, pollTime));
+    if (w.lease === null || (bound && w.lease.status !== 'bound')) {
+      w.lease = lease;
+      w.device.leaseAddress = address;
+    }
+  }
+
+  for (const row of obs.arp ?? []) {
+    if (row.disabled || row.mac === null || row.mac === undefined) continue;
+    const mac = normalizeMac(row.mac);
+    if (mac === null) continue;
+    const w = workFor(mac);
+    w.device.sources.arp = true;
+    const current = isCurrentArp(row, arpStates);
+    const address = nonEmpty(row.address);
+    if (current) {
+      w.device.observedAt = later(w.device.observedAt, pollTime);
+      // The common case, ARP agreeing with a bound lease, is already claimed: skip the lookup.
+      const alreadyClaimed = address === w.device.leaseAddress && w.lease !== null && w.lease.status === 'bound';
+      if (address !== null && !alreadyClaimed) claim(claims, address, mac);
+    }
+    const score = (current ? 2 : 0) + (address !== null && address === w.device.leaseAddress ? 1 : 0);
+    if (score > w.arpScore) {
+      w.arp = row;
+      w.arpScore = score;
+    }
+  }
+
+  for (const host of obs.bridgeHosts ?? []) {
+    if (host.local) continue;
+    const mac = normalizeMac(host.mac);
+    if (mac === null) continue;
+    const w = workFor(mac);
+    w.device.sources.bridge = true;
+    if (host.dynamic) w.device.observedAt = later(w.device.observedAt, pollTime);
+    if (w.bridge === null || (host.dynamic && !w.bridge.dynamic)) w.bridge = host;
+  }
+
+  const devices = new Map<string, MergedDevice>();
+  for (const [mac, w] of work) {
+    const device = w.device;
+    devices.set(mac, device);
+    const lease = w.lease;
+    if (lease !== null) {
+      device.hostname = nonEmpty(lease.hostname);
+      device.leaseComment = nonEmpty(lease.comment);
+      device.lease = lease.dynamic ? 'dynamic' : 'static';
+      device.leaseStatus = typeof lease.status === 'string' ? lease.status : null;
+      device.dhcpServer = nonEmpty(lease.server);
+      const expires = lease.expiresAfterSeconds;
+      device.leaseExpiresAt =
+        lease.status === 'bound' && typeof expires === 'number' && Number.isFinite(expires) ? pollTime + expires : null;
+    }
+    const row = w.arp;
+    if (row !== null) {
+      device.arpAddress = nonEmpty(row.address);
+      device.arpStatus = nonEmpty(row.status);
+      device.interface = nonEmpty(row.interface);
+      if (w.arpScore >= 2 && device.arpAddress !== null) {
+        device.ip = device.arpAddress;
+        const leaseAddress = device.leaseAddress;
+        if (lease !== null && leaseAddress !== null && leaseAddress !== device.arpAddress && (lease.status === 'bound' || !lease.dynamic)) {
+          addConflict(device, `lease address ${leaseAddress} differs from ARP address ${device.arpAddress}`);
+        }
+      }
+    }
+    if (device.ip === null) device.ip = device.leaseAddress ?? device.arpAddress;
+    if (w.bridge !== null) device.bridgePort = nonEmpty(w.bridge.port);
+  }
+
+  let conflictCount = 0;
+  for (const [ip, held] of claims) {
+    if (typeof held === 'string') continue;
+    conflictCount++;
+    held.sort(compareText);
+    // Name a few others per device, without a per-device pass over all claimants:
+    // thousands of MACs on one IP must stay linear.
+    const head = held.slice(0, MAX_NAMED_CLAIMANTS + 1);
+    const othersCount = held.length - 1;
+    for (const mac of held) {
+      const named = head.filter((other) => other !== mac).slice(0, MAX_NAMED_CLAIMANTS);
+      const rest = othersCount > named.length ? ` and ${othersCount - named.length} more` : '';
+      addConflict(devices.get(mac)!, `ip ${ip} also claimed by ${named.join(', ')}${rest}`);
+    }
+  }
+  for (const device of devices.values()) if (device.conflicts.length > 1) device.conflicts.sort();
+
+  const leasesByServerStatus: LeaseCount[] = [];
+  for (const server of [...leaseCounts.keys()].sort(compareText)) {
+    const byStatus = leaseCounts.get(server)!;
+    for (const status of [...byStatus.keys()].sort(compareText)) leasesByServerStatus.push(byStatus.get(status)!);
+  }
+  return { router, pollTime, devices, conflictCount, leasesByServerStatus };
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
