@@ -1,0 +1,517 @@
+import { describe, expect, it } from 'vitest';
+import { DeviceRegistry, type RegistryOptions } from './registry.js';
+import { persistedStateSchema } from './state.js';
+import { arp, bridgeHost, ipAt, lan, lease, macAt, observations } from './test-support.js';
+import type { DeviceRecord, RouterObservations } from './types.js';
+
+const T = 1_700_000_000;
+const DAY = 86_400;
+// Globally administered (second digit 0): not randomised.
+const A = 'D0:BB:CC:00:00:01';
+const B = 'D0:BB:CC:00:00:02';
+const C = 'D0:BB:CC:00:00:03';
+
+function registry(extra: Partial<RegistryOptions> = {}): DeviceRegistry {
+  return new DeviceRegistry({
+    presence: { timeoutSeconds: 300, arpStates: ['reachable', 'delay', 'probe'] },
+    retention: { forgetAfterDays: 30, maxDevicesPerRouter: 10_000 },
+    watched: [],
+    routers: ['home'],
+    ...extra,
+  });
+}
+
+function device(reg: DeviceRegistry, mac: string, router = 'home'): DeviceRecord {
+  const found = reg.devices().find((d) => d.router === router && d.mac === mac);
+  if (!found) throw new Error(`no device ${router}/${mac}`);
+  return found;
+}
+
+const seenByArp = (mac: string, ip: string) => observations({ arp: [arp(mac, ip)] });
+
+describe('DeviceRegistry: records', () => {
+  it('builds the full record of a device from one poll', () => {
+    const reg = registry();
+    reg.applyPoll(
+      'home',
+      observations({
+        leases: [lease(A, '192.168.88.10', { hostname: 'nas', comment: 'Storage', server: 'lan', lastSeenAgoSeconds: 20, expiresAfterSeconds: 900 })],
+        arp: [arp(A, '192.168.88.10', { interface: 'bridge' })],
+        bridgeHosts: [bridgeHost(A, { port: 'ether3' })],
+      }),
+      T,
+    );
+    expect(reg.devices()).toEqual([
+      {
+        router: 'home',
+        mac: A,
+        ip: '192.168.88.10',
+        hostname: 'nas',
+        name: 'Storage',
+        interface: 'bridge',
+        bridgePort: 'ether3',
+        dhcpServer: 'lan',
+        lease: 'dynamic',
+        leaseStatus: 'bound',
+        leaseExpiresAt: T + 900,
+        randomized: false,
+        watched: false,
+        // the ARP entry is current: seen at poll time (later than the lease's last-seen)
+        firstSeen: T,
+        lastSeen: T,
+        present: true,
+        sources: { dhcp: true, arp: true, bridge: true },
+        conflicts: [],
+        arpStatus: 'reachable',
+        arpAddress: '192.168.88.10',
+        leaseAddress: '192.168.88.10',
+      },
+    ]);
+  });
+
+  it('marks locally administered MACs as randomized', () => {
+    const reg = registry();
+    const macs = ['02:00:00:00:00:01', '16:00:00:00:00:01', 'DA:00:00:00:00:01', 'FE:00:00:00:00:01', '00:00:00:00:00:01', '0C:00:00:00:00:01'];
+    reg.applyPoll('home', observations({ bridgeHosts: macs.map((mac) => bridgeHost(mac)) }), T);
+    expect(Object.fromEntries(reg.devices().map((d) => [d.mac, d.randomized]))).toEqual({
+      '00:00:00:00:00:01': false,
+      '02:00:00:00:00:01': true,
+      '0C:00:00:00:00:01': false,
+      '16:00:00:00:00:01': true,
+      'DA:00:00:00:00:01': true,
+      'FE:00:00:00:00:01': true,
+    });
+  });
+
+  it('sorts by router then MAC, and the same MAC on two routers is two devices', () => {
+    const reg = registry({ routers: ['office', 'home'] });
+    reg.applyPoll('office', observations({ arp: [arp(B, '10.1.0.2'), arp(A, '10.1.0.1')] }), T);
+    reg.applyPoll('home', observations({ arp: [arp(C, '10.0.0.3'), arp(A, '10.0.0.1')] }), T);
+    expect(reg.devices().map((d) => `${d.router}/${d.mac}/${d.ip}`)).toEqual([
+      `home/${A}/10.0.0.1`,
+      `home/${C}/10.0.0.3`,
+      `office/${A}/10.1.0.1`,
+      `office/${B}/10.1.0.2`,
+    ]);
+    expect(reg.routerDevices('office').map((d) => d.mac)).toEqual([A, B]);
+    expect(reg.routerDevices('nowhere')).toEqual([]);
+  });
+
+  it('a device listed but never seen has no first/last seen and is absent', () => {
+    const reg = registry();
+    reg.applyPoll(
+      'home',
+      observations({ leases: [lease(A, '10.0.0.1', { dynamic: false, status: 'waiting', expiresAfterSeconds: null, lastSeenAgoSeconds: 3 * DAY })] }),
+      T,
+    );
+    const d = device(reg, A);
+    expect([d.firstSeen, d.lastSeen, d.present, d.lease, d.ip]).toEqual([null, null, false, 'static', '10.0.0.1']);
+  });
+});
+
+describe('DeviceRegistry: first/last seen and presence', () => {
+  it('last_seen never goes backwards and first_seen never moves later', () => {
+    const reg = registry();
+    reg.applyPoll('home', observations({ leases: [lease(A, '10.0.0.1', { lastSeenAgoSeconds: 10 })] }), T);
+    expect([device(reg, A).firstSeen, device(reg, A).lastSeen]).toEqual([T - 10, T - 10]);
+    // the next poll's lease says it was seen long ago: neither time may move the wrong way
+    reg.applyPoll('home', observations({ leases: [lease(A, '10.0.0.1', { lastSeenAgoSeconds: 100 })] }), T + 15);
+    expect([device(reg, A).firstSeen, device(reg, A).lastSeen]).toEqual([T - 85, T - 10]);
+    reg.applyPoll('home', seenByArp(A, '10.0.0.1'), T + 30);
+    expect([device(reg, A).firstSeen, device(reg, A).lastSeen]).toEqual([T - 85, T + 30]);
+    // a poll with a clock that stepped back still cannot pull last_seen back
+    reg.applyPoll('home', seenByArp(A, '10.0.0.1'), T + 20);
+    expect(device(reg, A).lastSeen).toBe(T + 30);
+  });
+
+  it('present until timeoutSeconds after the last observation, absent after', () => {
+    const reg = registry();
+    reg.applyPoll('home', seenByArp(A, '10.0.0.1'), T);
+    const gone = observations({ arp: [arp(B, '10.0.0.2')] });
+    reg.applyPoll('home', gone, T + 300);
+    expect(device(reg, A).present).toBe(true);
+    reg.applyPoll('home', gone, T + 301);
+    expect(device(reg, A).present).toBe(false);
+    expect(reg.routerSummary('home')).toMatchObject({ present: 1, absent: 1 });
+    reg.applyPoll('home', seenByArp(A, '10.0.0.1'), T + 400);
+    expect(device(reg, A).present).toBe(true);
+  });
+
+  it('a stale ARP entry keeps the device listed but does not keep it present', () => {
+    const reg = registry();
+    reg.applyPoll('home', seenByArp(A, '10.0.0.1'), T);
+    reg.applyPoll('home', observations({ arp: [arp(A, '10.0.0.1', { status: 'stale' })] }), T + 1000);
+    const d = device(reg, A);
+    expect([d.present, d.lastSeen, d.arpStatus, d.sources.arp]).toEqual([false, T, 'stale', true]);
+  });
+
+  it('during a router outage devices keep the values of the last good poll and never age into absent', () => {
+    const reg = registry({ routers: ['home', 'office'] });
+    reg.applyPoll('home', observations({ arp: [arp(A, '10.0.0.1')], leases: [lease(B, '10.0.0.2', { lastSeenAgoSeconds: 200 })] }), T);
+    reg.applyPoll('office', seenByArp(C, '10.1.0.3'), T);
+    const before = reg.routerDevices('home');
+    const summaryBefore = reg.routerSummary('home');
+    expect(before.map((d) => d.present)).toEqual([true, true]);
+    // home fails for a day (no applyPoll); office keeps polling
+    for (let t = T + 15; t < T + DAY; t += 3600) reg.applyPoll('office', seenByArp(C, '10.1.0.3'), t);
+    expect(reg.routerDevices('home')).toEqual(before);
+    expect(reg.routerSummary('home')).toEqual(summaryBefore);
+    // recovery: A is back, B left during the outage
+    reg.applyPoll('home', seenByArp(A, '10.0.0.1'), T + DAY);
+    expect(device(reg, A).present).toBe(true);
+    expect(device(reg, B).present).toBe(false);
+    expect(device(reg, B).lastSeen).toBe(T - 200);
+  });
+
+  it('an unlisted device keeps its descriptive facts and loses its live ones', () => {
+    const reg = registry();
+    reg.applyPoll(
+      'home',
+      observations({
+        leases: [lease(A, '10.0.0.1', { hostname: 'tv', comment: 'Living room' })],
+        arp: [arp(A, '10.0.0.1', { interface: 'vlan10' }), arp(B, '10.0.0.1', { interface: 'vlan20' })],
+        bridgeHosts: [bridgeHost(A, { port: 'wlan1' })],
+      }),
+      T,
+    );
+    expect(device(reg, A).conflicts).toHaveLength(1);
+    reg.applyPoll('home', observations({ arp: [arp(B, '10.0.0.1', { interface: 'vlan20' })] }), T + 15);
+    expect(device(reg, A)).toMatchObject({
+      ip: '10.0.0.1',
+      hostname: 'tv',
+      name: 'Living room',
+      interface: 'vlan10',
+      bridgePort: 'wlan1',
+      dhcpServer: 'dhcp1',
+      lease: 'dynamic',
+      leaseStatus: null,
+      leaseExpiresAt: null,
+      leaseAddress: null,
+      arpAddress: null,
+      arpStatus: null,
+      sources: { dhcp: false, arp: false, bridge: false },
+      conflicts: [],
+      lastSeen: T,
+      present: true,
+    });
+  });
+});
+
+describe('DeviceRegistry: watched devices', () => {
+  const watched = [
+    { mac: 'd0-bb-cc-00-00-01', name: 'nas', router: 'home' },
+    { mac: 'd0bbcc000002', name: 'printer', router: 'home' },
+  ];
+
+  it('are exported before they are ever seen: absent, no times, configured name, MAC normalised', () => {
+    const reg = registry({ watched });
+    expect(reg.devices().map((d) => [d.mac, d.name, d.watched, d.present, d.firstSeen, d.lastSeen, d.lease])).toEqual([
+      [A, 'nas', true, false, null, null, 'none'],
+      [B, 'printer', true, false, null, null, 'none'],
+    ]);
+    expect(reg.routerSummary('home')).toMatchObject({ present: 0, absent: 2 });
+    expect(reg.exportState(T).devices).toEqual([]);
+  });
+
+  it('keep the configured name over the lease comment once seen; unwatched devices use the comment', () => {
+    const reg = registry({ watched });
+    const changes = reg.applyPoll(
+      'home',
+      observations({ leases: [lease(A, '10.0.0.1', { comment: 'old nas' }), lease(C, '10.0.0.3', { comment: 'guest laptop' })] }),
+      T,
+    );
+    expect(changes.newDevices.map((d) => d.mac)).toEqual([A, C]);
+    expect([device(reg, A).name, device(reg, A).watched, device(reg, A).present]).toEqual(['nas', true, true]);
+    expect([device(reg, C).name, device(reg, C).watched]).toEqual(['guest laptop', false]);
+  });
+
+  it('rejects a watched MAC that is not a MAC', () => {
+    expect(() => registry({ watched: [{ mac: 'nope', name: 'x', router: 'home' }] })).toThrow(/invalid MAC/);
+  });
+});
+
+describe('DeviceRegistry: changes to log', () => {
+  it('reports a new device once, on the poll that first lists it', () => {
+    const reg = registry();
+    expect(reg.applyPoll('home', seenByArp(A, '10.0.0.1'), T).newDevices.map((d) => d.mac)).toEqual([A]);
+    expect(reg.applyPoll('home', seenByArp(A, '10.0.0.1'), T + 15).newDevices).toEqual([]);
+    expect(reg.applyPoll('home', observations({ arp: [arp(A, '10.0.0.1'), arp(B, '10.0.0.2')] }), T + 30).newDevices.map((d) => d.mac)).toEqual([B]);
+  });
+
+  it('reports each conflict change once: appears, unchanged, changes, resolves', () => {
+    const reg = registry();
+    const clash = observations({ leases: [lease(A, '10.0.0.10')], arp: [arp(A, '10.0.0.10'), arp(B, '10.0.0.10', { interface: 'x' })] });
+    let changes = reg.applyPoll('home', clash, T);
+    expect(changes.conflictChanges).toEqual([
+      { router: 'home', mac: A, previous: [], current: [`ip 10.0.0.10 also claimed by ${B}`] },
+      { router: 'home', mac: B, previous: [], current: [`ip 10.0.0.10 also claimed by ${A}`] },
+    ]);
+    expect(reg.routerSummary('home').conflicts).toBe(1);
+    expect(device(reg, B).conflicts).toEqual([`ip 10.0.0.10 also claimed by ${A}`]);
+
+    expect(reg.applyPoll('home', clash, T + 15).conflictChanges).toEqual([]);
+
+    const third = observations({ ...clash, bridgeHosts: [], arp: [...clash.arp, arp(C, '10.0.0.10', { interface: 'y' })] });
+    changes = reg.applyPoll('home', third, T + 30);
+    expect(changes.conflictChanges.map((c) => [c.mac, c.current])).toEqual([
+      [A, [`ip 10.0.0.10 also claimed by ${B}, ${C}`]],
+      [B, [`ip 10.0.0.10 also claimed by ${A}, ${C}`]],
+      [C, [`ip 10.0.0.10 also claimed by ${A}, ${B}`]],
+    ]);
+
+    // B and C leave the tables: everyone's conflict resolves
+    changes = reg.applyPoll('home', observations({ leases: [lease(A, '10.0.0.10')], arp: [arp(A, '10.0.0.10')] }), T + 45);
+    expect(changes.conflictChanges.map((c) => [c.mac, c.current])).toEqual([
+      [A, []],
+      [B, []],
+      [C, []],
+    ]);
+    expect(reg.routerSummary('home').conflicts).toBe(0);
+    expect(reg.applyPoll('home', observations({ arp: [arp(A, '10.0.0.10')] }), T + 60).conflictChanges).toEqual([]);
+  });
+});
+
+describe('DeviceRegistry: router summary', () => {
+  it('counts present/absent (watched never-seen included), leases and conflicts of the last good poll', () => {
+    const reg = registry({ watched: [{ mac: C, name: 'cam', router: 'home' }] });
+    reg.applyPoll(
+      'home',
+      observations({
+        leases: [
+          lease(A, '10.0.0.1', { server: 'lan' }),
+          lease(B, '10.0.0.1', { server: 'lan' }),
+          lease('D0:BB:CC:00:00:09', '10.0.0.9', { server: 'lan', status: 'waiting', dynamic: false, lastSeenAgoSeconds: null }),
+        ],
+      }),
+      T,
+    );
+    expect(reg.routerSummary('home')).toEqual({
+      present: 2,
+      absent: 2,
+      conflicts: 1,
+      leasesByServerStatus: [
+        { server: 'lan', status: 'bound', count: 2 },
+        { server: 'lan', status: 'waiting', count: 1 },
+      ],
+      droppedTotal: 0,
+      forgottenTotal: 0,
+    });
+    expect(reg.routerSummary('unknown')).toEqual({
+      present: 0,
+      absent: 0,
+      conflicts: 0,
+      leasesByServerStatus: [],
+      droppedTotal: 0,
+      forgottenTotal: 0,
+    });
+  });
+});
+
+describe('DeviceRegistry: retention', () => {
+  it('forgets unwatched devices unseen for longer than forgetAfterDays, never watched ones', () => {
+    const reg = registry({
+      retention: { forgetAfterDays: 2, maxDevicesPerRouter: 100 },
+      watched: [{ mac: B, name: 'phone', router: 'home' }],
+    });
+    reg.applyPoll('home', observations({ arp: [arp(A, '10.0.0.1'), arp(B, '10.0.0.2')] }), T);
+    const empty = observations();
+    expect(reg.applyPoll('home', empty, T + 2 * DAY).forgotten).toBe(0);
+    const changes = reg.applyPoll('home', empty, T + 2 * DAY + 1);
+    expect(changes.forgotten).toBe(1);
+    expect(reg.devices().map((d) => d.mac)).toEqual([B]);
+    expect(reg.routerSummary('home').forgottenTotal).toBe(1);
+    // it comes back as a new device with a new history
+    const back = reg.applyPoll('home', seenByArp(A, '10.0.0.1'), T + 3 * DAY);
+    expect(back.newDevices.map((d) => [d.mac, d.firstSeen])).toEqual([[A, T + 3 * DAY]]);
+  });
+
+  it('never forgets a device the current poll lists, even if it has not been seen for long', () => {
+    const reg = registry({ retention: { forgetAfterDays: 1, maxDevicesPerRouter: 100 } });
+    reg.applyPoll('home', seenByArp(A, '10.0.0.1'), T);
+    const stale = observations({ arp: [arp(A, '10.0.0.1', { status: 'stale' })] });
+    expect(reg.applyPoll('home', stale, T + 5 * DAY).forgotten).toBe(0);
+    expect(device(reg, A).lastSeen).toBe(T);
+    expect(reg.applyPoll('home', observations(), T + 5 * DAY + 15).forgotten).toBe(1);
+  });
+
+  it('forgets a listed-but-never-seen device by the time it was last listed', () => {
+    const reg = registry({ retention: { forgetAfterDays: 1, maxDevicesPerRouter: 100 } });
+    reg.applyPoll('home', observations({ arp: [arp(A, '10.0.0.1', { status: 'failed' })] }), T);
+    reg.applyPoll('home', observations(), T + DAY);
+    expect(reg.devices()).toHaveLength(1);
+    expect(reg.applyPoll('home', observations(), T + DAY + 1).forgotten).toBe(1);
+  });
+
+  it('above maxDevicesPerRouter drops the longest-absent unwatched devices first and counts them', () => {
+    const reg = registry({
+      retention: { forgetAfterDays: 30, maxDevicesPerRouter: 3 },
+      watched: [{ mac: macAt(0), name: 'oldest but watched', router: 'home' }],
+    });
+    for (let i = 0; i < 5; i++) reg.applyPoll('home', seenByArp(macAt(i), ipAt(i)), T + i * 1000);
+    // 0 is watched; 1 and 2 were absent longest
+    expect(reg.devices().map((d) => d.mac)).toEqual([macAt(0), macAt(3), macAt(4)]);
+    expect(reg.routerSummary('home').droppedTotal).toBe(2);
+  });
+
+  it('drops unlisted devices before listed ones, never-seen before seen', () => {
+    const reg = registry({ retention: { forgetAfterDays: 30, maxDevicesPerRouter: 2 } });
+    reg.applyPoll('home', observations({ arp: [arp(A, '10.0.0.1'), arp(B, '10.0.0.2', { status: 'failed' })] }), T);
+    const changes = reg.applyPoll('home', observations({ arp: [arp(C, '10.0.0.3'), arp(B, '10.0.0.2', { status: 'failed' })] }), T + 60);
+    // A (seen, unlisted) goes before B (never seen, but listed now)
+    expect(changes.dropped).toBe(1);
+    expect(reg.devices().map((d) => d.mac)).toEqual([B, C]);
+  });
+
+  it('keeps a LAN of randomised-MAC clients bounded over weeks (forgetting)', () => {
+    const reg = registry({ retention: { forgetAfterDays: 3, maxDevicesPerRouter: 100_000 } });
+    const perDay = 2000;
+    const pollsPerDay = 48; // every 30 simulated minutes
+    const stays = 4; // polls each client stays on the LAN
+    let next = 0;
+    let created = 0;
+    let forgotten = 0;
+    let max = 0;
+    const online: number[][] = [];
+    for (let day = 0; day < 21; day++) {
+      for (let p = 0; p < pollsPerDay; p++) {
+        const now = T + day * DAY + p * 1800;
+        const arrivals: number[] = [];
+        for (let k = 0; k < perDay / pollsPerDay; k++) arrivals.push(next++);
+        online.push(arrivals);
+        if (online.length > stays) online.shift();
+        const here = online.flat();
+        const obs: RouterObservations = observations({
+          leases: here.map((n) => lease(macAt(n, 0x02 | ((n & 3) << 2)), ipAt(n % 60_000))),
+          arp: here.map((n) => arp(macAt(n, 0x02 | ((n & 3) << 2)), ipAt(n % 60_000))),
+        });
+        const changes = reg.applyPoll('home', obs, now);
+        created += changes.newDevices.length;
+        forgotten += changes.forgotten;
+        const summary = reg.routerSummary('home');
+        max = Math.max(max, summary.present + summary.absent);
+      }
+    }
+    const all = reg.devices();
+    expect(all.every((d) => d.randomized)).toBe(true);
+    expect(created).toBeGreaterThan(40_000);
+    // never more than ~(forgetAfterDays + 1) days of clients
+    expect(max).toBeLessThanOrEqual(perDay * 4 + 100);
+    expect(all.length + forgotten).toBe(created);
+    expect(reg.routerSummary('home').forgottenTotal).toBe(forgotten);
+    expect(reg.exportState(T).devices.length).toBe(all.length);
+  });
+
+  it('keeps a LAN of randomised-MAC clients bounded by maxDevicesPerRouter, watched devices kept', () => {
+    const watchedMac = macAt(999_999);
+    const reg = registry({
+      retention: { forgetAfterDays: 30, maxDevicesPerRouter: 500 },
+      watched: [{ mac: watchedMac, name: 'nas', router: 'home' }],
+    });
+    let next = 0;
+    let created = 0;
+    for (let day = 0; day < 14; day++) {
+      for (let p = 0; p < 24; p++) {
+        const here = Array.from({ length: 125 }, () => next++); // 3000 new MACs a day
+        const obs = observations({
+          arp: [...here.map((n) => arp(macAt(n, 0x06), ipAt(n % 60_000))), ...(day === 0 && p === 0 ? [arp(watchedMac, '10.9.9.9')] : [])],
+        });
+        created += reg.applyPoll('home', obs, T + day * DAY + p * 3600).newDevices.length;
+        expect(reg.devices().length).toBeLessThanOrEqual(500);
+      }
+    }
+    const summary = reg.routerSummary('home');
+    expect(reg.devices().length).toBe(500);
+    expect(summary.droppedTotal).toBe(created - 500);
+    expect(reg.devices().some((d) => d.mac === watchedMac && d.watched)).toBe(true);
+    // survivors are the most recent arrivals
+    expect(reg.devices().filter((d) => !d.watched).every((d) => d.lastSeen! >= T + 13 * DAY)).toBe(true);
+  });
+});
+
+describe('DeviceRegistry: state export/import', () => {
+  it('a restart keeps first/last seen and descriptive facts, and presence while the router is still down', () => {
+    const watched = [{ mac: C, name: 'cam', router: 'home' }];
+    const before = registry({ watched });
+    before.applyPoll('home', observations({ leases: [lease(A, '10.0.0.1', { hostname: 'a', comment: 'Alpha' })], arp: [arp(A, '10.0.0.1')] }), T);
+    before.applyPoll('home', seenByArp(B, '10.0.0.2'), T + 100);
+    const state = persistedStateSchema.parse(JSON.parse(JSON.stringify(before.exportState(T + 101))));
+    expect(state.savedAt).toBe(T + 101);
+    expect(state.routers).toEqual([{ name: 'home', lastGoodPollAt: T + 100 }]);
+
+    const after = registry({ watched });
+    after.importState(state);
+    const records = after.devices();
+    expect(records.map((d) => [d.mac, d.firstSeen, d.lastSeen, d.present, d.ip, d.hostname, d.name])).toEqual([
+      [A, T, T, true, '10.0.0.1', 'a', 'Alpha'],
+      [B, T + 100, T + 100, true, '10.0.0.2', null, null],
+      [C, null, null, false, null, null, 'cam'],
+    ]);
+    expect(records[0]!.sources).toEqual({ dhcp: false, arp: false, bridge: false });
+
+    // first poll after the restart: A is not new, its first_seen survives
+    const changes = after.applyPoll('home', seenByArp(A, '10.0.0.1'), T + 500);
+    expect(changes.newDevices).toEqual([]);
+    expect([device(after, A).firstSeen, device(after, A).lastSeen]).toEqual([T, T + 500]);
+  });
+
+  it('import merges monotonically and ignores routers no longer configured and bad MACs', () => {
+    const reg = registry();
+    reg.applyPoll('home', seenByArp(A, '10.0.0.1'), T + 1000);
+    reg.importState({
+      version: 1,
+      savedAt: T,
+      routers: [{ name: 'home', lastGoodPollAt: T }, { name: 'gone', lastGoodPollAt: T }],
+      devices: [
+        { router: 'home', mac: A, firstSeen: T - 50, lastSeen: T, lastListedAt: T, ip: '10.9.9.9', hostname: 'x', leaseComment: null, interface: null, bridgePort: null, dhcpServer: null, lease: 'none' },
+        { router: 'gone', mac: B, firstSeen: T, lastSeen: T, lastListedAt: T, ip: null, hostname: null, leaseComment: null, interface: null, bridgePort: null, dhcpServer: null, lease: 'none' },
+        { router: 'home', mac: 'zz', firstSeen: T, lastSeen: T, lastListedAt: T, ip: null, hostname: null, leaseComment: null, interface: null, bridgePort: null, dhcpServer: null, lease: 'none' },
+      ],
+    });
+    const d = device(reg, A);
+    // earlier first_seen adopted, later last_seen and the live poll's facts kept
+    expect([d.firstSeen, d.lastSeen, d.ip, d.present]).toEqual([T - 50, T + 1000, '10.0.0.1', true]);
+    expect(reg.devices().map((x) => `${x.router}/${x.mac}`)).toEqual([`home/${A}`]);
+  });
+
+  it('import applies maxDevicesPerRouter', () => {
+    const big = registry();
+    big.applyPoll('home', lan(50), T);
+    const small = registry({ retention: { forgetAfterDays: 30, maxDevicesPerRouter: 10 } });
+    small.importState(big.exportState(T));
+    expect(small.devices()).toHaveLength(10);
+    expect(small.routerSummary('home').droppedTotal).toBe(40);
+  });
+});
+
+describe('DeviceRegistry: record reuse', () => {
+  it('returns the same record objects until something about them changes', () => {
+    const reg = registry();
+    reg.applyPoll('home', observations({ arp: [arp(A, '10.0.0.1'), arp(B, '10.0.0.2')] }), T);
+    const first = reg.devices();
+    expect(reg.devices()[0]).toBe(first[0]);
+    // B leaves the tables: its record changes once, then stays the same object while nothing changes
+    reg.applyPoll('home', seenByArp(A, '10.0.0.1'), T + 15);
+    const second = reg.devices();
+    expect(second[1]).not.toBe(first[1]);
+    reg.applyPoll('home', seenByArp(A, '10.0.0.1'), T + 30);
+    const third = reg.devices();
+    expect(third[1]).toBe(second[1]);
+    expect(third[0]).not.toBe(second[0]); // A's last_seen moved
+    // absent after the timeout: a new record with present false
+    reg.applyPoll('home', seenByArp(A, '10.0.0.1'), T + 400);
+    expect(reg.devices()[1]!.present).toBe(false);
+    // mutating the returned array does not corrupt the registry
+    third.length = 0;
+    expect(reg.devices()).toHaveLength(2);
+  });
+
+  it('handles a 10k-device LAN with every device present and no conflicts', () => {
+    const reg = registry();
+    reg.applyPoll('home', lan(10_000), T);
+    reg.applyPoll('home', lan(10_000), T + 15);
+    const all = reg.devices();
+    expect(all).toHaveLength(10_000);
+    expect(all.every((d) => d.present && d.lastSeen === T + 15 && d.firstSeen === T)).toBe(true);
+    expect(reg.routerSummary('home')).toMatchObject({ present: 10_000, absent: 0, conflicts: 0 });
+  });
+});

@@ -1,0 +1,528 @@
+import { isLocallyAdministered, normalizeMac } from './mac.js';
+import { mergeObservations, type LeaseCount, type MergedDevice, type PresenceConfig } from './merge.js';
+import { STATE_VERSION, type PersistedDevice, type PersistedState } from './state.js';
+import type { DeviceRecord, RouterObservations } from './types.js';
+
+/**
+ * Device history across polls: first/last seen, presence, watched devices and
+ * retention, per (router, MAC). No I/O and no clock of its own: every time
+ * comes in as an argument, so weeks of polls can be replayed in a test.
+ *
+ * Decisions beyond SPEC:
+ * - A device listed by a poll but not seen by it (a waiting static lease, a
+ *   stale ARP entry) is exported with first/last seen null until something
+ *   counts as seeing it: we never saw it, and inventing a time would make it
+ *   look present.
+ * - first_seen is the earliest observation ever made (a lease's `last-seen`
+ *   can date one before the poll that found the device); last_seen never goes
+ *   backwards.
+ * - A device that a poll does not list keeps its last known ip, hostname,
+ *   name, interface, bridge port, DHCP server and lease kind (an absent device
+ *   should still say what it was), but its live facts are cleared: no sources,
+ *   no conflicts, no ARP status or addresses, no lease status or expiry.
+ *   A device that is listed takes every fact from that poll alone.
+ * - Retention never removes a device the current poll lists: it would be
+ *   back as "new" on the next poll. Over maxDevicesPerRouter, unwatched devices
+ *   the poll did not list go first, longest-absent first (never-seen before
+ *   seen), then listed ones, the same way.
+ * - Presence is judged against the router's last good poll, which is also
+ *   persisted, so neither a router outage nor a restart during one ages devices.
+ * - Records are immutable snapshots shared between calls: callers must not
+ *   mutate them.
+ */
+
+export interface RetentionConfig {
+  forgetAfterDays: number;
+  maxDevicesPerRouter: number;
+}
+
+export interface WatchedDevice {
+  mac: string;
+  name: string;
+  router: string;
+}
+
+export interface RegistryOptions {
+  presence: PresenceConfig;
+  retention: RetentionConfig;
+  watched?: ReadonlyArray<WatchedDevice>;
+  /** Configured routers. Devices of other routers in a loaded state file are dropped (the router was removed). */
+  routers?: ReadonlyArray<string>;
+}
+
+export interface ConflictChange {
+  router: string;
+  mac: string;
+  previous: string[];
+  current: string[];
+}
+
+export interface PollChanges {
+  /** Devices this router's tables list for the first time (watched ones included). */
+  newDevices: DeviceRecord[];
+  /** Devices whose conflict descriptions changed; log each once. */
+  conflictChanges: ConflictChange[];
+  forgotten: number;
+  dropped: number;
+}
+
+export interface RouterSummary {
+  present: number;
+  absent: number;
+  /** IPs claimed by more than one MAC at the last good poll. */
+  conflicts: number;
+  leasesByServerStatus: LeaseCount[];
+  droppedTotal: number;
+  forgottenTotal: number;
+}
+
+const DAY_SECONDS = 86_400;
+const NO_CONFLICTS: readonly string[] = Object.freeze([]);
+
+interface Entry {
+  readonly mac: string;
+  readonly randomized: boolean;
+  /** Configured name; null when not watched. */
+  watchedName: string | null;
+  firstSeen: number | null;
+  lastSeen: number | null;
+  lastListedAt: number | null;
+  /** Value of the router's poll counter when a poll last listed the device; -1 never. */
+  listedInPoll: number;
+  facts: MergedDevice;
+  /** Cached record; null when facts or times changed since it was built. */
+  record: DeviceRecord | null;
+}
+
+interface RouterState {
+  readonly name: string;
+  readonly entries: Map<string, Entry>;
+  lastGoodPoll: number | null;
+  polls: number;
+  conflictCount: number;
+  leases: LeaseCount[];
+  droppedTotal: number;
+  forgottenTotal: number;
+  /** Entries sorted by MAC as of the last sortedEntries() call. */
+  sorted: Entry[];
+  /** Entries created since, not yet merged into `sorted`. */
+  added: Entry[];
+  /** Whether entries were deleted since. */
+  removed: boolean;
+  /** Records in MAC order; null after anything changed. */
+  records: DeviceRecord[] | null;
+}
+
+function emptyFacts(mac: string): MergedDevice {
+  return {
+    mac,
+    ip: null,
+    hostname: null,
+    leaseComment: null,
+    lease: 'none',
+    leaseStatus: null,
+    leaseExpiresAt: null,
+    leaseAddress: null,
+    dhcpServer: null,
+    interface: null,
+    arpStatus: null,
+    arpAddress: null,
+    bridgePort: null,
+    sources: { dhcp: false, arp: false, bridge: false },
+    observedAt: null,
+    conflicts: NO_CONFLICTS as string[],
+  };
+}
+
+/** What an unlisted device keeps: descriptive facts only. */
+function fade(facts: MergedDevice): MergedDevice {
+  return {
+    ...emptyFacts(facts.mac),
+    ip: facts.ip,
+    hostname: facts.hostname,
+    leaseComment: facts.leaseComment,
+    lease: facts.lease,
+    dhcpServer: facts.dhcpServer,
+    interface: facts.interface,
+    bridgePort: facts.bridgePort,
+  };
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** observedAt is deliberately not compared: it feeds the times, which are compared separately. */
+function sameFacts(a: MergedDevice, b: MergedDevice): boolean {
+  return (
+    a.ip === b.ip &&
+    a.hostname === b.hostname &&
+    a.leaseComment === b.leaseComment &&
+    a.lease === b.lease &&
+    a.leaseStatus === b.leaseStatus &&
+    a.leaseExpiresAt === b.leaseExpiresAt &&
+    a.leaseAddress === b.leaseAddress &&
+    a.dhcpServer === b.dhcpServer &&
+    a.interface === b.interface &&
+    a.arpStatus === b.arpStatus &&
+    a.arpAddress === b.arpAddress &&
+    a.bridgePort === b.bridgePort &&
+    a.sources.dhcp === b.sources.dhcp &&
+    a.sources.arp === b.sources.arp &&
+    a.sources.bridge === b.sources.bridge &&
+    sameList(a.conflicts, b.conflicts)
+  );
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+export class DeviceRegistry {
+  private readonly routers = new Map<string, RouterState>();
+  private readonly configuredRouters: ReadonlySet<string> | null;
+  private readonly watched = new Map<string, Map<string, string>>();
+  private routerOrder: RouterState[] | null = null;
+  private allRecords: DeviceRecord[] | null = null;
+
+  constructor(private readonly options: RegistryOptions) {
+    this.configuredRouters = options.routers && options.routers.length > 0 ? new Set(options.routers) : null;
+    for (const name of options.routers ?? []) this.router(name);
+    for (const device of options.watched ?? []) {
+      const mac = normalizeMac(device.mac);
+      if (mac === null) throw new Error(`watched device "${device.name}": invalid MAC address ${JSON.stringify(device.mac)}`);
+      let byMac = this.watched.get(device.router);
+      if (!byMac) this.watched.set(device.router, (byMac = new Map()));
+      byMac.set(mac, device.name);
+      const state = this.router(device.router);
+      const entry = this.entry(state, mac);
+      entry.watchedName = device.name;
+    }
+  }
+
+  /** Feeds one successful poll of a router, taken at nowSeconds. */
+  applyPoll(router: string, obs: RouterObservations, nowSeconds: number): PollChanges {
+    const state = this.router(router);
+    const merged = mergeObservations(router, obs, nowSeconds, this.options.presence);
+    const poll = ++state.polls;
+    const fresh: Entry[] = [];
+    const conflictChanges: ConflictChange[] = [];
+
+    for (const [mac, facts] of merged.devices) {
+      let entry = state.entries.get(mac);
+      if (entry === undefined) entry = this.entry(state, mac);
+      if (entry.lastListedAt === null) fresh.push(entry);
+      entry.lastListedAt = nowSeconds;
+      entry.listedInPoll = poll;
+      const seen = facts.observedAt;
+      if (seen !== null) {
+        if (entry.lastSeen === null || seen > entry.lastSeen) {
+          entry.lastSeen = seen;
+          entry.record = null;
+        }
+        if (entry.firstSeen === null || seen < entry.firstSeen) {
+          entry.firstSeen = seen;
+          entry.record = null;
+        }
+      }
+      const previous = entry.facts;
+      if (!sameFacts(previous, facts)) {
+        if (!sameList(previous.conflicts, facts.conflicts)) {
+          conflictChanges.push({ router, mac, previous: [...previous.conflicts], current: [...facts.conflicts] });
+        }
+        entry.facts = facts;
+        entry.record = null;
+      }
+    }
+
+    // Devices this poll did not list: fade their live facts, forget the long-gone.
+    const forgetBefore = nowSeconds - this.options.retention.forgetAfterDays * DAY_SECONDS;
+    let forgotten = 0;
+    for (const [mac, entry] of state.entries) {
+      if (entry.listedInPoll === poll) continue;
+      if (entry.watchedName === null) {
+        const reference = entry.lastSeen ?? entry.lastListedAt ?? Number.NEGATIVE_INFINITY;
+        if (reference < forgetBefore) {
+          state.entries.delete(mac);
+          forgotten++;
+          continue;
+        }
+      }
+      if (entry.listedInPoll === poll - 1) {
+        if (entry.facts.conflicts.length > 0) {
+          conflictChanges.push({ router, mac, previous: [...entry.facts.conflicts], current: [] });
+        }
+        entry.facts = fade(entry.facts);
+        entry.record = null;
+      }
+    }
+    state.forgottenTotal += forgotten;
+    const dropped = this.enforceCap(state, poll);
+    if (forgotten > 0) state.removed = true;
+
+    state.lastGoodPoll = nowSeconds;
+    state.conflictCount = merged.conflictCount;
+    state.leases = merged.leasesByServerStatus;
+    state.records = null;
+    this.allRecords = null;
+
+    const newDevices: DeviceRecord[] = [];
+    for (const entry of fresh) {
+      if (state.entries.get(entry.mac) === entry) newDevices.push(this.recordOf(state, entry));
+    }
+    return { newDevices, conflictChanges, forgotten, dropped };
+  }
+
+  /** Every device of every router, sorted by router then MAC; watched never-seen devices included. */
+  devices(): DeviceRecord[] {
+    if (this.allRecords === null) {
+      const all: DeviceRecord[] = [];
+      for (const state of this.sortedRouters()) for (const record of this.recordsOf(state)) all.push(record);
+      this.allRecords = all;
+    }
+    return this.allRecords.slice();
+  }
+
+  /** One router's devices, sorted by MAC. */
+  routerDevices(router: string): DeviceRecord[] {
+    const state = this.routers.get(router);
+    return state ? this.recordsOf(state).slice() : [];
+  }
+
+  routerSummary(router: string): RouterSummary {
+    const state = this.routers.get(router);
+    if (!state) {
+      return { present: 0, absent: 0, conflicts: 0, leasesByServerStatus: [], droppedTotal: 0, forgottenTotal: 0 };
+    }
+    let present = 0;
+    for (const entry of state.entries.values()) if (this.isPresent(state, entry)) present++;
+    return {
+      present,
+      absent: state.entries.size - present,
+      conflicts: state.conflictCount,
+      leasesByServerStatus: state.leases.map((lease) => ({ ...lease })),
+      droppedTotal: state.droppedTotal,
+      forgottenTotal: state.forgottenTotal,
+    };
+  }
+
+  /** The history worth keeping across a restart. */
+  exportState(savedAt: number = Date.now() / 1000): PersistedState {
+    const routers: PersistedState['routers'] = [];
+    const devices: PersistedDevice[] = [];
+    for (const state of this.sortedRouters()) {
+      routers.push({ name: state.name, lastGoodPollAt: state.lastGoodPoll });
+      for (const entry of this.sortedEntries(state)) {
+        if (entry.lastListedAt === null && entry.firstSeen === null) continue; // a watched device never met
+        const facts = entry.facts;
+        devices.push({
+          router: state.name,
+          mac: entry.mac,
+          firstSeen: entry.firstSeen,
+          lastSeen: entry.lastSeen,
+          lastListedAt: entry.lastListedAt,
+          ip: facts.ip,
+          hostname: facts.hostname,
+          leaseComment: facts.leaseComment,
+          interface: facts.interface,
+          bridgePort: facts.bridgePort,
+          dhcpServer: facts.dhcpServer,
+          lease: facts.lease,
+        });
+      }
+    }
+    return { version: STATE_VERSION, savedAt, routers, devices };
+  }
+
+  /**
+   * Merges a saved state in (normally once, before the first poll). Times merge
+   * monotonically; facts are taken only for devices no poll has listed yet.
+   */
+  importState(saved: PersistedState): void {
+    for (const router of saved.routers) {
+      if (!this.knowsRouter(router.name)) continue;
+      const state = this.router(router.name);
+      const at = router.lastGoodPollAt;
+      if (at !== null && (state.lastGoodPoll === null || at > state.lastGoodPoll)) state.lastGoodPoll = at;
+    }
+    const touched = new Set<RouterState>();
+    for (const device of saved.devices) {
+      if (!this.knowsRouter(device.router)) continue;
+      const mac = normalizeMac(device.mac);
+      if (mac === null) continue;
+      const state = this.router(device.router);
+      touched.add(state);
+      let entry = state.entries.get(mac);
+      if (entry === undefined) entry = this.entry(state, mac);
+      if (device.firstSeen !== null && (entry.firstSeen === null || device.firstSeen < entry.firstSeen)) {
+        entry.firstSeen = device.firstSeen;
+      }
+      if (device.lastSeen !== null && (entry.lastSeen === null || device.lastSeen > entry.lastSeen)) {
+        entry.lastSeen = device.lastSeen;
+      }
+      if (entry.listedInPoll < 0) {
+        const facts = emptyFacts(mac);
+        facts.ip = device.ip;
+        facts.hostname = device.hostname;
+        facts.leaseComment = device.leaseComment;
+        facts.interface = device.interface;
+        facts.bridgePort = device.bridgePort;
+        facts.dhcpServer = device.dhcpServer;
+        facts.lease = device.lease;
+        entry.facts = facts;
+        if (device.lastListedAt !== null && (entry.lastListedAt === null || device.lastListedAt > entry.lastListedAt)) {
+          entry.lastListedAt = device.lastListedAt;
+        }
+      }
+      entry.record = null;
+    }
+    for (const state of touched) this.enforceCap(state, state.polls);
+    for (const state of this.routers.values()) state.records = null;
+    this.allRecords = null;
+  }
+
+  private knowsRouter(name: string): boolean {
+    return this.configuredRouters === null || this.configuredRouters.has(name);
+  }
+
+  private router(name: string): RouterState {
+    let state = this.routers.get(name);
+    if (!state) {
+      state = {
+        name,
+        entries: new Map(),
+        lastGoodPoll: null,
+        polls: 0,
+        conflictCount: 0,
+        leases: [],
+        droppedTotal: 0,
+        forgottenTotal: 0,
+        sorted: [],
+        added: [],
+        removed: false,
+        records: null,
+      };
+      this.routers.set(name, state);
+      this.routerOrder = null;
+    }
+    return state;
+  }
+
+  private entry(state: RouterState, mac: string): Entry {
+    const entry: Entry = {
+      mac,
+      randomized: isLocallyAdministered(mac),
+      watchedName: this.watched.get(state.name)?.get(mac) ?? null,
+      firstSeen: null,
+      lastSeen: null,
+      lastListedAt: null,
+      listedInPoll: -1,
+      facts: emptyFacts(mac),
+      record: null,
+    };
+    state.entries.set(mac, entry);
+    state.added.push(entry);
+    return entry;
+  }
+
+  /** Drops unwatched devices past the cap; returns how many. */
+  private enforceCap(state: RouterState, poll: number): number {
+    const excess = state.entries.size - this.options.retention.maxDevicesPerRouter;
+    if (excess <= 0) return 0;
+    const candidates: Entry[] = [];
+    for (const entry of state.entries.values()) if (entry.watchedName === null) candidates.push(entry);
+    const listed = (entry: Entry): number => (entry.listedInPoll === poll && poll > 0 ? 1 : 0);
+    candidates.sort(
+      (a, b) =>
+        listed(a) - listed(b) ||
+        (a.lastSeen ?? Number.NEGATIVE_INFINITY) - (b.lastSeen ?? Number.NEGATIVE_INFINITY) ||
+        compareText(a.mac, b.mac),
+    );
+    const count = Math.min(excess, candidates.length);
+    for (let i = 0; i < count; i++) state.entries.delete(candidates[i]!.mac);
+    state.droppedTotal += count;
+    if (count > 0) state.removed = true;
+    return count;
+  }
+
+  private isPresent(state: RouterState, entry: Entry): boolean {
+    return (
+      entry.lastSeen !== null &&
+      state.lastGoodPoll !== null &&
+      state.lastGoodPoll - entry.lastSeen <= this.options.presence.timeoutSeconds
+    );
+  }
+
+  private recordOf(state: RouterState, entry: Entry): DeviceRecord {
+    const present = this.isPresent(state, entry);
+    const cached = entry.record;
+    if (cached !== null && cached.present === present) return cached;
+    const facts = entry.facts;
+    const record: DeviceRecord = {
+      router: state.name,
+      mac: entry.mac,
+      ip: facts.ip,
+      hostname: facts.hostname,
+      name: entry.watchedName ?? facts.leaseComment,
+      interface: facts.interface,
+      bridgePort: facts.bridgePort,
+      dhcpServer: facts.dhcpServer,
+      lease: facts.lease,
+      leaseStatus: facts.leaseStatus,
+      leaseExpiresAt: facts.leaseExpiresAt,
+      randomized: entry.randomized,
+      watched: entry.watchedName !== null,
+      firstSeen: entry.firstSeen,
+      lastSeen: entry.lastSeen,
+      present,
+      sources: facts.sources,
+      conflicts: facts.conflicts,
+      arpStatus: facts.arpStatus,
+      arpAddress: facts.arpAddress,
+      leaseAddress: facts.leaseAddress,
+    };
+    entry.record = record;
+    return record;
+  }
+
+  /**
+   * Kept sorted incrementally: a poll adds or removes a handful of devices, and
+   * re-sorting 50k MACs every poll would cost more than the rest of the poll.
+   */
+  private sortedEntries(state: RouterState): Entry[] {
+    if (state.added.length === 0 && !state.removed) return state.sorted;
+    const alive = (entry: Entry): boolean => state.entries.get(entry.mac) === entry;
+    const base = state.removed ? state.sorted.filter(alive) : state.sorted;
+    const adds = state.added.filter(alive).sort((a, b) => compareText(a.mac, b.mac));
+    const merged: Entry[] = new Array(base.length + adds.length);
+    let i = 0;
+    let j = 0;
+    let k = 0;
+    while (i < base.length && j < adds.length) {
+      merged[k++] = base[i]!.mac < adds[j]!.mac ? base[i++]! : adds[j++]!;
+    }
+    while (i < base.length) merged[k++] = base[i++]!;
+    while (j < adds.length) merged[k++] = adds[j++]!;
+    state.sorted = merged;
+    state.added = [];
+    state.removed = false;
+    return merged;
+  }
+
+  private recordsOf(state: RouterState): DeviceRecord[] {
+    if (state.records === null) {
+      state.records = this.sortedEntries(state).map((entry) => this.recordOf(state, entry));
+    }
+    return state.records;
+  }
+
+  private sortedRouters(): RouterState[] {
+    if (this.routerOrder === null) {
+      this.routerOrder = [...this.routers.values()].sort((a, b) => compareText(a.name, b.name));
+    }
+    return this.routerOrder;
+  }
+}
