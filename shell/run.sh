@@ -1,0 +1,72 @@
+#!/bin/sh
+# Bare-metal entry point:  shell/run.sh [serve options...]   e.g. shell/run.sh --demo
+#
+# Installs dependencies only when package-lock.json changed since the last
+# install, rebuilds dist/ only when an input is newer than the last build
+# (FORCE_REBUILD=TRUE forces both), then becomes the exporter (exec), so
+# SIGTERM/SIGINT reach it directly and its exit code is ours.
+set -eu
+
+NETMON_ROOT=$(CDPATH='' cd -- "$(dirname -- "$0")/.." && pwd)
+cd "$NETMON_ROOT"
+# shellcheck source=shell/source_environment.sh
+. "$NETMON_ROOT/shell/source_environment.sh"
+
+say() { printf 'run.sh: %s\n' "$*" >&2; }
+die() {
+  say "$*"
+  exit 1
+}
+
+command -v node >/dev/null 2>&1 ||
+  die "node is not on PATH; install Node.js 20 (https://nodejs.org) or use shell/run_docker.sh"
+command -v npm >/dev/null 2>&1 ||
+  die "npm is not on PATH; it ships with Node.js 20 (https://nodejs.org)"
+node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 20 ? 0 : 1)' ||
+  die "Node.js 20 or newer is required, found $(node --version)"
+
+# The stamp lives inside node_modules so deleting node_modules also forgets it.
+INSTALL_STAMP=node_modules/.install-stamp
+# Inputs whose change means dist/ is stale.
+BUILD_INPUTS='src package.json package-lock.json tsconfig.json tsconfig.build.json'
+BUILD_STAMP=dist/.build-stamp
+
+force=false
+if netmon_is_true "${FORCE_REBUILD:-}"; then force=true; fi
+
+# cksum is POSIX, so this works wherever sh does; it only has to notice change.
+lock_hash=$(cksum <package-lock.json)
+installed=false
+if $force || [ ! -f "$INSTALL_STAMP" ] || [ "$(cat "$INSTALL_STAMP")" != "$lock_hash" ]; then
+  if $force; then say "FORCE_REBUILD=TRUE: installing dependencies"; else say "package-lock.json changed since the last install: installing dependencies"; fi
+  npm ci --no-audit --no-fund
+  printf '%s\n' "$lock_hash" >"$INSTALL_STAMP"
+  installed=true
+fi
+
+needs_build() {
+  if $force || $installed; then return 0; fi
+  [ -f "$BUILD_STAMP" ] && [ -f dist/cli.js ] || return 0
+  # shellcheck disable=SC2086 # BUILD_INPUTS is a list of paths without blanks
+  [ -n "$(find $BUILD_INPUTS -newer "$BUILD_STAMP" 2>/dev/null | head -n 1)" ]
+}
+
+if needs_build; then
+  say "building dist/"
+  # Stamped with the time the build started, so an edit made during the build
+  # is newer than the stamp and triggers the next build.
+  started=node_modules/.build-started
+  : >"$started"
+  # Stale output of deleted sources must not linger in dist/.
+  rm -rf dist
+  npm run build
+  mv "$started" "$BUILD_STAMP"
+fi
+
+# An empty value in environment.properties means "not set", not "empty string".
+for name in NETMON_CONFIG NETMON_LISTEN LOG_LEVEL; do
+  eval "value=\${$name:-}"
+  [ -n "$value" ] || unset "$name"
+done
+
+exec node dist/cli.js serve "$@"
