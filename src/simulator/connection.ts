@@ -265,7 +265,7 @@ export class SimConnection {
           this.core.countBytes(part.length);
           // end() (FIN after the data) rather than a reset: a reset could discard the
           // partial reply still in the kernel's send buffer, and the test wants exactly N bytes.
-          this.socket.end(part);
+          this.endGracefully(part);
           return;
         }
       }
@@ -287,7 +287,15 @@ export class SimConnection {
   private sendAndClose(reply: ReplyBuilder): void {
     const bytes = reply.toBuffer();
     this.core.countBytes(bytes.length);
+    this.endGracefully(bytes);
+  }
+
+  /** FIN after the bytes; if the client never closes its side, drop it a little later. */
+  private endGracefully(bytes: Buffer): void {
     this.socket.end(bytes);
+    const timer = setTimeout(() => this.destroy(), 1000);
+    timer.unref();
+    this.socket.once('close', () => clearTimeout(timer));
   }
 }
 
