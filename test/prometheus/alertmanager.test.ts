@@ -1,0 +1,98 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPO } from './dashboards.js';
+import { freePort, waitFor } from './tools.js';
+
+/** Debian names the binary prometheus-alertmanager; upstream builds call it alertmanager. */
+function alertmanagerBinary(): string {
+  for (const name of ['prometheus-alertmanager', 'alertmanager']) {
+    if (spawnSync(name, ['--version'], { stdio: 'ignore' }).status === 0) return name;
+  }
+  throw new Error('Alertmanager is not installed (Debian: apt-get install prometheus-alertmanager)');
+}
+
+interface AmAlert {
+  labels: Record<string, string>;
+  status: { state: string; inhibitedBy: string[] };
+}
+
+describe('alertmanager.yml inhibition, in a real Alertmanager', () => {
+  let child: ChildProcess | undefined;
+  let dir = '';
+  let base = '';
+  let log = '';
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'netmon-am-'));
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    child = spawn(
+      alertmanagerBinary(),
+      [
+        `--config.file=${join(REPO, 'alerting/alertmanager.yml')}`,
+        `--storage.path=${dir}`,
+        `--web.listen-address=127.0.0.1:${port}`,
+        '--cluster.listen-address=', // no gossip: a lone instance, loopback only
+      ],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+    child.stderr?.setEncoding('utf8').on('data', (d: string) => (log += d));
+    await waitFor('Alertmanager ready', async () => ((await fetch(`${base}/-/ready`)).ok ? true : undefined), {
+      timeoutMs: 15_000,
+    }).catch((err: Error) => {
+      throw new Error(`${err.message}\n${log}`);
+    });
+  });
+
+  afterAll(() => {
+    child?.kill('SIGTERM');
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('holds back device alerts of an unreachable router, and only those', async () => {
+    const now = new Date();
+    const ends = new Date(now.getTime() + 10 * 60_000);
+    const alert = (labels: Record<string, string>) => ({
+      labels: { job: 'network-monitor', ...labels },
+      annotations: { summary: labels.alertname ?? '' },
+      startsAt: now.toISOString(),
+      endsAt: ends.toISOString(),
+    });
+    const post = await fetch(`${base}/api/v2/alerts`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify([
+        alert({ alertname: 'RouterUnreachable', severity: 'critical', scope: 'router', instance: 'nm:9847', router: 'home' }),
+        alert({ alertname: 'WatchedDeviceGone', severity: 'warning', scope: 'device', instance: 'nm:9847', router: 'home', mac: 'AA:BB:CC:00:00:01' }),
+        alert({ alertname: 'NewDevice', severity: 'info', scope: 'device', instance: 'nm:9847', router: 'home', mac: 'AA:BB:CC:00:00:02' }),
+        alert({ alertname: 'AddressConflict', severity: 'warning', scope: 'device', instance: 'nm:9847', router: 'home' }),
+        // Another router of the same exporter, and a same-named router of another exporter.
+        alert({ alertname: 'WatchedDeviceGone', severity: 'warning', scope: 'device', instance: 'nm:9847', router: 'office', mac: 'AA:BB:CC:00:00:03' }),
+        alert({ alertname: 'WatchedDeviceGone', severity: 'warning', scope: 'device', instance: 'other:9847', router: 'home', mac: 'AA:BB:CC:00:00:04' }),
+        alert({ alertname: 'StatePersistenceFailing', severity: 'warning', scope: 'exporter', instance: 'nm:9847' }),
+      ]),
+    });
+    expect(post.status).toBe(200);
+
+    const key = (a: AmAlert) => `${a.labels.alertname} ${a.labels.instance} ${a.labels.router ?? '-'}`;
+    const states = await waitFor('all seven alerts with the inhibition applied', async () => {
+      const alerts = (await (await fetch(`${base}/api/v2/alerts`)).json()) as AmAlert[];
+      const suppressed = alerts.filter((a) => a.status.state === 'suppressed');
+      return alerts.length === 7 && suppressed.length === 3 ? alerts : undefined;
+    });
+    const byKey = Object.fromEntries(states.map((a) => [key(a), a.status]));
+    expect(byKey).toMatchObject({
+      'RouterUnreachable nm:9847 home': { state: 'active', inhibitedBy: [] },
+      'WatchedDeviceGone nm:9847 home': { state: 'suppressed' },
+      'NewDevice nm:9847 home': { state: 'suppressed' },
+      'AddressConflict nm:9847 home': { state: 'suppressed' },
+      'WatchedDeviceGone nm:9847 office': { state: 'active', inhibitedBy: [] },
+      'WatchedDeviceGone other:9847 home': { state: 'active', inhibitedBy: [] },
+      'StatePersistenceFailing nm:9847 -': { state: 'active', inhibitedBy: [] },
+    });
+    expect(byKey['WatchedDeviceGone nm:9847 home']?.inhibitedBy).toHaveLength(1);
+  });
+});
