@@ -1,0 +1,84 @@
+// shell/build_image.sh on its own: label and tag, and the old image removed
+// only once the new one exists.
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createSandbox, dockerBuilds, restrictedPath, type Sandbox } from './sandbox.js';
+
+const LABEL = 'org.opencontainers.image.revision';
+
+let sandboxes: Sandbox[] = [];
+function sandbox(git = true): Sandbox {
+  const s = createSandbox({ git });
+  sandboxes.push(s);
+  return s;
+}
+afterEach(() => {
+  for (const s of sandboxes) s.cleanup();
+  sandboxes = [];
+});
+
+const dockerCommands = (s: Sandbox, env: Record<string, string> = {}) => {
+  const r = s.run('build_image.sh', [], env);
+  return { ...r, commands: r.calls.filter((c) => c.cmd === 'docker').map((c) => c.args.join(' ')) };
+};
+
+describe('shell/build_image.sh', () => {
+  it('builds the repository tagged DOCKER_NAME and labelled with HEAD', () => {
+    const s = sandbox();
+    s.write('configuration/environment.properties', 'DOCKER_NAME=netmon-x\n');
+    const r = dockerCommands(s);
+
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.commands).toEqual([
+      'image inspect --format {{.Id}} netmon-x',
+      `build --pull --label ${LABEL}=${s.head} --tag netmon-x ${s.root}`,
+      'image inspect --format {{.Id}} netmon-x',
+    ]);
+    expect(r.stderr).toContain('source_environment: loaded');
+  });
+
+  it('removes the previous image after a successful build', () => {
+    const s = sandbox();
+    s.addImage('0123');
+    const r = dockerCommands(s);
+
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.commands.indexOf('image rm sha256:old')).toBe(r.commands.length - 1);
+    expect(r.stderr).toContain('removed the previous image sha256:old');
+  });
+
+  it('keeps the previous image, and fails, when the build fails', () => {
+    const s = sandbox();
+    s.addImage('0123');
+    const r = dockerCommands(s, { FAKE_BUILD_FAILS: '1' });
+
+    expect(r.status).not.toBe(0);
+    expect(r.commands.some((c) => c.startsWith('image rm'))).toBe(false);
+  });
+
+  it('succeeds when the previous image is still used by a container, saying so', () => {
+    const s = sandbox();
+    s.addImage('0123');
+    const r = dockerCommands(s, { FAKE_IMAGE_IN_USE: '1' });
+
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toContain('previous image sha256:old is still used by a container');
+  });
+
+  it('labels the image "unknown" outside a git checkout (e.g. a release tarball)', () => {
+    const s = sandbox(false);
+    const r = s.run('build_image.sh');
+
+    expect(r.status, r.stderr).toBe(0);
+    expect(dockerBuilds(r.calls)[0]?.args).toContain(`${LABEL}=unknown`);
+  });
+
+  it('fails with a clear message when docker is not installed', () => {
+    const s = sandbox();
+    const bare = restrictedPath(path.join(s.state, 'bare-bin'), ['dirname']);
+    const r = s.run('build_image.sh', [], {}, { path: bare });
+
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('build_image.sh: docker is not installed or not on PATH');
+  });
+});
