@@ -1,0 +1,396 @@
+import { spawn } from 'node:child_process';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createLogger } from '../logging.js';
+import { StateStore, type StoreLogger } from './persistence.js';
+import { persistedStateSchema, type PersistedState } from './state.js';
+
+const REPO = fileURLToPath(new URL('../../', import.meta.url));
+const PERSISTENCE_MODULE = fileURLToPath(new URL('./persistence.ts', import.meta.url));
+
+function state(savedAt: number, devices = 3): PersistedState {
+  return {
+    version: 1,
+    savedAt,
+    routers: [{ name: 'home', lastGoodPollAt: savedAt }],
+    devices: Array.from({ length: devices }, (_, i) => ({
+      router: 'home',
+      mac: `02:00:00:00:${String(Math.floor(i / 100) % 100).padStart(2, '0')}:${String(i % 100).padStart(2, '0')}`,
+      firstSeen: savedAt,
+      lastSeen: savedAt,
+      lastListedAt: savedAt,
+      ip: `10.0.${Math.floor(i / 250)}.${i % 250}`,
+      hostname: `host "${i}"\n\\`,
+      leaseComment: null,
+      interface: 'bridge',
+      bridgePort: null,
+      dhcpServer: 'lan',
+      lease: 'dynamic' as const,
+    })),
+  };
+}
+
+/** The same state as state(), as plain JavaScript for the child processes. */
+const MAKE_STATE_JS = `function make(savedAt, count) {
+  const devices = [];
+  for (let i = 0; i < count; i++) {
+    devices.push({ router: 'home', mac: '02:00:00:' + String(i).padStart(6, '0').replace(/(..)(..)(..)/, '$1:$2:$3'),
+      firstSeen: savedAt, lastSeen: savedAt, lastListedAt: savedAt, ip: '10.0.0.' + (i % 250), hostname: 'host "' + i + '"',
+      leaseComment: null, interface: 'bridge', bridgePort: null, dhcpServer: 'lan', lease: 'dynamic' });
+  }
+  return { version: 1, savedAt, routers: [{ name: 'home', lastGoodPollAt: savedAt }], devices };
+}`;
+
+interface LogLine {
+  level: 'error' | 'warn' | 'info';
+  details: object;
+  message: string;
+}
+
+function recorder(): StoreLogger & { lines: LogLine[] } {
+  const lines: LogLine[] = [];
+  return {
+    lines,
+    error: (details, message) => lines.push({ level: 'error', details, message }),
+    warn: (details, message) => lines.push({ level: 'warn', details, message }),
+    info: (details, message) => lines.push({ level: 'info', details, message }),
+  };
+}
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'netmon-state-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function names(): Promise<string[]> {
+  return (await readdir(dir)).sort();
+}
+
+describe('StateStore: round trip and backup', () => {
+  it('accepts the exporter\'s pino logger', async () => {
+    const logger: StoreLogger = createLogger('silent');
+    const store = new StateStore(join(dir, 'state.json'), logger);
+    expect(await store.load()).toBeNull();
+  });
+
+  it('loads back exactly what it saved, as versioned JSON, creating the directory', async () => {
+    const path = join(dir, 'data', 'state.json');
+    const store = new StateStore(path);
+    expect(await store.load()).toBeNull();
+    expect(store.loadedFrom).toBe('none');
+    const saved = state(1000);
+    const result = await store.save(saved);
+    expect(result.ok).toBe(true);
+    expect(store.lastWriteOk).toBe(true);
+    expect(store.lastWriteSuccess).toBeGreaterThan(1e9);
+    const onDisk = JSON.parse(await readFile(path, 'utf8'));
+    expect(onDisk.version).toBe(1);
+    expect(onDisk.savedAt).toBe(1000);
+    expect((await stat(path)).mode & 0o777).toBe(0o600);
+
+    const again = new StateStore(path);
+    expect(await again.load()).toEqual(saved);
+    expect(again.loadedFrom).toBe('main');
+  });
+
+  it('keeps the previous good copy as .bak and leaves no temporary files', async () => {
+    const path = join(dir, 'state.json');
+    const store = new StateStore(path);
+    await store.load();
+    await store.save(state(1));
+    expect(await names()).toEqual(['state.json']);
+    await store.save(state(2));
+    await store.save(state(3));
+    expect(await names()).toEqual(['state.json', 'state.json.bak']);
+    expect(JSON.parse(await readFile(path, 'utf8')).savedAt).toBe(3);
+    expect(JSON.parse(await readFile(`${path}.bak`, 'utf8')).savedAt).toBe(2);
+  });
+
+  it('runs concurrent saves one at a time, in call order', async () => {
+    const path = join(dir, 'state.json');
+    const store = new StateStore(path);
+    await store.load();
+    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => store.save(state(i + 1, 200))));
+    expect(results.every((r) => r.ok)).toBe(true);
+    expect((await new StateStore(path).load())!.savedAt).toBe(20);
+    expect(JSON.parse(await readFile(`${path}.bak`, 'utf8')).savedAt).toBe(19);
+    expect(await names()).toEqual(['state.json', 'state.json.bak']);
+  });
+
+  it('accepts unknown keys and fills defaults (forward-compatible within version 1)', async () => {
+    const path = join(dir, 'state.json');
+    await writeFile(path, JSON.stringify({ version: 1, savedAt: 5, future: true, devices: [{ router: 'r', mac: 'AA:00:00:00:00:01', firstSeen: 1, lastSeen: 2, extra: 1 }] }));
+    const loaded = await new StateStore(path).load();
+    expect(loaded).toEqual({
+      version: 1,
+      savedAt: 5,
+      routers: [],
+      devices: [
+        { router: 'r', mac: 'AA:00:00:00:00:01', firstSeen: 1, lastSeen: 2, lastListedAt: null, ip: null, hostname: null, leaseComment: null, interface: null, bridgePort: null, dhcpServer: null, lease: 'none' },
+      ],
+    });
+  });
+
+  it('removes temporaries left by a write that was killed halfway', async () => {
+    const path = join(dir, 'state.json');
+    const store = new StateStore(path);
+    await store.load();
+    await store.save(state(1));
+    await writeFile(`${path}.tmp-99999-1`, '{"version":1,"sav');
+    await writeFile(`${path}.bak.tmp-99999-1`, 'x');
+    await writeFile(join(dir, 'unrelated.tmp-1'), 'keep me');
+    expect((await new StateStore(path).load())!.savedAt).toBe(1);
+    expect(await names()).toEqual(['state.json', 'unrelated.tmp-1']);
+  });
+});
+
+describe('StateStore: corrupt files', () => {
+  const fixedClock = () => Date.UTC(2025, 0, 2, 3, 4, 5, 678);
+
+  it('moves a corrupt main file aside with an error and loads the backup', async () => {
+    const path = join(dir, 'state.json');
+    const writer = new StateStore(path);
+    await writer.load();
+    await writer.save(state(1));
+    await writer.save(state(2));
+    await writeFile(path, '{"version":1,"savedAt":2,"devi'); // torn
+    const log = recorder();
+    const store = new StateStore(path, log, fixedClock);
+    const loaded = await store.load();
+    expect(loaded!.savedAt).toBe(1);
+    expect(store.loadedFrom).toBe('backup');
+    expect(store.corruptFilesTotal).toBe(1);
+    const aside = `${path}.corrupt-2025-01-02T03-04-05-678Z`;
+    expect(await readFile(aside, 'utf8')).toBe('{"version":1,"savedAt":2,"devi');
+    expect(log.lines.map((l) => [l.level, l.message])).toEqual([
+      ['error', 'device state file is corrupt; moved aside'],
+      ['warn', 'device state loaded from the backup copy'],
+    ]);
+    expect(log.lines[0]!.details).toMatchObject({ path, movedTo: aside });
+    expect(String((log.lines[0]!.details as { reason: string }).reason)).toMatch(/^not JSON/);
+
+    // the next save writes a new main and does not touch the file kept aside
+    expect((await store.save(state(3))).ok).toBe(true);
+    expect(await names()).toEqual(['state.json', 'state.json.bak', 'state.json.corrupt-2025-01-02T03-04-05-678Z']);
+  });
+
+  it('treats valid JSON of the wrong shape or version as corrupt', async () => {
+    const path = join(dir, 'state.json');
+    await writeFile(path, JSON.stringify({ version: 2, savedAt: 1, devices: [] }));
+    await writeFile(`${path}.bak`, JSON.stringify({ version: 1, savedAt: 'yesterday', devices: [] }));
+    const log = recorder();
+    const store = new StateStore(path, log, fixedClock);
+    expect(await store.load()).toBeNull();
+    expect(store.loadedFrom).toBe('none');
+    expect(store.corruptFilesTotal).toBe(2);
+    expect(await names()).toEqual([
+      'state.json.bak.corrupt-2025-01-02T03-04-05-678Z',
+      'state.json.corrupt-2025-01-02T03-04-05-678Z',
+    ]);
+    const reasons = log.lines.map((l) => (l.details as { reason: string }).reason);
+    expect(reasons[0]).toMatch(/^invalid state file: version/);
+    expect(reasons[1]).toMatch(/^invalid state file: savedAt/);
+  });
+
+  it('moves an unreadable main (a directory in its place) aside', async () => {
+    const path = join(dir, 'state.json');
+    await mkdir(path);
+    const store = new StateStore(path, recorder(), fixedClock);
+    expect(await store.load()).toBeNull();
+    expect(await names()).toEqual(['state.json.corrupt-2025-01-02T03-04-05-678Z']);
+    expect((await store.save(state(1))).ok).toBe(true);
+  });
+
+  it('never overwrites a corrupt file even when save() comes before any load()', async () => {
+    const path = join(dir, 'state.json');
+    await writeFile(path, 'garbage');
+    const store = new StateStore(path, recorder(), fixedClock);
+    expect((await store.save(state(7))).ok).toBe(true);
+    expect(await readFile(`${path}.corrupt-2025-01-02T03-04-05-678Z`, 'utf8')).toBe('garbage');
+    expect((await new StateStore(path).load())!.savedAt).toBe(7);
+  });
+
+  it('does not replace an earlier corrupt copy kept aside in the same millisecond', async () => {
+    const path = join(dir, 'state.json');
+    await writeFile(path, 'first');
+    await new StateStore(path, recorder(), fixedClock).load();
+    await writeFile(path, 'second');
+    await new StateStore(path, recorder(), fixedClock).load();
+    expect(await readFile(`${path}.corrupt-2025-01-02T03-04-05-678Z`, 'utf8')).toBe('first');
+    expect(await readFile(`${path}.corrupt-2025-01-02T03-04-05-678Z-1`, 'utf8')).toBe('second');
+  });
+});
+
+describe('StateStore: write failures never stop the exporter', () => {
+  // Tests run as root, where chmod 0555 does not stop writes; failures are provoked
+  // by making the directory impossible (a regular file in its place), and "disk
+  // full" by a file-size limit (ulimit -f) on a child process, which fails write() with EFBIG.
+
+  it('counts, logs once and reports failures when the parent path is a file', async () => {
+    await writeFile(join(dir, 'blocker'), 'not a directory');
+    const log = recorder();
+    const store = new StateStore(join(dir, 'blocker', 'state.json'), log);
+    expect(await store.load()).toBeNull();
+    for (let i = 0; i < 3; i++) {
+      const result = await store.save(state(i));
+      expect(result.ok).toBe(false);
+      if (!result.ok) expect(result.error).toMatch(/ENOTDIR|EEXIST/);
+    }
+    expect(store.writeErrorsTotal).toBe(3);
+    expect(store.lastWriteOk).toBe(false);
+    expect(store.lastWriteSuccess).toBeNull();
+    expect(log.lines.filter((l) => l.level === 'error')).toHaveLength(1);
+  });
+
+  it('recovers when the directory comes back, keeping the last good file readable meanwhile', async () => {
+    const stateDir = join(dir, 'data');
+    const path = join(stateDir, 'state.json');
+    const log = recorder();
+    const store = new StateStore(path, log);
+    await store.load();
+    expect((await store.save(state(1))).ok).toBe(true);
+    const firstSuccess = store.lastWriteSuccess;
+
+    await rm(stateDir, { recursive: true });
+    await writeFile(stateDir, 'the volume went away');
+    expect((await store.save(state(2))).ok).toBe(false);
+    expect(store.writeErrorsTotal).toBe(1);
+    expect(store.lastWriteSuccess).toBe(firstSuccess);
+
+    await rm(stateDir);
+    expect((await store.save(state(3))).ok).toBe(true);
+    expect(store.lastWriteOk).toBe(true);
+    expect(store.writeErrorsTotal).toBe(1);
+    expect((await new StateStore(path).load())!.savedAt).toBe(3);
+    expect(log.lines.map((l) => [l.level, l.message])).toEqual([
+      ['error', 'cannot write device state file'],
+      ['info', 'device state written again after failures'],
+    ]);
+  });
+
+  it('a write that fails halfway (file size limit, as on a full disk) leaves the previous file intact', async () => {
+    const path = join(dir, 'state.json');
+    const seed = new StateStore(path);
+    await seed.load();
+    await seed.save(state(1, 10));
+    const script = join(dir, 'efbig.mjs');
+    await writeFile(
+      script,
+      `import { StateStore } from ${JSON.stringify(PERSISTENCE_MODULE)};
+process.on('SIGXFSZ', () => {}); // without a handler the kernel kills the process instead of failing write()
+const store = new StateStore(process.argv[2]);
+await store.load();
+${MAKE_STATE_JS}
+const first = await store.save(make(2, 20000));
+const second = await store.save(make(3, 20000));
+console.log(JSON.stringify({ first, second, errors: store.writeErrorsTotal, ok: store.lastWriteOk }));
+`,
+    );
+    // 512-byte blocks: 20 kB allowed, the big state is several MB
+    const output = await run('sh', ['-c', `ulimit -f 40; exec "${process.execPath}" --import tsx "${script}" "${path}"`]);
+    const report = JSON.parse(output.stdout.trim());
+    expect(report.first.ok).toBe(false);
+    expect(report.first.error).toMatch(/EFBIG/);
+    expect(report.errors).toBe(2);
+    expect(report.ok).toBe(false);
+    expect((await new StateStore(path).load())!.savedAt).toBe(1);
+    expect(await names()).toEqual(['efbig.mjs', 'state.json']);
+  });
+});
+
+describe('StateStore: kill -9 during a write loop', () => {
+  it('always loads a valid state and loses at most the write in flight', async () => {
+    // Two lanes with their own files run side by side so one child's start-up overlaps the other's writes.
+    const lanes = 2;
+    const killsPerLane = 8;
+    const script = join(dir, 'writer.mjs');
+    await writeFile(
+      script,
+      `import { StateStore } from ${JSON.stringify(PERSISTENCE_MODULE)};
+${MAKE_STATE_JS}
+const store = new StateStore(process.argv[2]);
+const loaded = await store.load();
+let seq = loaded ? loaded.savedAt + 1 : 1;
+for (;;) {
+  const result = await store.save(make(seq, 1500));
+  if (!result.ok) { console.error(result.error); process.exit(3); }
+  process.stdout.write(seq + '\\n'); // synchronous for pipes on Linux: the parent sees every acknowledged save
+  seq++;
+}
+`,
+    );
+    const lane = async (n: number) => {
+      const path = join(dir, `lane${n}`, 'state.json');
+      await mkdir(join(dir, `lane${n}`));
+      let lastAcked = 0;
+      let previousLoaded = 0;
+      for (let kill = 0; kill < killsPerLane; kill++) {
+        const acked = await runUntilKilled(script, path, lastAcked, kill % 3 === 0 ? 0 : Math.random() * 40);
+        lastAcked = Math.max(lastAcked, acked);
+        const store = new StateStore(path);
+        const loaded = await store.load();
+        expect(loaded).not.toBeNull();
+        expect(store.loadedFrom).toBe('main');
+        expect(store.corruptFilesTotal).toBe(0);
+        // at most the write in flight is lost
+        expect(loaded!.savedAt).toBeGreaterThanOrEqual(lastAcked);
+        expect(loaded!.savedAt).toBeLessThanOrEqual(lastAcked + 1);
+        expect(loaded!.savedAt).toBeGreaterThan(previousLoaded);
+        expect(loaded!.devices).toHaveLength(1500);
+        expect(loaded!.devices.every((d) => d.firstSeen === loaded!.savedAt)).toBe(true);
+        if (loaded!.savedAt > 1) {
+          const backup = persistedStateSchema.parse(JSON.parse(await readFile(`${path}.bak`, 'utf8')));
+          expect(backup.savedAt).toBeLessThan(loaded!.savedAt);
+        }
+        previousLoaded = loaded!.savedAt;
+        lastAcked = loaded!.savedAt; // the child continues from what it finds
+      }
+    };
+    await Promise.all(Array.from({ length: lanes }, (_, n) => lane(n)));
+  }, 60_000);
+});
+
+/** Starts the writer, waits for a save newer than `after`, lets it run `delayMs` more, then SIGKILLs it. */
+function runUntilKilled(script: string, path: string, after: number, delayMs: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', script, path], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+    let buffered = '';
+    let acked = 0;
+    let armed = false;
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stdout.on('data', (chunk: Buffer) => {
+      buffered += chunk.toString();
+      const lines = buffered.split('\n');
+      buffered = lines.pop()!;
+      for (const line of lines) acked = Math.max(acked, Number(line));
+      if (!armed && acked > after) {
+        armed = true;
+        setTimeout(() => child.kill('SIGKILL'), delayMs);
+      }
+    });
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      if (signal !== 'SIGKILL') reject(new Error(`writer exited on its own (${code}): ${stderr}`));
+      else resolve(acked);
+    });
+  });
+}
+
+function run(command: string, args: string[]): Promise<{ stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve({ stdout, stderr }) : reject(new Error(`exit ${code}: ${stderr}`))));
+  });
+}
