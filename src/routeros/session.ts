@@ -1,0 +1,255 @@
+/**
+ * One router, one persistent logged-in API connection, polled on demand.
+ *
+ * A poll prints five tables, one command each, with `.proplist`, and maps the
+ * rows to observations. The connection is opened on the first poll and kept;
+ * after a failure it is dropped and re-opened on a later poll, no sooner than
+ * an exponential backoff with jitter allows (polls in between fail fast), so a
+ * dead router costs one connection attempt per backoff step, not per poll.
+ *
+ * Every failure is a PollError with a reason and a one-line message that names
+ * the router's address and never contains the password.
+ */
+import type { Logger } from 'pino';
+import type { RouterObservations } from '../inventory/types.js';
+import { backoffDelayMs, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.js';
+import { CommandTrap, isMissingMenu, PollError, redact } from './errors.js';
+import { createNodeRouterosTransport } from './node-routeros-transport.js';
+import { mapArp, mapBridgeHosts, mapIdentity, mapLeases, PROPLISTS, type RawRow } from './observations.js';
+import { buildTlsOptions, resolvePort, type RouterTlsConfig } from './tls-options.js';
+import type { RouterTransport, TransportFactory } from './transport.js';
+
+export { PollError } from './errors.js';
+export type { PollErrorReason } from './errors.js';
+
+export interface RouterSessionOptions {
+  name: string;
+  host: string;
+  /** Default 8728, or 8729 with TLS. */
+  port?: number;
+  user: string;
+  password: string;
+  tls?: RouterTlsConfig;
+  /** Deadline for connecting (TCP + TLS + login) and for each command. Default 10. */
+  timeoutSeconds?: number;
+  logger: Logger;
+  /** How to reach the router; default node-routeros. */
+  transport?: TransportFactory;
+  backoff?: BackoffPolicy;
+  /** Injected for tests. */
+  random?: () => number;
+  nowMs?: () => number;
+}
+
+export type PollResult = RouterObservations & { rejectedRows: number };
+
+/** The tables one poll reads, in order. */
+export const POLLED_TABLES = [
+  { key: 'leases', path: '/ip/dhcp-server/lease', proplist: PROPLISTS.leases },
+  { key: 'arp', path: '/ip/arp', proplist: PROPLISTS.arp },
+  { key: 'bridgeHosts', path: '/interface/bridge/host', proplist: PROPLISTS.bridgeHosts },
+  { key: 'identity', path: '/system/identity', proplist: PROPLISTS.identity },
+  { key: 'resource', path: '/system/resource', proplist: PROPLISTS.resource },
+] as const;
+
+type TableKey = (typeof POLLED_TABLES)[number]['key'];
+
+export class RouterSession {
+  readonly name: string;
+  private readonly host: string;
+  private readonly port: number;
+  private readonly timeoutMs: number;
+  private readonly logger: Logger;
+  private readonly createTransport: TransportFactory;
+  private readonly backoff: BackoffPolicy;
+  private readonly random: () => number;
+  private readonly nowMs: () => number;
+
+  private transport: RouterTransport | null = null;
+  private inFlight: Promise<PollResult> | null = null;
+  private closed = false;
+  private consecutiveFailures = 0;
+  private retryAtMs = 0;
+  private lastFailure: PollError | null = null;
+  private readonly reportedMissing = new Set<string>();
+  private connectionsOpened = 0;
+
+  constructor(private readonly options: RouterSessionOptions) {
+    this.name = options.name;
+    this.host = options.host;
+    this.port = resolvePort(options.port, options.tls);
+    this.timeoutMs = Math.max(0.05, options.timeoutSeconds ?? 10) * 1000;
+    this.logger = options.logger;
+    this.createTransport = options.transport ?? createNodeRouterosTransport;
+    this.backoff = options.backoff ?? DEFAULT_BACKOFF;
+    this.random = options.random ?? Math.random;
+    this.nowMs = options.nowMs ?? Date.now;
+  }
+
+  /** Connections opened so far (one per login): for tests and diagnostics. */
+  get connectionCount(): number {
+    return this.connectionsOpened;
+  }
+
+  /** The address this session dials, `host:port`. */
+  get address(): string {
+    return `${this.host}:${this.port}`;
+  }
+
+  /** One poll. Concurrent calls share the poll in flight. */
+  poll(): Promise<PollResult> {
+    if (this.inFlight) return this.inFlight;
+    const polling = this.pollOnce().finally(() => {
+      this.inFlight = null;
+    });
+    this.inFlight = polling;
+    return polling;
+  }
+
+  /** Ends the connection; a poll in flight fails with reason 'connection'. */
+  async close(): Promise<void> {
+    this.closed = true;
+    const transport = this.transport;
+    this.transport = null;
+    await transport?.close();
+  }
+
+  private async pollOnce(): Promise<PollResult> {
+    try {
+      if (this.closed) throw new PollError('connection', `${this.address}: session closed`);
+      const transport = await this.connected();
+      const rows = {} as Record<TableKey, RawRow[]>;
+      const missingTables: string[] = [];
+      for (const table of POLLED_TABLES) {
+        const result = await this.print(transport, table.path, table.proplist);
+        if (result === 'missing') {
+          missingTables.push(table.path);
+          rows[table.key] = [];
+        } else {
+          rows[table.key] = result;
+        }
+      }
+      this.consecutiveFailures = 0;
+      this.lastFailure = null;
+      const leases = mapLeases(rows.leases);
+      const arp = mapArp(rows.arp);
+      const bridgeHosts = mapBridgeHosts(rows.bridgeHosts);
+      return {
+        leases: leases.observations,
+        arp: arp.observations,
+        bridgeHosts: bridgeHosts.observations,
+        system: mapIdentity(rows.identity, rows.resource),
+        missingTables,
+        rejectedRows: leases.rejected + arp.rejected + bridgeHosts.rejected,
+      };
+    } catch (error) {
+      throw this.safe(error);
+    }
+  }
+
+  private async connected(): Promise<RouterTransport> {
+    if (this.transport) return this.transport;
+    const now = this.nowMs();
+    if (now < this.retryAtMs) {
+      const wait = ((this.retryAtMs - now) / 1000).toFixed(1);
+      const last = this.lastFailure ? ` after: ${this.lastFailure.message}` : '';
+      throw new PollError('connection', `${this.address}: not reconnecting for another ${wait} s${last}`);
+    }
+    let transport: RouterTransport;
+    try {
+      transport = this.createTransport({
+        host: this.host,
+        port: this.port,
+        user: this.options.user,
+        password: this.options.password,
+        tls: buildTlsOptions(this.options.tls, this.host),
+        connectTimeoutSeconds: this.timeoutMs / 1000,
+      });
+    } catch (error) {
+      // A CA file that cannot be read, for instance.
+      throw this.failed(null, new PollError('connection', `${this.address}: ${describe(error)}`));
+    }
+    transport.onFailure((error) => {
+      if (this.transport !== transport) return;
+      this.transport = null;
+      // Lost while idle (router reboot, NAT timeout): the next poll reconnects at once.
+      this.logger.info({ router: this.name, reason: error.reason }, `connection lost: ${this.safe(error).message}`);
+    });
+    this.connectionsOpened += 1;
+    try {
+      await this.deadline(transport.connect(), 'connect and log in');
+    } catch (error) {
+      throw this.failed(transport, error);
+    }
+    if (this.closed) {
+      await transport.close();
+      throw new PollError('connection', `${this.address}: session closed`);
+    }
+    this.transport = transport;
+    this.logger.info({ router: this.name, address: this.address, tls: this.options.tls?.enabled ?? false }, 'logged in');
+    return transport;
+  }
+
+  private async print(transport: RouterTransport, path: string, proplist: readonly string[]): Promise<RawRow[] | 'missing'> {
+    try {
+      return await this.deadline(transport.print(path, proplist), `${path}/print`);
+    } catch (error) {
+      if (error instanceof CommandTrap) {
+        if (isMissingMenu(error)) {
+          if (!this.reportedMissing.has(path)) {
+            this.reportedMissing.add(path);
+            this.logger.warn({ router: this.name, table: path }, 'router has no such table; skipping it');
+          }
+          return 'missing';
+        }
+        // The router refused the command; the connection itself is fine.
+        throw new PollError('protocol', `${this.address}: ${error.message}`);
+      }
+      throw this.failed(transport, error);
+    }
+  }
+
+  /** Drops the connection after a failure and schedules the earliest reconnect. */
+  private failed(transport: RouterTransport | null, error: unknown): PollError {
+    const pollError = this.safe(error);
+    if (transport) {
+      if (this.transport === transport) this.transport = null;
+      void transport.close();
+    }
+    if (this.closed) return new PollError('connection', `${this.address}: session closed`);
+    this.consecutiveFailures += 1;
+    this.lastFailure = pollError;
+    this.retryAtMs = this.nowMs() + backoffDelayMs(this.consecutiveFailures, this.backoff, this.random);
+    return pollError;
+  }
+
+  private deadline<T>(promise: Promise<T>, what: string): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        reject(new PollError('timeout', `${this.address}: ${what}: no answer within ${this.timeoutMs / 1000} s`));
+      }, this.timeoutMs);
+      promise.then(
+        (value) => {
+          clearTimeout(timer);
+          resolve(value);
+        },
+        (error: unknown) => {
+          clearTimeout(timer);
+          reject(error);
+        },
+      );
+    });
+  }
+
+  /** Any error as a PollError whose message cannot carry the password. */
+  private safe(error: unknown): PollError {
+    const pollError = error instanceof PollError ? error : new PollError('protocol', `${this.address}: ${describe(error)}`);
+    const message = redact(pollError.message, this.options.password);
+    return message === pollError.message ? pollError : new PollError(pollError.reason, message);
+  }
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Error) return error.message || error.name;
+  return String(error);
+}
