@@ -1,8 +1,10 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { REPO } from './dashboards.js';
+import { parseDuration, speedUpRules } from './fast-rules.js';
 import { run } from './tools.js';
 
 describe('Prometheus and Alertmanager files pass their own tools', () => {
@@ -22,6 +24,26 @@ describe('Prometheus and Alertmanager files pass their own tools', () => {
     const r = await run('promtool', ['test', 'rules', 'alerting/rules.test.yml'], REPO);
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toContain('SUCCESS');
+  });
+
+  it('the sped-up rules for the end-to-end test differ from the shipped ones only in `for:`', async () => {
+    expect([parseDuration('5m'), parseDuration('1h30m'), parseDuration('250ms')]).toEqual([300_000, 5_400_000, 250]);
+    expect(() => parseDuration('5 minutes')).toThrow();
+    const shipped = readFileSync(join(REPO, 'alerting/rules.yml'), 'utf8');
+    const fast = speedUpRules(shipped, 60);
+    type Rules = { groups: Array<{ rules: Array<Record<string, unknown>> }> };
+    const a = (parse(shipped) as Rules).groups.flatMap((g) => g.rules);
+    const b = (parse(fast) as Rules).groups.flatMap((g) => g.rules);
+    expect(b.map((r) => r.for)).toEqual(a.map((r) => (r.for === undefined ? undefined : `${parseDuration(r.for as string) / 60}ms`)));
+    expect(b.map(({ for: _f, ...rest }) => rest)).toEqual(a.map(({ for: _f, ...rest }) => rest));
+    const dir = mkdtempSync(join(tmpdir(), 'netmon-rules-'));
+    try {
+      writeFileSync(join(dir, 'rules.yml'), fast);
+      const r = await run('promtool', ['check', 'rules', join(dir, 'rules.yml')], REPO);
+      expect(r.code, r.stdout + r.stderr).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('amtool check-config alerting/alertmanager.yml', async () => {
