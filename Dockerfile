@@ -1,0 +1,49 @@
+# syntax=docker/dockerfile:1
+# network-monitor exporter. Build with shell/build_image.sh (it labels the image
+# with the git HEAD so shell/run_docker.sh knows when it is stale), run with
+# shell/run_docker.sh or docker-compose.yml.
+
+# Node 20 on Debian slim, pinned to a release and its digest so every rebuild
+# starts from the same bytes; bump both together.
+ARG NODE_IMAGE=node:20.20.2-bookworm-slim@sha256:2cf067cfed83d5ea958367df9f966191a942351a2df77d6f0193e162b5febfc0
+
+# --- build: every dependency (TypeScript and types), src -> dist -----------
+FROM ${NODE_IMAGE} AS build
+WORKDIR /app
+# Manifests first: the install layer is reused until the lock file changes.
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+RUN npm run build
+
+# --- deps: production dependencies only --------------------------------------
+FROM ${NODE_IMAGE} AS deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+
+# --- runtime -------------------------------------------------------------------
+FROM ${NODE_IMAGE} AS runtime
+ENV NODE_ENV=production
+# /app mirrors the repository root, so relative paths in the config
+# (data/state.json, configuration/...) mean the same as on bare metal.
+WORKDIR /app
+# Owned by root: the exporter can read its code but not change it.
+COPY package.json ./
+COPY --from=deps /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+# data/ is the only place the exporter writes (state.path defaults to
+# data/state.json); configuration/ is where run_docker.sh and compose mount it.
+RUN mkdir -p data configuration && chown node:node data
+# The node user (uid 1000) ships with the base image.
+USER node
+VOLUME ["/app/data"]
+EXPOSE 9847
+# No curl/wget in slim images, so node checks itself. Any HTTP answer below 500
+# means the server is serving (401 when basic auth protects every path); a
+# server with TLS from the web config file is tried over https, unverified.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
+  CMD ["node", "-e", "const port = (process.env.NETMON_LISTEN || '').split(':').pop() || '9847'; const opts = { host: '127.0.0.1', port, path: '/healthz', rejectUnauthorized: false }; const done = (res) => process.exit(res.statusCode < 500 ? 0 : 1); require('node:http').get(opts, done).on('error', () => require('node:https').get(opts, done).on('error', () => process.exit(1)));"]
+ENTRYPOINT ["node", "dist/cli.js"]
+CMD ["serve"]
