@@ -138,11 +138,18 @@ function idCounterStart(rows: ReadonlyArray<{ id?: string }>): number {
   return max + 1;
 }
 
+function idCounters(lan: LanData): Record<'leases' | 'arp' | 'bridgeHosts', number> {
+  return {
+    leases: idCounterStart(lan.leases),
+    arp: idCounterStart(lan.arp),
+    bridgeHosts: idCounterStart(lan.bridgeHosts),
+  };
+}
+
 class Simulator implements RunningSimulator, SimulatorCore {
   readonly host: string;
   port: number;
   readonly tls: boolean;
-  tables: LanData;
   readonly faults: FaultSettings;
   readonly stats = new Stats();
   readonly users: readonly SimulatorUser[];
@@ -158,7 +165,8 @@ class Simulator implements RunningSimulator, SimulatorCore {
   private nextConnectionId = 1;
   private nextConnFaults: Partial<FaultSettings> | null = null;
   private readonly maxCommandLog: number;
-  private readonly ids: Record<'leases' | 'arp' | 'bridgeHosts', number>;
+  private lan: LanData;
+  private ids: Record<'leases' | 'arp' | 'bridgeHosts', number>;
   private stopAnimation: (() => void) | null = null;
   private closed = false;
 
@@ -169,21 +177,28 @@ class Simulator implements RunningSimulator, SimulatorCore {
     this.loginMode = options.login ?? 'plain';
     this.profile = options.versionProfile ?? '7.18+';
     this.emptyReplies = options.emptyReplies ?? this.profile === '7.18+';
-    this.tables = cloneLan(options.lan ?? sampleLan());
+    this.lan = cloneLan(options.lan ?? sampleLan());
     this.faults = { ...defaultFaults(), ...options.faults };
     this.replyCache = options.cacheReplies ? new Map() : null;
     this.maxCommandLog = options.maxCommandLog ?? 10_000;
-    this.ids = {
-      leases: idCounterStart(this.tables.leases),
-      arp: idCounterStart(this.tables.arp),
-      bridgeHosts: idCounterStart(this.tables.bridgeHosts),
-    };
+    this.ids = idCounters(this.lan);
     this.tls = options.tls !== undefined;
     this.secureContext = options.tls ? makeSecureContext(options.tls) : null;
     if (options.animate) {
       const animateOptions = options.animate === true ? {} : options.animate;
       this.stopAnimation = startAnimation(this, animateOptions);
     }
+  }
+
+  get tables(): LanData {
+    return this.lan;
+  }
+
+  /** Replacing the whole LAN is allowed; new rows without `.id` get ids after the highest present. */
+  set tables(lan: LanData) {
+    this.lan = lan;
+    this.ids = idCounters(lan);
+    this.changed();
   }
 
   // -- SimulatorCore --------------------------------------------------------
@@ -266,7 +281,13 @@ class Simulator implements RunningSimulator, SimulatorCore {
     const server = this.server;
     this.server = null;
     if (options.dropConnections) this.dropConnections();
-    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+    if (!server) return;
+    // close() stops accepting at once but calls back only when every accepted
+    // connection has ended; sessions may outlive the listener, as on a router
+    // whose api service was disabled, so wait only for the listening socket.
+    const done = new Promise<void>((resolve) => server.close(() => resolve()));
+    if (this.open.size === 0) await done;
+    else await new Promise((resolve) => setImmediate(resolve));
   }
 
   async reboot(downMs: number): Promise<void> {

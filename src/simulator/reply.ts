@@ -32,8 +32,44 @@ export class ReplyBuilder {
     return this;
   }
 
+  /**
+   * Writes an ASCII string byte by byte; returns false (having written garbage
+   * that the caller overwrites) at the first non-ASCII character. For the short
+   * strings of a print this beats a native Buffer.write call per word.
+   */
+  private writeAscii(s: string, at: number): boolean {
+    const buf = this.buf;
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      if (c > 0x7f) return false;
+      buf[at + i] = c;
+    }
+    return true;
+  }
+
   /** `=name=value` without building the joined string first. */
   attribute(name: string, value: Text): this {
+    if (typeof value === 'string') {
+      // Fast path: ASCII name and value, so byte length == string length.
+      const n = name.length + value.length + 2;
+      const start = this.len;
+      this.ensure(5 + n);
+      let at = writeLength(n, this.buf, start);
+      this.buf[at++] = 0x3d;
+      if (this.writeAscii(name, at)) {
+        at += name.length;
+        this.buf[at++] = 0x3d;
+        if (this.writeAscii(value, at)) {
+          this.len = at + value.length;
+          return this;
+        }
+      }
+      this.len = start;
+    }
+    return this.attributeSlow(name, value);
+  }
+
+  private attributeSlow(name: string, value: Text): this {
     const nameLen = Buffer.byteLength(name, 'utf8');
     const valueLen = typeof value === 'string' ? Buffer.byteLength(value, 'utf8') : value.length;
     const n = nameLen + valueLen + 2;

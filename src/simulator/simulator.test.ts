@@ -298,6 +298,19 @@ describe('prints', () => {
   });
 });
 
+describe('text encoding', () => {
+  it('sends non-ASCII strings as UTF-8 (and keeps the length prefix right)', async () => {
+    const lan = tinyLan();
+    lan.leases[0]!.hostName = 'Küche 📺';
+    lan.leases[1]!.comment = 'é'.repeat(100); // 200 bytes: 2-byte prefix though only 100 characters
+    const s = await sim({ lan });
+    const c = await client(s);
+    const reply = await c.command(['/ip/dhcp-server/lease/print', '=.proplist=host-name,comment']);
+    expect(reply[0]!.words[1]!.equals(Buffer.from('=host-name=Küche 📺', 'utf8'))).toBe(true);
+    expect(reply[1]!.text[1]).toBe('=comment=' + 'é'.repeat(100));
+  });
+});
+
 describe('length prefixes on the wire', () => {
   async function hostNameWordBytes(length: number): Promise<Buffer> {
     const lan = tinyLan();
@@ -404,6 +417,16 @@ describe('tables and statistics', () => {
       ['!re', '=.id=*1D'], // new rows get the next free id
       ['!done'],
     ]);
+  });
+
+  it('accepts a whole new LAN; rows without .id get fresh ids', async () => {
+    const s = await sim({ lan: tinyLan() });
+    const c = await client(s);
+    const lan = tinyLan();
+    lan.bridgeHosts.push({ macAddress: 'AA:BB:CC:00:00:77', bridge: 'bridge', interface: 'ether3' });
+    s.tables = lan;
+    const reply = await c.command(['/interface/bridge/host/print', '=.proplist=.id']);
+    expect(reply.map((r) => r.text)).toEqual([['!re', '=.id=*9'], ['!re', '=.id=*A'], ['!re', '=.id=*B'], ['!done']]);
   });
 
   it('counts connections, logins and every command with its words', async () => {

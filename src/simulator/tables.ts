@@ -64,15 +64,11 @@ function rowsFor(core: SimulatorCore, menu: string): Attr[][] {
 }
 
 function project(attrs: readonly Attr[], proplist: readonly string[]): Attr[] {
+  const byName: Record<string, Text> = Object.create(null) as Record<string, Text>;
+  for (const a of attrs) byName[a[0]] = a[1];
   const out: Attr[] = [];
   for (const name of proplist) {
-    let value: Text | undefined;
-    for (const a of attrs) {
-      if (a[0] === name) {
-        value = a[1];
-        break;
-      }
-    }
+    const value = byName[name];
     if (value !== undefined) out.push([name, value]);
   }
   return out;

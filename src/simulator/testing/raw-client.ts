@@ -59,14 +59,23 @@ export class RawClient {
   private queue: SentenceOf[] = [];
   private waiters: Array<() => void> = [];
   private ended = false;
+  /** Set when the stream could not be decoded (e.g. a reserved control byte). */
+  decodeError: Error | null = null;
   readonly closed: Promise<void>;
 
   private constructor(socket: net.Socket) {
     this.socket = socket;
     socket.on('data', (chunk: Buffer) => {
       this.received.push(chunk);
+      if (this.decodeError) return;
       this.pending = Buffer.concat([this.pending, chunk]);
-      this.parse();
+      try {
+        this.parse();
+      } catch (err) {
+        // Bytes keep being recorded in `received` for the test to inspect.
+        this.decodeError = err as Error;
+        this.wake();
+      }
     });
     this.closed = new Promise((resolve) => {
       socket.on('close', () => {
