@@ -7,9 +7,12 @@
 export interface FaultSettings {
   /** Milliseconds to wait before every reply (login included). */
   delayMs: number;
-  /** Accept commands and never answer them. */
+  /** Accept commands and never answer them (a `/cancel` is not answered either). */
   stall: boolean;
-  /** Send only the first N bytes of each reply, then close the connection. */
+  /**
+   * Send only the first N bytes of each reply, then close the connection (FIN,
+   * not RST, so the client reliably receives exactly those N bytes first).
+   */
   closeAfterBytes: number | null;
   /** Send these bytes instead of a reply (connection stays open). */
   garbage: Buffer | null;
