@@ -1,0 +1,80 @@
+import type { Config } from '../config/load.js';
+import { createApp } from '../http/app.js';
+import { listen, type ListeningServer } from '../http/server.js';
+import { loadWebConfig } from '../http/web-config.js';
+import { DeviceRegistry } from '../inventory/registry.js';
+import { StateStore } from '../inventory/persistence.js';
+import type { Logger } from '../logging.js';
+import { createLiveRegistry } from '../metrics/live-registry.js';
+import { Monitor, type RouterClient } from '../monitor.js';
+import { RouterSession } from '../routeros/session.js';
+import { VERSION } from '../version.js';
+import { CoalescingSaver } from './state-saver.js';
+
+export interface Runtime {
+  monitor: Monitor;
+  registry: DeviceRegistry;
+  store: StateStore | null;
+  server: ListeningServer | null;
+  stop(): Promise<void>;
+}
+
+export function createRegistry(config: Config): DeviceRegistry {
+  return new DeviceRegistry({
+    presence: config.presence,
+    retention: config.retention,
+    watched: config.devices,
+    routers: config.routers.map((router) => router.name),
+  });
+}
+
+export function createRouterClient(config: Config, logger: Logger) {
+  return (router: Config['routers'][number]): RouterClient =>
+    new RouterSession({ ...router, logger });
+}
+
+/** Everything `serve` runs: state reloaded, polling started, HTTP listening. */
+export async function startRuntime(config: Config, logger: Logger): Promise<Runtime> {
+  // Read before anything starts, so a bad web config stops the start with its own message.
+  const web = config.http.webConfigFile ? loadWebConfig(config.http.webConfigFile) : {};
+  const registry = createRegistry(config);
+  const store = new StateStore(config.state.path, logger);
+  const saved = await store.load();
+  if (saved) {
+    registry.importState(saved);
+    logger.info({ path: config.state.path, devices: saved.devices.length }, 'device state loaded');
+  }
+  const saver = new CoalescingSaver(async () => {
+    await store.save(registry.exportState());
+  });
+  const monitor = new Monitor({
+    config,
+    logger,
+    inventory: registry,
+    createClient: createRouterClient(config, logger),
+    persistence: saver,
+  });
+  const app = createApp({
+    version: VERSION,
+    snapshot: () => monitor.snapshot(),
+    liveRegistry: createLiveRegistry({
+      version: VERSION,
+      stateWrites: () => ({ errorsTotal: store.writeErrorsTotal, lastSuccess: store.lastWriteSuccess }),
+    }),
+    isReady: () => monitor.isReady(),
+    authenticate: web.authenticate,
+  });
+  const server = await listen(app, { ...config.listen, tls: web.tls });
+  logger.info({ url: server.url, routers: config.routers.map((r) => r.name) }, 'serving metrics');
+  monitor.start();
+  return {
+    monitor,
+    registry,
+    store,
+    server,
+    async stop() {
+      await monitor.stop();
+      await server.close();
+    },
+  };
+}

@@ -1,0 +1,38 @@
+import { ConfigError, loadConfigFile, resolveConfigPath } from '../config/load.js';
+import { createLogger } from '../logging.js';
+import { Monitor } from '../monitor.js';
+import { createRegistry, createRouterClient } from '../app/runtime.js';
+import { renderDeviceTable } from './device-table.js';
+
+/** One poll of every router, printed; nothing is persisted, so it is safe beside a running `serve`. */
+export async function devicesCommand(options: { configPath?: string; json: boolean }): Promise<number> {
+  const file = resolveConfigPath(options.configPath);
+  let loaded;
+  try {
+    loaded = loadConfigFile(file);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`network-monitor: ${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  }
+  const { config } = loaded;
+  // Only problems reach the terminal: the table (or JSON) is the output.
+  const logger = createLogger(process.env.LOG_LEVEL ?? 'error');
+  const registry = createRegistry(config);
+  const monitor = new Monitor({ config, logger, inventory: registry, createClient: createRouterClient(config, logger) });
+  const outcomes = await monitor.pollAllOnce();
+  await monitor.stop(0);
+  const devices = monitor.snapshot().devices;
+  if (options.json) {
+    process.stdout.write(`${JSON.stringify(devices, null, 2)}\n`);
+  } else {
+    process.stdout.write(renderDeviceTable(devices, { now: Date.now() / 1000, color: process.stdout.isTTY === true }));
+  }
+  const failed = outcomes.filter((outcome) => !outcome.ok);
+  for (const outcome of failed) {
+    process.stderr.write(`router ${outcome.router}: ${outcome.error?.reason}: ${outcome.error?.message}\n`);
+  }
+  return failed.length === 0 ? 0 : 1;
+}

@@ -1,0 +1,198 @@
+import type { Config, RouterConfig } from './config/load.js';
+import type { DeviceRecord, RouterObservations } from './inventory/types.js';
+import type { Logger } from './logging.js';
+import { SnapshotBuilder, type Snapshot } from './metrics/snapshot.js';
+import type { RouterDeviceSummary } from './metrics/router-families.js';
+import { initialRouterState, type PollErrorReason, type RouterPollState, POLL_ERROR_REASONS } from './poller/router-state.js';
+import { PollScheduler } from './poller/scheduler.js';
+
+/** What the monitor needs from a router connection (RouterSession in production, anything in tests). */
+export interface RouterClient {
+  poll(): Promise<RouterObservations & { rejectedRows?: number }>;
+  close(): Promise<void>;
+}
+
+/** What the monitor needs from the device registry. */
+export interface DeviceInventory {
+  applyPoll(router: string, observations: RouterObservations, nowSeconds: number): PollChanges | void;
+  routerDevices(router: string): DeviceRecord[];
+  routerSummary(router: string): RouterDeviceSummary;
+}
+
+export interface PollChanges {
+  newDevices?: ReadonlyArray<{ mac: string } | string>;
+  conflictChanges?: ReadonlyArray<unknown>;
+}
+
+/** What the monitor needs from the state file. */
+export interface StatePersistence {
+  flush(): Promise<void>;
+  /** Called after every poll; implementations coalesce writes. */
+  requestSave(): void;
+}
+
+const NEW_DEVICE_LOG_LIMIT = 20;
+
+export interface MonitorOptions {
+  config: Pick<Config, 'routers' | 'poll'>;
+  logger: Logger;
+  inventory: DeviceInventory;
+  createClient: (router: RouterConfig) => RouterClient;
+  persistence?: StatePersistence;
+  nowMs?: () => number;
+}
+
+export interface PollOutcome {
+  router: string;
+  ok: boolean;
+  error?: { reason: PollErrorReason; message: string };
+}
+
+/**
+ * The exporter's core loop: polls each router on schedule, feeds the registry,
+ * and swaps in a new snapshot after every poll. Scrapes only ever read the
+ * latest snapshot, so they never wait on a router and never see half a poll.
+ */
+export class Monitor {
+  private readonly states = new Map<string, RouterPollState>();
+  private readonly clients = new Map<string, RouterClient>();
+  private readonly builder: SnapshotBuilder;
+  private current: Snapshot;
+  private scheduler: PollScheduler | null = null;
+  private readonly nowMs: () => number;
+
+  constructor(private readonly options: MonitorOptions) {
+    this.nowMs = options.nowMs ?? Date.now;
+    const names = options.config.routers.map((router) => router.name);
+    for (const name of names) this.states.set(name, initialRouterState(name));
+    this.builder = new SnapshotBuilder(names, (name) => this.states.get(name) ?? initialRouterState(name));
+    for (const router of options.config.routers) this.clients.set(router.name, options.createClient(router));
+    // Watched devices are exported from the start, before any poll.
+    this.refreshAllRouters();
+    this.current = this.builder.build(this.nowMs() / 1000);
+  }
+
+  snapshot(): Snapshot {
+    return this.current;
+  }
+
+  /** Ready once every router has had one poll attempt, good or bad. */
+  isReady(): boolean {
+    for (const state of this.states.values()) if (!state.attempted) return false;
+    return true;
+  }
+
+  start(): void {
+    if (this.scheduler) return;
+    this.scheduler = new PollScheduler({
+      routers: [...this.states.keys()],
+      intervalSeconds: this.options.config.poll.intervalSeconds,
+      offsetSeconds: this.options.config.poll.offsetSeconds,
+      nowMs: this.nowMs,
+      pollRouter: async (router) => {
+        await this.pollRouter(router);
+      },
+      onSkippedSlot: (router) => {
+        const state = this.states.get(router);
+        if (!state) return;
+        state.skippedSlotsTotal += 1;
+        this.options.logger.warn({ router }, 'poll slot skipped: the previous poll is still running');
+      },
+    });
+    this.scheduler.start();
+  }
+
+  /** One poll of every router, concurrently (the `devices` command). */
+  async pollAllOnce(): Promise<PollOutcome[]> {
+    return Promise.all([...this.states.keys()].map((router) => this.pollRouter(router)));
+  }
+
+  /**
+   * Stops polling, closes router connections (which also ends polls still in
+   * flight), and flushes state; bounded so shutdown finishes within SPEC's 5 s.
+   */
+  async stop(graceMs = 2000): Promise<void> {
+    const scheduler = this.scheduler;
+    this.scheduler = null;
+    const stopping = scheduler?.stop(graceMs) ?? Promise.resolve();
+    await Promise.allSettled([...this.clients.values()].map((client) => client.close()));
+    await stopping;
+    await this.options.persistence?.flush();
+  }
+
+  async pollRouter(router: string): Promise<PollOutcome> {
+    const state = this.states.get(router);
+    const client = this.clients.get(router);
+    if (!state || !client) throw new Error(`unknown router ${router}`);
+    const started = performance.now();
+    let outcome: PollOutcome;
+    try {
+      const observations = await client.poll();
+      const nowSeconds = this.nowMs() / 1000;
+      const changes = this.options.inventory.applyPoll(router, observations, nowSeconds);
+      state.up = true;
+      state.lastSuccess = nowSeconds;
+      state.system = observations.system;
+      state.rejectedRowsTotal += observations.rejectedRows ?? 0;
+      state.missingTables = observations.missingTables;
+      if (observations.rejectedRows) {
+        this.options.logger.warn({ router, rows: observations.rejectedRows }, 'skipped API rows with unparseable values');
+      }
+      this.logChanges(router, changes);
+      outcome = { router, ok: true };
+    } catch (error) {
+      const { reason, message } = classifyError(error);
+      const wasUp = state.up || !state.attempted;
+      state.up = false;
+      state.errorsTotal[reason] += 1;
+      state.lastError = { reason, message, at: this.nowMs() / 1000 };
+      // Log the first failure of an outage at warn, repeats at debug, so a long outage does not flood the log.
+      this.options.logger[wasUp ? 'warn' : 'debug']({ router, reason }, `poll failed: ${message}`);
+      outcome = { router, ok: false, error: { reason, message } };
+    }
+    state.attempted = true;
+    state.lastPollDurationSeconds = (performance.now() - started) / 1000;
+    this.publish(router);
+    return outcome;
+  }
+
+  private publish(router: string): void {
+    const state = this.states.get(router);
+    if (!state) return;
+    this.builder.updateRouter(state, this.options.inventory.routerDevices(router), this.options.inventory.routerSummary(router));
+    this.current = this.builder.build(this.nowMs() / 1000);
+    this.options.persistence?.requestSave();
+  }
+
+  private refreshAllRouters(): void {
+    for (const state of this.states.values()) {
+      this.builder.updateRouter(state, this.options.inventory.routerDevices(state.name), this.options.inventory.routerSummary(state.name));
+    }
+  }
+
+  private logChanges(router: string, changes: PollChanges | void): void {
+    if (!changes) return;
+    const newDevices = changes.newDevices ?? [];
+    // The first poll of a big LAN finds thousands of "new" devices; one line says it better.
+    if (newDevices.length > NEW_DEVICE_LOG_LIMIT) {
+      this.options.logger.info({ router, count: newDevices.length }, 'new devices');
+    } else {
+      for (const device of newDevices) {
+        this.options.logger.info({ router, mac: typeof device === 'string' ? device : device.mac }, 'new device');
+      }
+    }
+    for (const change of changes.conflictChanges ?? []) {
+      this.options.logger.warn({ router, conflict: change }, 'address conflict changed');
+    }
+  }
+}
+
+export function classifyError(error: unknown): { reason: PollErrorReason; message: string } {
+  const candidate = error as { reason?: unknown; message?: unknown } | null;
+  const reason =
+    candidate && typeof candidate.reason === 'string' && (POLL_ERROR_REASONS as readonly string[]).includes(candidate.reason)
+      ? (candidate.reason as PollErrorReason)
+      : 'protocol';
+  const message = candidate && typeof candidate.message === 'string' ? candidate.message : String(error);
+  return { reason, message: message.split('\n')[0] ?? '' };
+}

@@ -1,0 +1,94 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+export interface ExporterProcess {
+  url: string;
+  child: ChildProcess;
+  /** Everything the process logged so far (pino JSON lines on stderr, plus stdout). */
+  output(): string;
+  /** Sends a signal and resolves with the exit code. */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+  exited: Promise<number | null>;
+}
+
+export interface StartExporterOptions {
+  /** A config document (written to a temp file) or the path of one. */
+  config?: unknown;
+  configPath?: string;
+  args?: string[];
+  env?: NodeJS.ProcessEnv;
+  /** Waits for /readyz too (every router attempted once). Default true. */
+  waitReady?: boolean;
+  timeoutMs?: number;
+}
+
+/**
+ * Runs the real CLI (`serve`) as a child process from the TypeScript sources,
+ * listening on a free loopback port, and resolves once it serves HTTP.
+ */
+export async function startExporter(options: StartExporterOptions = {}): Promise<ExporterProcess> {
+  let configPath = options.configPath;
+  if (options.config !== undefined) {
+    const dir = mkdtempSync(path.join(tmpdir(), 'netmon-exporter-'));
+    configPath = path.join(dir, 'config.json');
+    writeFileSync(configPath, JSON.stringify(options.config, null, 2), { mode: 0o600 });
+  }
+  const args = ['--import', 'tsx', path.join(ROOT, 'src/cli.ts'), 'serve', ...(configPath ? ['--config', configPath] : []), ...(options.args ?? [])];
+  const child = spawn(process.execPath, args, {
+    cwd: options.env?.NETMON_TEST_CWD ?? ROOT,
+    env: { ...process.env, NETMON_LISTEN: '127.0.0.1:0', LOG_LEVEL: 'debug', ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+
+  const deadline = Date.now() + (options.timeoutMs ?? 20_000);
+  let url: string | null = null;
+  while (url === null) {
+    const match = /"url":"(http[s]?:\/\/[^"]+)"[^\n]*"msg":"serving metrics"/.exec(output);
+    if (match?.[1]) url = match[1];
+    else if (child.exitCode !== null) throw new Error(`exporter exited with ${child.exitCode} before serving:\n${output}`);
+    else if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`exporter did not start in time:\n${output}`);
+    } else await sleep(50);
+  }
+  if (options.waitReady !== false) {
+    while ((await fetch(`${url}/readyz`).then((r) => r.status, () => 0)) !== 200) {
+      if (Date.now() > deadline) throw new Error(`exporter not ready in time:\n${output}`);
+      await sleep(50);
+    }
+  }
+  return {
+    url,
+    child,
+    output: () => output,
+    exited,
+    async stop(signal = 'SIGTERM') {
+      if (child.exitCode === null) child.kill(signal);
+      return exited;
+    },
+  };
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Polls `check` until it returns a value that is not undefined, or throws after `timeoutMs`. */
+export async function waitFor<T>(check: () => Promise<T | undefined> | T | undefined, timeoutMs = 15_000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}
