@@ -2,6 +2,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import type { Registry } from 'prom-client';
 import type { Snapshot } from '../metrics/snapshot.js';
 import { renderLandingPage } from './landing.js';
+import { PAGE_ASSETS } from './page-assets.js';
 
 export interface AppDependencies {
   version: string;
@@ -16,6 +17,11 @@ export interface AppDependencies {
 }
 
 const PROMETHEUS_TEXT = 'text/plain; version=0.0.4; charset=utf-8';
+
+/** The page loads only its own script and stylesheet: markup injected by a hostile hostname could run nothing. */
+const PAGE_CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; " +
+  "base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 /** The exporter's HTTP surface, without a listening socket so tests can drive it directly. */
 export function createApp(deps: AppDependencies): express.Express {
@@ -51,10 +57,22 @@ export function createApp(deps: AppDependencies): express.Express {
       res.status(ready ? 200 : 503).type('text/plain').send(ready ? 'ready\n' : 'waiting for the first poll of every router\n');
     },
     '/': (_req, res) => {
-      res.setHeader('Content-Security-Policy', "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'");
-      res.type('html').send(renderLandingPage({ version: deps.version, snapshot: deps.snapshot() }));
+      res.setHeader('Content-Security-Policy', PAGE_CSP);
+      res.setHeader('X-Content-Type-Options', 'nosniff');
+      res.setHeader('Referrer-Policy', 'no-referrer');
+      res.setHeader('Cache-Control', 'no-store');
+      res.type('html').send(renderLandingPage({ version: deps.version, snapshot: deps.snapshot(), decorate: deps.decorateDevice }));
     },
   };
+  for (const [path, asset] of Object.entries(PAGE_ASSETS)) {
+    routes[path] = (_req, res) => {
+      res.setHeader('Content-Type', asset.contentType);
+      res.setHeader('X-Content-Type-Options', 'nosniff');
+      // The page links each asset with its content hash in the query, so a cached copy is never stale.
+      res.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
+      res.send(asset.body);
+    };
+  }
 
   for (const [path, handler] of Object.entries(routes)) {
     app.all(path, (req, res, next) => {

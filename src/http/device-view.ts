@@ -1,0 +1,221 @@
+import type { DeviceRecord } from '../inventory/types.js';
+
+/**
+ * How people see a device, on the landing page (first paint) and in the
+ * `devices` table. The page's script (page-script.ts) repeats these rules in
+ * plain browser JavaScript; the browser tests check both render the same rows.
+ */
+
+/** A device first seen less than this long ago counts as "new": one day covers "what joined since yesterday". */
+export const NEW_DEVICE_SECONDS = 86_400;
+
+/** Display cap for client-controlled text; the full value stays in /api/devices. */
+export const MAX_TEXT_CHARS = 80;
+
+/** A record as /api/devices serves it: the device plus decorations such as `vendor`. */
+export type ViewDevice = DeviceRecord & { vendor?: string | null };
+
+export type DeviceState = 'present' | 'absent' | 'never seen';
+
+export type SortKey = 'name' | 'ip' | 'mac' | 'vendor' | 'router' | 'port' | 'lease' | 'firstSeen' | 'lastSeen' | 'state';
+export type SortDirection = 'ascending' | 'descending';
+export type DeviceFilter = 'all' | 'present' | 'absent' | 'new' | 'watched';
+
+export const SORT_KEYS: ReadonlyArray<SortKey> = ['name', 'ip', 'mac', 'vendor', 'router', 'port', 'lease', 'firstSeen', 'lastSeen', 'state'];
+export const FILTERS: ReadonlyArray<DeviceFilter> = ['all', 'present', 'absent', 'new', 'watched'];
+
+export function deviceState(d: ViewDevice): DeviceState {
+  if (d.present) return 'present';
+  return d.lastSeen === null ? 'never seen' : 'absent';
+}
+
+export function isNewDevice(d: ViewDevice, now: number): boolean {
+  return d.firstSeen !== null && now - d.firstSeen < NEW_DEVICE_SECONDS;
+}
+
+/** The configured name, else the lease comment, else the DHCP hostname. */
+export function displayName(d: ViewDevice): string {
+  return d.name ?? d.hostname ?? '';
+}
+
+/** The hostname, when it adds something to the display name. */
+export function secondaryName(d: ViewDevice): string {
+  return d.hostname !== null && d.name !== null && d.hostname !== d.name ? d.hostname : '';
+}
+
+export function portText(d: ViewDevice): string {
+  if (d.interface !== null && d.bridgePort !== null && d.interface !== d.bridgePort) return `${d.interface} · ${d.bridgePort}`;
+  return d.bridgePort ?? d.interface ?? '';
+}
+
+/** "dynamic", "static", "none", with the RouterOS status when the lease is not bound ("static, waiting"). */
+export function leaseText(d: ViewDevice): string {
+  if (d.lease === 'none') return 'none';
+  return d.leaseStatus !== null && d.leaseStatus !== 'bound' ? `${d.lease}, ${d.leaseStatus}` : d.lease;
+}
+
+export function leaseExpiryText(d: ViewDevice, now: number): string {
+  return d.leaseExpiresAt === null ? '' : `expires ${relativeTime(d.leaseExpiresAt, now)}`;
+}
+
+/** "just now", "42 s ago", "3 min ago", "5 h ago", "2 d ago"; "in 9 min" for the future. */
+export function relativeTime(at: number, now: number): string {
+  const delta = Math.round(now - at);
+  const size = Math.abs(delta);
+  if (size < 2) return 'just now';
+  const amount =
+    size < 60 ? `${size} s` : size < 3600 ? `${Math.floor(size / 60)} min` : size < 86400 ? `${Math.floor(size / 3600)} h` : `${Math.floor(size / 86400)} d`;
+  return delta > 0 ? `${amount} ago` : `in ${amount}`;
+}
+
+/** "2026-11-24 22:33:44 UTC": unambiguous for tooltips whatever the reader's time zone. */
+export function absoluteTime(at: number): string {
+  return `${new Date(Math.round(at) * 1000).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+}
+
+export function isoTime(at: number): string {
+  return new Date(Math.round(at) * 1000).toISOString().replace('.000Z', 'Z');
+}
+
+/** Cuts at a code point (never between surrogates) and marks the cut. */
+export function clip(text: string, max: number = MAX_TEXT_CHARS): string {
+  if (text.length <= max) return text;
+  const points = Array.from(text);
+  return points.length <= max ? text : `${points.slice(0, max - 1).join('')}…`;
+}
+
+export function matchesFilter(d: ViewDevice, filter: DeviceFilter, now: number): boolean {
+  switch (filter) {
+    case 'present':
+      return d.present;
+    case 'absent':
+      return !d.present;
+    case 'new':
+      return isNewDevice(d, now);
+    case 'watched':
+      return d.watched;
+    default:
+      return true;
+  }
+}
+
+/** Case-insensitive substring over what people type: names, addresses (MACs also without separators), vendor, router, ports. */
+export function matchesSearch(d: ViewDevice, query: string): boolean {
+  const q = query.trim().toLowerCase();
+  if (q === '') return true;
+  return searchText(d).includes(q);
+}
+
+function searchText(d: ViewDevice): string {
+  return [d.name, d.hostname, d.ip, d.mac, d.mac.replace(/:/g, ''), d.vendor, d.router, d.interface, d.bridgePort, d.dhcpServer]
+    .filter((part): part is string => typeof part === 'string' && part !== '')
+    .join('\n')
+    .toLowerCase();
+}
+
+type SortValue = string | number | null;
+
+function sortValue(d: ViewDevice, key: SortKey): SortValue {
+  switch (key) {
+    case 'name':
+      return blankToNull(displayName(d).toLowerCase());
+    case 'ip':
+      return d.ip === null ? null : ipv4Number(d.ip) ?? d.ip.toLowerCase();
+    case 'mac':
+      return d.mac;
+    case 'vendor':
+      return blankToNull((d.vendor ?? '').toLowerCase());
+    case 'router':
+      return d.router.toLowerCase();
+    case 'port':
+      return blankToNull(portText(d).toLowerCase());
+    case 'lease':
+      return `${d.lease === 'none' ? 'z' : d.lease} ${leaseText(d)}`;
+    case 'firstSeen':
+      return d.firstSeen;
+    case 'lastSeen':
+      return d.lastSeen;
+    case 'state':
+      return d.present ? 0 : d.lastSeen === null ? 2 : 1;
+  }
+}
+
+function blankToNull(text: string): string | null {
+  return text === '' ? null : text;
+}
+
+/** 192.168.88.10 as a number, so .9 sorts before .10; null for anything else. */
+export function ipv4Number(ip: string): number | null {
+  const parts = ip.split('.');
+  if (parts.length !== 4) return null;
+  let value = 0;
+  for (const part of parts) {
+    if (!/^\d{1,3}$/.test(part)) return null;
+    const octet = Number(part);
+    if (octet > 255) return null;
+    value = value * 256 + octet;
+  }
+  return value;
+}
+
+/**
+ * Blanks last in either direction; ties broken by state, then name, then
+ * router and MAC, so the order is total and the same on server and page.
+ * Strings compare by code unit (not locale) so Node and the browser agree.
+ */
+export function compareDevices(a: ViewDevice, b: ViewDevice, key: SortKey, direction: SortDirection): number {
+  const primary = compareValues(sortValue(a, key), sortValue(b, key), direction);
+  if (primary !== 0) return primary;
+  for (const tie of ['state', 'name', 'ip'] as const) {
+    if (tie === key) continue;
+    const result = compareValues(sortValue(a, tie), sortValue(b, tie), 'ascending');
+    if (result !== 0) return result;
+  }
+  const ka = `${a.router}\n${a.mac}`;
+  const kb = `${b.router}\n${b.mac}`;
+  return ka < kb ? -1 : ka > kb ? 1 : 0;
+}
+
+function compareValues(a: SortValue, b: SortValue, direction: SortDirection): number {
+  if (a === b) return 0;
+  if (a === null) return 1;
+  if (b === null) return -1;
+  // Numbers (IPv4) before text (anything else in the IP column).
+  if (typeof a !== typeof b) return typeof a === 'number' ? -1 : 1;
+  const order = a < b ? -1 : 1;
+  return direction === 'ascending' ? order : -order;
+}
+
+export interface DeviceSelection {
+  query: string;
+  filter: DeviceFilter;
+  sort: SortKey;
+  direction: SortDirection;
+}
+
+export const DEFAULT_SELECTION: DeviceSelection = { query: '', filter: 'all', sort: 'state', direction: 'ascending' };
+
+export function selectDevices(devices: ReadonlyArray<ViewDevice>, selection: DeviceSelection, now: number): ViewDevice[] {
+  return devices
+    .filter((d) => matchesFilter(d, selection.filter, now) && matchesSearch(d, selection.query))
+    .sort((a, b) => compareDevices(a, b, selection.sort, selection.direction));
+}
+
+export interface DeviceCounts {
+  total: number;
+  present: number;
+  absent: number;
+  new: number;
+  watched: number;
+}
+
+export function countDevices(devices: ReadonlyArray<ViewDevice>, now: number): DeviceCounts {
+  const counts: DeviceCounts = { total: devices.length, present: 0, absent: 0, new: 0, watched: 0 };
+  for (const d of devices) {
+    if (d.present) counts.present++;
+    else counts.absent++;
+    if (isNewDevice(d, now)) counts.new++;
+    if (d.watched) counts.watched++;
+  }
+  return counts;
+}
