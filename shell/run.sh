@@ -38,7 +38,13 @@ if netmon_is_true "${FORCE_REBUILD:-}"; then force=true; fi
 lock_hash=$(cksum <package-lock.json)
 installed=false
 if $force || [ ! -f "$INSTALL_STAMP" ] || [ "$(cat "$INSTALL_STAMP")" != "$lock_hash" ]; then
-  if $force; then say "FORCE_REBUILD=TRUE: installing dependencies"; else say "package-lock.json changed since the last install: installing dependencies"; fi
+  if $force; then
+    say "FORCE_REBUILD=TRUE: installing dependencies"
+  elif [ -f "$INSTALL_STAMP" ]; then
+    say "package-lock.json changed since the last install: installing dependencies"
+  else
+    say "first run (no $INSTALL_STAMP): installing dependencies"
+  fi
   npm ci --no-audit --no-fund
   printf '%s\n' "$lock_hash" >"$INSTALL_STAMP"
   installed=true

@@ -39,6 +39,7 @@ describe('shell/run.sh', () => {
     // Relative dist/cli.js only works from the repository root.
     expect(serve?.cwd).toBe(s.root);
     expect(s.read('node_modules/.install-stamp').trim()).toMatch(/^\d+ \d+$/);
+    expect(r.stderr).toContain('first run (no node_modules/.install-stamp): installing dependencies');
     expect(s.exists('dist/.build-stamp')).toBe(true);
   });
 
