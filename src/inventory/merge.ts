@@ -106,6 +106,21 @@ function nonEmpty(value: string | null | undefined): string | null {
 /** Shared by every device without conflicts, so a quiet LAN allocates no arrays for them. */
 const NO_CONFLICTS: string[] = Object.freeze([]) as unknown as string[];
 
+/**
+ * The eight possible source sets, shared and frozen: one fewer object per
+ * device per poll, and the registry compares them by identity.
+ */
+const DHCP = 1;
+const ARP = 2;
+const BRIDGE = 4;
+const SOURCES: readonly DeviceSources[] = Array.from({ length: 8 }, (_, bits) =>
+  Object.freeze({ dhcp: (bits & DHCP) !== 0, arp: (bits & ARP) !== 0, bridge: (bits & BRIDGE) !== 0 }),
+);
+
+function bitsOf(sources: DeviceSources): number {
+  return (sources.dhcp ? DHCP : 0) | (sources.arp ? ARP : 0) | (sources.bridge ? BRIDGE : 0);
+}
+
 function newDevice(mac: string): MergedDevice {
   return {
     mac,
@@ -121,7 +136,7 @@ function newDevice(mac: string): MergedDevice {
     arpStatus: null,
     arpAddress: null,
     bridgePort: null,
-    sources: { dhcp: false, arp: false, bridge: false },
+    sources: SOURCES[0]!,
     observedAt: null,
     conflicts: NO_CONFLICTS,
   };
@@ -144,14 +159,6 @@ function later(a: number | null, b: number | null): number | null {
   return b > a ? b : a;
 }
 
-interface Work {
-  device: MergedDevice;
-  lease: LeaseObservation | null;
-  arp: ArpObservation | null;
-  arpScore: number;
-  bridge: BridgeHostObservation | null;
-}
-
 function addConflict(device: MergedDevice, text: string): void {
   if (device.conflicts === NO_CONFLICTS) device.conflicts = [text];
   else device.conflicts.push(text);
@@ -164,16 +171,16 @@ export function mergeObservations(
   presence: PresenceConfig,
 ): MergeResult {
   const arpStates = new Set(presence.arpStates);
-  // One map of per-MAC working state instead of one map per table: a 50k LAN
-  // spends its time in hash lookups.
-  const work = new Map<string, Work>();
+  // A 50k LAN spends its time in hash lookups: one map, one lookup per row, and
+  // the choice between rows of one MAC is made in place from the device's own fields.
+  const devices = new Map<string, MergedDevice>();
   const claims: Claims = new Map();
   const leaseCounts = new Map<string, Map<string, LeaseCount>>();
-  const workFor = (mac: string): Work => {
-    let found = work.get(mac);
-    if (!found) {
-      found = { device: newDevice(mac), lease: null, arp: null, arpScore: -1, bridge: null };
-      work.set(mac, found);
+  const deviceFor = (mac: string): MergedDevice => {
+    let found = devices.get(mac);
+    if (found === undefined) {
+      found = newDevice(mac);
+      devices.set(mac, found);
     }
     return found;
   };
@@ -191,79 +198,81 @@ export function mergeObservations(
     if (lease.disabled) continue;
     const mac = normalizeMac(lease.mac);
     if (mac === null) continue;
-    const w = workFor(mac);
-    w.device.sources.dhcp = true;
+    const device = deviceFor(mac);
+    const first = !device.sources.dhcp;
+    if (first) device.sources = SOURCES[bitsOf(device.sources) | DHCP]!;
     const bound = status === 'bound';
     const address = nonEmpty(lease.address);
     if (bound && address !== null) claim(claims, address, mac);
-    w.device.observedAt = later(w.device.observedAt, leaseObservedAt(lease, pollTime));
-    if (w.lease === null || (bound && w.lease.status !== 'bound')) {
-      w.lease = lease;
-      w.device.leaseAddress = address;
+    device.observedAt = later(device.observedAt, leaseObservedAt(lease, pollTime));
+    if (first || (bound && device.leaseStatus !== 'bound')) {
+      device.hostname = nonEmpty(lease.hostname);
+      device.leaseComment = nonEmpty(lease.comment);
+      device.lease = lease.dynamic ? 'dynamic' : 'static';
+      device.leaseStatus = status;
+      device.leaseAddress = address;
+      device.dhcpServer = nonEmpty(lease.server);
+      const expires = lease.expiresAfterSeconds;
+      device.leaseExpiresAt = bound && typeof expires === 'number' && Number.isFinite(expires) ? pollTime + expires : null;
     }
   }
 
+  // While rows are merged, `ip` holds the chosen ARP address only when that entry is current.
   for (const row of obs.arp ?? []) {
     if (row.disabled || row.mac === null || row.mac === undefined) continue;
     const mac = normalizeMac(row.mac);
     if (mac === null) continue;
-    const w = workFor(mac);
-    w.device.sources.arp = true;
+    const device = deviceFor(mac);
+    const first = !device.sources.arp;
+    if (first) device.sources = SOURCES[bitsOf(device.sources) | ARP]!;
     const current = isCurrentArp(row, arpStates);
     const address = nonEmpty(row.address);
     if (current) {
-      w.device.observedAt = later(w.device.observedAt, pollTime);
+      device.observedAt = later(device.observedAt, pollTime);
       // The common case, ARP agreeing with a bound lease, is already claimed: skip the lookup.
-      const alreadyClaimed = address === w.device.leaseAddress && w.lease !== null && w.lease.status === 'bound';
+      const alreadyClaimed = address === device.leaseAddress && device.leaseStatus === 'bound';
       if (address !== null && !alreadyClaimed) claim(claims, address, mac);
     }
-    const score = (current ? 2 : 0) + (address !== null && address === w.device.leaseAddress ? 1 : 0);
-    if (score > w.arpScore) {
-      w.arp = row;
-      w.arpScore = score;
+    const leaseAddress = device.leaseAddress;
+    const score = (current && address !== null ? 2 : 0) + (address !== null && address === leaseAddress ? 1 : 0);
+    const chosenScore = first
+      ? -1
+      : (device.ip !== null ? 2 : 0) + (device.arpAddress !== null && device.arpAddress === leaseAddress ? 1 : 0);
+    if (score > chosenScore) {
+      device.arpAddress = address;
+      device.arpStatus = nonEmpty(row.status);
+      device.interface = nonEmpty(row.interface);
+      device.ip = current ? address : null;
     }
   }
 
+  // MACs whose chosen bridge row is static, to be replaced by a dynamic one (rare: admin-made entries).
+  const staticBridge = new Set<string>();
   for (const host of obs.bridgeHosts ?? []) {
     if (host.local) continue;
     const mac = normalizeMac(host.mac);
     if (mac === null) continue;
-    const w = workFor(mac);
-    w.device.sources.bridge = true;
-    if (host.dynamic) w.device.observedAt = later(w.device.observedAt, pollTime);
-    if (w.bridge === null || (host.dynamic && !w.bridge.dynamic)) w.bridge = host;
+    const device = deviceFor(mac);
+    const first = !device.sources.bridge;
+    if (first) device.sources = SOURCES[bitsOf(device.sources) | BRIDGE]!;
+    if (host.dynamic) device.observedAt = later(device.observedAt, pollTime);
+    if (first || (host.dynamic && staticBridge.has(mac))) {
+      device.bridgePort = nonEmpty(host.port);
+      if (host.dynamic) staticBridge.delete(mac);
+      else staticBridge.add(mac);
+    }
   }
 
-  const devices = new Map<string, MergedDevice>();
-  for (const [mac, w] of work) {
-    const device = w.device;
-    devices.set(mac, device);
-    const lease = w.lease;
-    if (lease !== null) {
-      device.hostname = nonEmpty(lease.hostname);
-      device.leaseComment = nonEmpty(lease.comment);
-      device.lease = lease.dynamic ? 'dynamic' : 'static';
-      device.leaseStatus = typeof lease.status === 'string' ? lease.status : null;
-      device.dhcpServer = nonEmpty(lease.server);
-      const expires = lease.expiresAfterSeconds;
-      device.leaseExpiresAt =
-        lease.status === 'bound' && typeof expires === 'number' && Number.isFinite(expires) ? pollTime + expires : null;
+  for (const device of devices.values()) {
+    const ip = device.ip;
+    if (ip === null) {
+      device.ip = device.leaseAddress ?? device.arpAddress;
+      continue;
     }
-    const row = w.arp;
-    if (row !== null) {
-      device.arpAddress = nonEmpty(row.address);
-      device.arpStatus = nonEmpty(row.status);
-      device.interface = nonEmpty(row.interface);
-      if (w.arpScore >= 2 && device.arpAddress !== null) {
-        device.ip = device.arpAddress;
-        const leaseAddress = device.leaseAddress;
-        if (lease !== null && leaseAddress !== null && leaseAddress !== device.arpAddress && (lease.status === 'bound' || !lease.dynamic)) {
-          addConflict(device, `lease address ${leaseAddress} differs from ARP address ${device.arpAddress}`);
-        }
-      }
+    const leaseAddress = device.leaseAddress;
+    if (leaseAddress !== null && leaseAddress !== ip && (device.leaseStatus === 'bound' || device.lease === 'static')) {
+      addConflict(device, `lease address ${leaseAddress} differs from ARP address ${ip}`);
     }
-    if (device.ip === null) device.ip = device.leaseAddress ?? device.arpAddress;
-    if (w.bridge !== null) device.bridgePort = nonEmpty(w.bridge.port);
   }
 
   let conflictCount = 0;

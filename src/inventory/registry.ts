@@ -78,6 +78,7 @@ export interface RouterSummary {
 
 const DAY_SECONDS = 86_400;
 const NO_CONFLICTS: readonly string[] = Object.freeze([]);
+const NO_SOURCES = Object.freeze({ dhcp: false, arp: false, bridge: false });
 
 interface Entry {
   readonly mac: string;
@@ -128,7 +129,7 @@ function emptyFacts(mac: string): MergedDevice {
     arpStatus: null,
     arpAddress: null,
     bridgePort: null,
-    sources: { dhcp: false, arp: false, bridge: false },
+    sources: NO_SOURCES,
     observedAt: null,
     conflicts: NO_CONFLICTS as string[],
   };
@@ -170,9 +171,8 @@ function sameFacts(a: MergedDevice, b: MergedDevice): boolean {
     a.arpStatus === b.arpStatus &&
     a.arpAddress === b.arpAddress &&
     a.bridgePort === b.bridgePort &&
-    a.sources.dhcp === b.sources.dhcp &&
-    a.sources.arp === b.sources.arp &&
-    a.sources.bridge === b.sources.bridge &&
+    (a.sources === b.sources ||
+      (a.sources.dhcp === b.sources.dhcp && a.sources.arp === b.sources.arp && a.sources.bridge === b.sources.bridge)) &&
     sameList(a.conflicts, b.conflicts)
   );
 }
@@ -243,20 +243,19 @@ export class DeviceRegistry {
     let forgotten = 0;
     for (const [mac, entry] of state.entries) {
       if (entry.listedInPoll === poll) continue;
-      if (entry.watchedName === null) {
-        const reference = entry.lastSeen ?? entry.lastListedAt ?? Number.NEGATIVE_INFINITY;
-        if (reference < forgetBefore) {
-          state.entries.delete(mac);
-          forgotten++;
-          continue;
-        }
-      }
       if (entry.listedInPoll === poll - 1) {
         if (entry.facts.conflicts.length > 0) {
           conflictChanges.push({ router, mac, previous: [...entry.facts.conflicts], current: [] });
         }
         entry.facts = fade(entry.facts);
         entry.record = null;
+      }
+      if (entry.watchedName === null) {
+        const reference = entry.lastSeen ?? entry.lastListedAt ?? Number.NEGATIVE_INFINITY;
+        if (reference < forgetBefore) {
+          state.entries.delete(mac);
+          forgotten++;
+        }
       }
     }
     state.forgottenTotal += forgotten;
