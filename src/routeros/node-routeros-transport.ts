@@ -51,9 +51,12 @@ export const MAX_WORD_BYTES = 16 * 1024 * 1024;
 
 interface ReceiverInternals {
   processRawData(data: Buffer): void;
-  /** Bytes still expected for the word being read. */
-  dataLength: number | undefined;
+  /** [prefix bytes, word length] for the word starting at data[0]. */
+  decodeLength(data: Buffer): [number, number];
 }
+
+/** A length prefix no well-behaved router sends; thrown inside the receiver, caught around it. */
+class FramingError extends Error {}
 
 interface ConnectorInternals extends EventEmitter {
   socket: Socket;
@@ -247,15 +250,31 @@ export class NodeRouterosTransport implements RouterTransport {
       try {
         processRawData(data);
       } catch (error) {
-        this.fail(new PollError('protocol', `${this.where}: undecodable reply (${describe(error)})`));
-        return;
+        const detail = error instanceof FramingError ? error.message : `undecodable reply (${describe(error)})`;
+        this.fail(new PollError('protocol', `${this.where}: ${detail}`));
       } finally {
         receiverDepth -= 1;
       }
-      const announced = receiver.dataLength;
-      if (typeof announced === 'number' && announced > MAX_WORD_BYTES) {
-        this.fail(new PollError('protocol', `${this.where}: reply word announces ${announced} bytes (limit ${MAX_WORD_BYTES})`));
+    };
+
+    // Receiver.decodeLength reads control bytes (>= 0xF8) and 0xF1..0xF7 as if
+    // they were 0xF0, and computes 5-byte lengths in 32-bit signed arithmetic, so
+    // a 4 GB announcement becomes -1 and the stream silently desynchronises into
+    // a stall. Refuse such prefixes, and any word longer than MAX_WORD_BYTES.
+    const decodeLength = receiver.decodeLength.bind(receiver);
+    receiver.decodeLength = (data: Buffer) => {
+      const first = data[0];
+      if (first !== undefined && first > 0xf0) {
+        throw new FramingError(`invalid length prefix byte 0x${first.toString(16)} in reply`);
       }
+      if (first === 0xf0 && data.length >= 5 && data.readUInt32BE(1) > MAX_WORD_BYTES) {
+        throw new FramingError(`reply word announces ${data.readUInt32BE(1)} bytes (limit ${MAX_WORD_BYTES})`);
+      }
+      const decoded = decodeLength(data);
+      if (decoded[1] > MAX_WORD_BYTES) {
+        throw new FramingError(`reply word announces ${decoded[1]} bytes (limit ${MAX_WORD_BYTES})`);
+      }
+      return decoded;
     };
 
     // A connector that node-routeros destroyed has no 'error' listener left; a
@@ -267,6 +286,10 @@ export class NodeRouterosTransport implements RouterTransport {
       connector.on('error', absorb);
     };
     connector.on('error', absorb);
+
+    // node-routeros writes each word with its own socket.write; with Nagle on,
+    // every command after the first word waits for the router's delayed ACK.
+    socket.setNoDelay(true);
 
     // (b) every way the socket can end reaches fail().
     socket.on('error', (error: Error & { code?: string }) => {
