@@ -1,0 +1,374 @@
+/**
+ * The whole pack against real processes: the RouterOS simulator, the built
+ * exporter (`node dist/cli.js serve`) and Debian's `prometheus`, all on
+ * loopback. A watched device leaves the simulator: its alert must go pending,
+ * then firing with the device's labels, and resolve when it comes back. Then
+ * every dashboard query must return data from that Prometheus.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse, stringify } from 'yaml';
+import { startSimulator, type ArpRow, type BridgeHostRow, type LeaseRow, type RunningSimulator } from '../../src/simulator/index.js';
+import { dataPanels, loadDashboards, REPO } from './dashboards.js';
+import { speedUpRules } from './fast-rules.js';
+import { KNOWN_METRICS, PROMETHEUS_TARGET_SERIES } from './known-metrics.js';
+import { metricNames, substitute } from './promql.js';
+import { freePort, waitFor } from './tools.js';
+
+const CLI = join(REPO, 'dist/cli.js');
+const ROUTER = 'home';
+const WATCHED_NAME = 'nas-e2e';
+
+interface Started {
+  child: ChildProcess;
+  output: () => string;
+}
+
+function start(command: string, args: string[], cwd: string): Started {
+  const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const keep = (d: string) => {
+    output = (output + d).slice(-20_000);
+  };
+  child.stdout?.setEncoding('utf8').on('data', keep);
+  child.stderr?.setEncoding('utf8').on('data', keep);
+  return { child, output: () => output };
+}
+
+async function stop(p: Started | undefined): Promise<void> {
+  if (!p || p.child.exitCode !== null || p.child.signalCode !== null) return;
+  const exited = new Promise((r) => p.child.once('exit', r));
+  p.child.kill('SIGTERM');
+  const timer = setTimeout(() => p.child.kill('SIGKILL'), 5000);
+  await exited;
+  clearTimeout(timer);
+}
+
+interface PromAlert {
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  state: 'pending' | 'firing';
+  activeAt: string;
+}
+
+describe('end to end: simulator → exporter → Prometheus with the shipped rules and dashboards', () => {
+  let dir = '';
+  let sim: RunningSimulator | undefined;
+  let exporter: Started | undefined;
+  let prometheus: Started | undefined;
+  let exporterUrl = '';
+  let promUrl = '';
+  let watched: { mac: string; ip: string; hostname: string };
+  let removed: { leases: LeaseRow[]; arp: ArpRow[]; bridgeHosts: BridgeHostRow[] } | undefined;
+
+  async function api<T>(path: string): Promise<T> {
+    const res = await fetch(`${promUrl}${path}`);
+    const body = (await res.json()) as { status: string; data: T; error?: string };
+    if (body.status !== 'success') throw new Error(`${path}: ${body.error ?? res.status}`);
+    return body.data;
+  }
+
+  const watchedAlert = async (): Promise<PromAlert | undefined> =>
+    (await api<{ alerts: PromAlert[] }>('/api/v1/alerts')).alerts.find(
+      (a) => a.labels.alertname === 'WatchedDeviceGone' && a.labels.mac === watched.mac,
+    );
+
+  const startExporter = (): Started => start(process.execPath, [CLI, 'serve', '--config', join(dir, 'config.json')], dir);
+
+  async function query(expr: string): Promise<Array<{ metric: Record<string, string>; value: [number, string] }>> {
+    return (await api<{ result: Array<{ metric: Record<string, string>; value: [number, string] }> }>(
+      `/api/v1/query?query=${encodeURIComponent(expr)}`,
+    )).result;
+  }
+
+  /**
+   * Records every WatchedDeviceGone alert (pending or firing) for the watched
+   * device until the returned function is called; it returns what was seen.
+   */
+  function recordWatchedAlerts(): () => Promise<PromAlert[]> {
+    const seen: PromAlert[] = [];
+    let running = true;
+    const loop = (async () => {
+      while (running) {
+        const a = await watchedAlert().catch(() => undefined);
+        if (a) seen.push(a);
+        await new Promise((r) => setTimeout(r, 150));
+      }
+    })();
+    return async () => {
+      running = false;
+      await loop;
+      return seen;
+    };
+  }
+
+  function diagnostics(): string {
+    return `\n--- exporter ---\n${exporter?.output() ?? ''}\n--- prometheus ---\n${prometheus?.output() ?? ''}`;
+  }
+
+  beforeAll(async () => {
+    if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` first (shell/test.sh does)`);
+    dir = mkdtempSync(join(tmpdir(), 'netmon-e2e-'));
+
+    sim = await startSimulator({ host: '127.0.0.1', port: 0 });
+    // Watch a device the router knows from a bound lease with a host name and
+    // a reachable ARP entry, so it is present on every poll until removed.
+    const lease = sim.tables.leases.find(
+      (l) =>
+        l.status === 'bound' &&
+        typeof l.hostName === 'string' &&
+        /^[\w-]+$/.test(l.hostName) &&
+        (l.expiresAfter ?? 0) > 600 &&
+        sim?.tables.arp.some((a) => a.macAddress === l.macAddress && (a.status ?? 'reachable') === 'reachable'),
+    );
+    if (!lease) throw new Error('the sample LAN has no bound, named, reachable device to watch');
+    watched = { mac: lease.macAddress.toUpperCase(), ip: lease.address, hostname: lease.hostName as string };
+
+    const exporterPort = await freePort();
+    exporterUrl = `http://127.0.0.1:${exporterPort}`;
+    const config = {
+      routers: [{ name: ROUTER, host: '127.0.0.1', port: sim.port, user: 'monitor', password: 'secret', timeoutSeconds: 2 }],
+      poll: { intervalSeconds: 1 },
+      presence: { timeoutSeconds: 2 },
+      devices: [{ mac: watched.mac, name: WATCHED_NAME, router: ROUTER }],
+      http: { listen: `127.0.0.1:${exporterPort}` },
+      state: { path: join(dir, 'state.json') },
+      log: { level: 'warn' },
+    };
+    writeFileSync(join(dir, 'config.json'), JSON.stringify(config, null, 2));
+    exporter = startExporter();
+
+    // The shipped prometheus.yml's job, pointed at this exporter, at 1 s.
+    const shipped = parse(readFileSync(join(REPO, 'prometheus.yml'), 'utf8')) as {
+      scrape_configs: Array<{ job_name: string; static_configs: Array<{ targets: string[] }> }>;
+    };
+    const job = shipped.scrape_configs.find((j) => j.job_name === 'network-monitor');
+    if (!job) throw new Error('prometheus.yml has no network-monitor job');
+    writeFileSync(join(dir, 'rules.yml'), speedUpRules(readFileSync(join(REPO, 'alerting/rules.yml'), 'utf8'), 60));
+    writeFileSync(
+      join(dir, 'prometheus.yml'),
+      stringify({
+        global: { scrape_interval: '1s', scrape_timeout: '1s', evaluation_interval: '1s' },
+        rule_files: [join(dir, 'rules.yml')],
+        scrape_configs: [{ ...job, static_configs: [{ targets: [`127.0.0.1:${exporterPort}`] }] }],
+      }),
+    );
+    const promPort = await freePort();
+    promUrl = `http://127.0.0.1:${promPort}`;
+    prometheus = start(
+      'prometheus',
+      [
+        `--config.file=${join(dir, 'prometheus.yml')}`,
+        `--storage.tsdb.path=${join(dir, 'tsdb')}`,
+        `--web.listen-address=127.0.0.1:${promPort}`,
+        '--log.level=warn',
+      ],
+      dir,
+    );
+
+    try {
+      await waitFor('exporter ready', async () => ((await fetch(`${exporterUrl}/readyz`)).ok ? true : undefined));
+      await waitFor('Prometheus ready', async () => ((await fetch(`${promUrl}/-/ready`)).ok ? true : undefined));
+      // Scraped, and the watched device is present.
+      await waitFor('watched device present in Prometheus', async () => {
+        const r = await api<{ result: unknown[] }>(
+          `/api/v1/query?query=${encodeURIComponent(`netmon_device_present{mac="${watched.mac}"} == 1`)}`,
+        );
+        return r.result.length === 1 ? true : undefined;
+      });
+      // ...and the rules have been evaluated on that: nothing pending for it.
+      await waitFor('WatchedDeviceGone evaluated and inactive', async () => {
+        const rules = await api<{ groups: Array<{ rules: Array<{ name: string; state: string; lastEvaluation: string }> }> }>(
+          '/api/v1/rules?type=alert',
+        );
+        const rule = rules.groups.flatMap((g) => g.rules).find((r) => r.name === 'WatchedDeviceGone');
+        return rule?.state === 'inactive' && (await watchedAlert()) === undefined ? true : undefined;
+      });
+    } catch (err) {
+      throw new Error(`${(err as Error).message}${diagnostics()}`);
+    }
+  }, 45_000);
+
+  afterAll(async () => {
+    await stop(prometheus);
+    await stop(exporter);
+    await sim?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('a watched device that leaves raises WatchedDeviceGone, pending then firing, and it resolves on return', async () => {
+    if (!sim) throw new Error('no simulator');
+    const tables = sim.tables;
+    const mine = (mac: string | null) => mac?.toUpperCase() === watched.mac;
+    removed = {
+      leases: tables.leases.filter((r) => mine(r.macAddress)),
+      arp: tables.arp.filter((r) => mine(r.macAddress)),
+      bridgeHosts: tables.bridgeHosts.filter((r) => mine(r.macAddress)),
+    };
+    const removedAt = Date.now();
+    tables.leases = tables.leases.filter((r) => !mine(r.macAddress));
+    tables.arp = tables.arp.filter((r) => !mine(r.macAddress));
+    tables.bridgeHosts = tables.bridgeHosts.filter((r) => !mine(r.macAddress));
+
+    try {
+      const pending = await waitFor('WatchedDeviceGone pending', async () => {
+        const a = await watchedAlert();
+        if (a?.state === 'firing') throw new Error('fired without being seen pending');
+        return a?.state === 'pending' ? a : undefined;
+      }, { timeoutMs: 15_000, intervalMs: 100 });
+      // Caused by the removal, not by start-up.
+      expect(Date.parse(pending.activeAt)).toBeGreaterThanOrEqual(removedAt - 1000);
+      const expectedLabels = {
+        alertname: 'WatchedDeviceGone',
+        severity: 'warning',
+        scope: 'device',
+        job: 'network-monitor',
+        router: ROUTER,
+        mac: watched.mac,
+        name: WATCHED_NAME,
+        hostname: watched.hostname,
+        ip: watched.ip,
+      };
+      expect(pending.labels).toMatchObject(expectedLabels);
+
+      const firing = await waitFor('WatchedDeviceGone firing', async () => {
+        const a = await watchedAlert();
+        if (a === undefined) throw new Error('resolved before firing');
+        return a.state === 'firing' ? a : undefined;
+      }, { timeoutMs: 15_000, intervalMs: 200 });
+      expect(firing.labels).toMatchObject(expectedLabels);
+      expect(firing.activeAt).toBe(pending.activeAt);
+      expect(firing.annotations.summary).toBe(`Watched device ${WATCHED_NAME} is gone from ${ROUTER}`);
+      expect(firing.annotations.description).toContain(`${WATCHED_NAME} (hostname ${watched.hostname}, IP ${watched.ip}, MAC ${watched.mac})`);
+      expect(firing.annotations.description).toMatch(/Last seen: \d{4}-\d\d-\d\d \d\d:\d\d:\d\d/);
+
+      // Back on the LAN: the alert leaves /api/v1/alerts and the rule is inactive.
+      tables.leases.push(...removed.leases);
+      tables.arp.push(...removed.arp);
+      tables.bridgeHosts.push(...removed.bridgeHosts);
+      await waitFor('WatchedDeviceGone resolved', async () => ((await watchedAlert()) === undefined ? true : undefined), {
+        timeoutMs: 15_000,
+        intervalMs: 200,
+      });
+      const rules = await api<{ groups: Array<{ rules: Array<{ name: string; state: string }> }> }>('/api/v1/rules?type=alert');
+      expect(rules.groups.flatMap((g) => g.rules).find((r) => r.name === 'WatchedDeviceGone')?.state).toBe('inactive');
+    } catch (err) {
+      throw new Error(`${(err as Error).message}${diagnostics()}`);
+    }
+  }, 50_000);
+
+  it('a router outage raises RouterUnreachable and no device alert; devices keep their last values', async () => {
+    if (!sim) throw new Error('no simulator');
+    const stopRecording = recordWatchedAlerts();
+    const outageStart = Date.now();
+    try {
+      await sim.stopListening({ dropConnections: true });
+      const routerAlert = await waitFor('RouterUnreachable firing', async () => {
+        const alerts = (await api<{ alerts: PromAlert[] }>('/api/v1/alerts')).alerts;
+        return alerts.find((a) => a.labels.alertname === 'RouterUnreachable' && a.labels.router === ROUTER && a.state === 'firing');
+      }, { timeoutMs: 15_000, intervalMs: 200 });
+      expect(routerAlert.labels).toMatchObject({ severity: 'critical', scope: 'router', job: 'network-monitor' });
+      // Hold the outage past the presence timeout (2 s) plus WatchedDeviceGone's
+      // `for` (5 s here): long enough for a device alert to fire if the exporter
+      // let presence age and the rule did not check the router.
+      await new Promise((r) => setTimeout(r, Math.max(0, outageStart + 7500 - Date.now())));
+      expect(await query(`netmon_router_up{router="${ROUTER}"}`)).toMatchObject([{ value: [expect.any(Number), '0'] }]);
+      expect(await query(`netmon_device_present{mac="${watched.mac}"}`)).toMatchObject([{ value: [expect.any(Number), '1'] }]);
+      expect(await query(`netmon_router_poll_errors_total{router="${ROUTER}", reason="connection"} > 0`)).toHaveLength(1);
+    } finally {
+      await sim.startListening();
+    }
+    try {
+      await waitFor('router back up and RouterUnreachable resolved', async () => {
+        const alerts = (await api<{ alerts: PromAlert[] }>('/api/v1/alerts')).alerts;
+        const up = await query(`netmon_router_up{router="${ROUTER}"} == 1`);
+        return up.length === 1 && !alerts.some((a) => a.labels.alertname === 'RouterUnreachable') ? true : undefined;
+      }, { timeoutMs: 20_000, intervalMs: 200 });
+    } catch (err) {
+      throw new Error(`${(err as Error).message}${diagnostics()}`);
+    }
+    expect(await stopRecording()).toEqual([]);
+  }, 50_000);
+
+  it('an exporter restart raises no device alert and keeps first-seen times', async () => {
+    const firstSeen = async () => (await query(`netmon_device_first_seen_timestamp_seconds{mac="${watched.mac}"}`))[0]?.value[1];
+    const before = await firstSeen();
+    expect(before).toBeDefined();
+    const stopRecording = recordWatchedAlerts();
+    try {
+      await stop(exporter);
+      await waitFor('Prometheus sees the exporter down', async () =>
+        (await query('up{job="network-monitor"} == 0')).length === 1 ? true : undefined,
+      );
+      exporter = startExporter();
+      await waitFor('exporter back, watched device present', async () => {
+        const up = await query('up{job="network-monitor"} == 1');
+        const present = await query(`netmon_device_present{mac="${watched.mac}"} == 1`);
+        return up.length === 1 && present.length === 1 ? true : undefined;
+      }, { timeoutMs: 20_000, intervalMs: 200 });
+      // A few more evaluations on the restarted exporter's series.
+      await new Promise((r) => setTimeout(r, 2500));
+    } catch (err) {
+      throw new Error(`${(err as Error).message}${diagnostics()}`);
+    }
+    expect(await stopRecording()).toEqual([]);
+    expect(await firstSeen()).toBe(before);
+  }, 50_000);
+
+  it('every rule evaluates without error on the real exposition', async () => {
+    const rules = await api<{ groups: Array<{ rules: Array<{ name: string; health: string; lastError?: string }> }> }>(
+      '/api/v1/rules',
+    );
+    const all = rules.groups.flatMap((g) => g.rules);
+    expect(all).toHaveLength(6);
+    for (const r of all) expect({ name: r.name, health: r.health, lastError: r.lastError ?? '' }).toEqual({ name: r.name, health: 'ok', lastError: '' });
+  });
+
+  it('every metric the dashboards query is on the exporter’s /metrics', async () => {
+    const exposition = await (await fetch(`${exporterUrl}/metrics`)).text();
+    const exported = new Set([...exposition.matchAll(/^# TYPE (\S+) /gm)].map((m) => m[1] as string));
+    const used = new Set(
+      loadDashboards().flatMap(({ dashboard }) =>
+        dataPanels(dashboard).flatMap((p) => (p.targets ?? []).flatMap((t) => metricNames(t.expr ?? ''))),
+      ),
+    );
+    const fromExporter = [...used].filter((n) => !(PROMETHEUS_TARGET_SERIES as readonly string[]).includes(n));
+    expect(fromExporter.length).toBeGreaterThan(10);
+    for (const name of fromExporter) {
+      expect(KNOWN_METRICS.has(name), name).toBe(true);
+      expect(exported.has(name), `${name} is not exported`).toBe(true);
+    }
+  });
+
+  it('every PromQL expression of every dashboard panel returns data', async () => {
+    const now = Date.now() / 1000;
+    const values: Record<string, string> = {
+      job: 'network-monitor',
+      router: ROUTER,
+      mac: watched.mac,
+      watched: 'true',
+      // What Grafana derives from a 1 s scrape interval: four scrapes, plus slack.
+      __rate_interval: '5s',
+    };
+    const empty: string[] = [];
+    let queried = 0;
+    for (const { file, dashboard } of loadDashboards()) {
+      for (const panel of dataPanels(dashboard)) {
+        for (const target of panel.targets ?? []) {
+          const expr = substitute(target.expr ?? '', values);
+          const path = target.instant
+            ? `/api/v1/query?query=${encodeURIComponent(expr)}`
+            : `/api/v1/query_range?query=${encodeURIComponent(expr)}&start=${now - 10}&end=${now}&step=1`;
+          const data = await api<{ result: unknown[] }>(path);
+          queried++;
+          if (data.result.length === 0) empty.push(`${file} "${panel.title}" ${target.refId}: ${expr}`);
+        }
+      }
+    }
+    expect(queried).toBeGreaterThan(30);
+    expect(empty).toEqual([]);
+  });
+});
