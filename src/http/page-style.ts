@@ -40,8 +40,10 @@ th button:hover { text-decoration: underline; }
 th .arrow { display: inline-block; width: .8em; color: var(--muted); }
 th[aria-sort="ascending"] .arrow::after { content: "\\25B2"; }
 th[aria-sort="descending"] .arrow::after { content: "\\25BC"; }
-td { overflow-wrap: anywhere; }
-td[data-label="IP"], td[data-label="First seen"], td[data-label="Last seen"] { white-space: nowrap; }
+td { overflow-wrap: break-word; }
+/* Client-chosen text can be one long word: let it break anywhere, but keep the column readable. */
+td[data-label="Name"], td[data-label="Interface / port"] { overflow-wrap: anywhere; min-width: 9rem; }
+td[data-label="IP"], td[data-label="First seen"], td[data-label="Last seen"], td[data-label="Lease"] .sub { white-space: nowrap; }
 td code { font: .9em ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; white-space: nowrap; }
 .sub { display: block; color: var(--muted); font-size: .85em; }
 .none { color: var(--muted); font-style: italic; }
