@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { DeviceRegistry, type RegistryOptions } from './registry.js';
 import { persistedStateSchema } from './state.js';
 import { arp, bridgeHost, ipAt, lan, lease, macAt, observations } from './test-support.js';
@@ -513,5 +514,71 @@ describe('DeviceRegistry: record reuse', () => {
     expect(all).toHaveLength(10_000);
     expect(all.every((d) => d.present && d.lastSeen === T + 15 && d.firstSeen === T)).toBe(true);
     expect(reg.routerSummary('home')).toMatchObject({ present: 10_000, absent: 0, conflicts: 0 });
+  });
+});
+
+describe('DeviceRegistry: properties', () => {
+  const macPool = [A, B, C, macAt(1, 0x02), macAt(2), macAt(3, 0x06)];
+  const ipPool = ['10.0.0.1', '10.0.0.2', '10.0.0.3'];
+  const pollArb = fc.record({
+    advance: fc.integer({ min: 1, max: 4 * DAY }),
+    leases: fc.array(
+      fc.record({
+        mac: fc.constantFrom(...macPool),
+        ip: fc.constantFrom(...ipPool),
+        status: fc.constantFrom('bound', 'waiting', 'offered'),
+        ago: fc.option(fc.integer({ min: 0, max: 3600 }), { nil: null }),
+      }),
+      { maxLength: 4 },
+    ),
+    arp: fc.array(
+      fc.record({ mac: fc.constantFrom(...macPool), ip: fc.constantFrom(...ipPool), status: fc.constantFrom('reachable', 'stale', 'failed') }),
+      { maxLength: 4 },
+    ),
+    bridge: fc.array(fc.record({ mac: fc.constantFrom(...macPool), dynamic: fc.boolean() }), { maxLength: 3 }),
+  });
+
+  it('first/last seen are monotonic, presence follows the last good poll, the cap holds, watched devices stay', () => {
+    fc.assert(
+      fc.property(fc.array(pollArb, { minLength: 1, maxLength: 25 }), (polls) => {
+        const reg = registry({
+          retention: { forgetAfterDays: 3, maxDevicesPerRouter: 4 },
+          watched: [{ mac: macAt(2), name: 'watched', router: 'home' }],
+        });
+        const history = new Map<string, { firstSeen: number | null; lastSeen: number | null }>();
+        let now = T;
+        for (const poll of polls) {
+          now += poll.advance;
+          reg.applyPoll(
+            'home',
+            observations({
+              leases: poll.leases.map((l) => lease(l.mac, l.ip, { status: l.status, lastSeenAgoSeconds: l.ago })),
+              arp: poll.arp.map((a) => arp(a.mac, a.ip, { status: a.status })),
+              bridgeHosts: poll.bridge.map((b) => bridgeHost(b.mac, { dynamic: b.dynamic })),
+            }),
+            now,
+          );
+          const all = reg.devices();
+          expect(all.filter((d) => !d.watched).length).toBeLessThanOrEqual(4);
+          expect(all.some((d) => d.mac === macAt(2) && d.watched && d.name === 'watched')).toBe(true);
+          expect(new Set(all.map((d) => d.mac)).size).toBe(all.length);
+          for (const d of all) {
+            const before = history.get(d.mac);
+            if (before && d.firstSeen !== null && before.firstSeen !== null) expect(d.firstSeen).toBeLessThanOrEqual(before.firstSeen);
+            if (before && d.lastSeen !== null && before.lastSeen !== null) expect(d.lastSeen).toBeGreaterThanOrEqual(before.lastSeen);
+            if (d.firstSeen !== null) expect(d.firstSeen).toBeLessThanOrEqual(d.lastSeen!);
+            expect(d.present).toBe(d.lastSeen !== null && now - d.lastSeen <= 300);
+            expect(d.lastSeen === null || d.lastSeen <= now).toBe(true);
+            history.set(d.mac, { firstSeen: d.firstSeen, lastSeen: d.lastSeen });
+          }
+          const summary = reg.routerSummary('home');
+          expect(summary.present).toBe(all.filter((d) => d.present).length);
+          expect(summary.absent).toBe(all.length - summary.present);
+          // a forgotten or dropped device starts a new history
+          for (const mac of [...history.keys()]) if (!all.some((d) => d.mac === mac)) history.delete(mac);
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 });
