@@ -10,6 +10,15 @@ import { artifactPath, launchChromium, startTestExporter, type TestBrowser, type
  * test decides exactly what a "poll" returns.
  */
 
+// These callbacks run in the page; the project compiles without the DOM library, so name what they touch.
+declare const document: {
+  getElementById(id: string): { textContent: string | null } | null;
+  querySelector(selector: string): { textContent: string | null } | null;
+  documentElement: { scrollWidth: number };
+};
+declare function getComputedStyle(element: unknown, pseudo: string): { content: string };
+type PageGlobals = { __xss?: number; sameDocument?: boolean };
+
 const XSS_HOSTNAME = '<img src=x onerror=window.__xss=1>';
 const XSS_NAME = '<script>window.__xss=2</script>';
 const XSS_PORT = '"><svg onload=window.__xss=3>';
@@ -68,7 +77,7 @@ async function waitForLiveTable(page: Page): Promise<void> {
 
 function rowTexts(page: Page): Promise<string[][]> {
   return page.$$eval('#devices tbody tr', (rows) =>
-    rows.map((row) => Array.from((row as HTMLTableRowElement).cells, (cell) => cell.textContent ?? '')),
+    rows.map((row) => Array.from((row as unknown as { cells: ArrayLike<{ textContent: string | null }> }).cells, (cell) => cell.textContent ?? '')),
   );
 }
 
@@ -200,7 +209,7 @@ describe('landing page in Chromium', () => {
     const { page, url, exporter: server } = await openPage(devices, { fakeClock: true });
     await page.goto(`${url}/`);
     await waitForLiveTable(page);
-    await page.evaluate(() => ((window as unknown as { sameDocument: boolean }).sameDocument = true));
+    await page.evaluate(() => ((globalThis as unknown as PageGlobals).sameDocument = true));
     const nas = page.locator('tr[data-mac="B8:27:EB:12:34:56"]');
     expect(await nas.locator('.badge').textContent()).toBe('present');
 
@@ -213,7 +222,7 @@ describe('landing page in Chromium', () => {
     await page.waitForFunction(() => document.querySelector('tr[data-mac="B8:27:EB:12:34:56"] .badge')?.textContent === 'absent');
     expect(await page.locator('tr[data-mac="AC:DE:48:00:11:22"] td').first().textContent()).toBe('new-phone');
     expect(await page.locator('#summary').textContent()).toBe('9 devices: 5 present, 4 absent, 3 new, 3 watched');
-    expect(await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
+    expect(await page.evaluate(() => (globalThis as unknown as PageGlobals).sameDocument)).toBe(true);
   });
 
   it('keeps the last data and says so when a refresh fails, then recovers', async () => {
@@ -238,7 +247,7 @@ describe('landing page in Chromium', () => {
     const hostile = (mac: string) => page.locator(`tr[data-mac="${mac}"]`);
     const check = async (mac: string) => {
       // Any element the markup created would be counted here, whether or not its handler has run yet.
-      expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+      expect(await page.evaluate(() => (globalThis as unknown as PageGlobals).__xss)).toBeUndefined();
       expect(await page.locator('#devices tbody').locator('img, script, svg, b').count()).toBe(0);
       const cells = await hostile(mac).locator('td').allTextContents();
       expect(cells[0]).toBe(`${XSS_NAME}${XSS_HOSTNAME}`);
