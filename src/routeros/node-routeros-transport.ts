@@ -104,13 +104,18 @@ export function decodeWordText(text: string): string {
   return decodeRouterBytes(Buffer.from(text, 'latin1'));
 }
 
+/** Decodes a row node-routeros built (a fresh object we own) in place: most rows are ASCII. */
 function decodeRow(row: Record<string, string>): RawRow {
-  const out: Record<string, string> = {};
-  for (const [key, value] of Object.entries(row)) {
-    if (key === '__proto__') continue;
-    out[decodeWordText(key)] = decodeWordText(typeof value === 'string' ? value : String(value));
+  for (const key of Object.keys(row)) {
+    const value = row[key]!;
+    if (NON_ASCII.test(key)) {
+      delete row[key];
+      row[decodeWordText(key)] = decodeWordText(value);
+    } else if (NON_ASCII.test(value)) {
+      row[key] = decodeWordText(value);
+    }
   }
-  return out;
+  return row;
 }
 
 // --------------------------------------------------------------------------

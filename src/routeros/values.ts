@@ -94,6 +94,8 @@ export function formatDuration(seconds: number): string {
 
 /** RouterOS API booleans: "true"/"false" (v6.x+), "yes"/"no" (older fields). Else null. */
 export function parseBoolean(text: unknown): boolean | null {
+  if (text === 'true') return true; // what RouterOS 7 sends: skip the allocations below
+  if (text === 'false') return false;
   if (typeof text !== 'string') return null;
   switch (text.trim().toLowerCase()) {
     case 'true':
@@ -123,8 +125,12 @@ const MAC_BARE = /^[0-9A-Fa-f]{12}$/;
  * "AA:BB:CC:DD:EE:FF" from colon, dash, Cisco-dotted or bare-hex forms in any case;
  * null for anything else. Idempotent.
  */
+const MAC_CANONICAL = /^[0-9A-F]{2}(?::[0-9A-F]{2}){5}$/;
+
 export function normalizeMac(text: unknown): string | null {
   if (typeof text !== 'string') return null;
+  // RouterOS already sends this form; polls map tens of thousands of MACs.
+  if (MAC_CANONICAL.test(text)) return text;
   const value = text.trim();
   if (!(MAC_COLON_OR_DASH.test(value) || MAC_DOTTED.test(value) || MAC_BARE.test(value))) return null;
   const hex = value.replace(/[^0-9A-Fa-f]/g, '').toUpperCase();
@@ -171,8 +177,14 @@ const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[
  * spaces, trimmed, at most maxLength code points (a surrogate pair is never split).
  * Returns null when nothing is left.
  */
+// Anything the slow path below would change: controls, line breaks, direction
+// marks, BOM, any surrogate (pairs are counted as one character there), and
+// leading/trailing whitespace.
+const NEEDS_CLEANING = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff\ud800-\udfff]|^\s|\s$/;
+
 export function sanitizeText(text: unknown, maxLength: number): string | null {
   if (typeof text !== 'string') return null;
+  if (text.length <= maxLength && !NEEDS_CLEANING.test(text)) return text === '' ? null : text;
   // Bound the work before the regexes run: 4 code units per allowed character is
   // more than any input that survives stripping could need.
   const bounded = text.length > maxLength * 4 + 64 ? text.slice(0, maxLength * 4 + 64) : text;
