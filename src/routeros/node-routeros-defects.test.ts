@@ -5,11 +5,13 @@
  * only because of the containment in node-routeros-transport.ts.
  */
 import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RouterOSAPI } from 'node-routeros';
 import { sampleLan, startSimulator, type RunningSimulator, type SimulatorOptions } from '../simulator/index.js';
 import { RouterSession } from './session.js';
+import { encodeSentence } from './wire.js';
 import { capturingLogger, rejectionOf, sessionFor } from './test-support.js';
 
 const PROBE = fileURLToPath(new URL('./fixtures/raw-node-routeros.cjs', import.meta.url));
@@ -91,6 +93,22 @@ describe('(a) !empty reply to an empty print (RouterOS 7.18+)', () => {
     expect(second.leases).toHaveLength(first.leases.length);
     expect(s.stats.logins).toBe(1);
     expect(s.stats.commandsFor('/interface/bridge/host/print')).toHaveLength(2);
+  });
+});
+
+describe('(a) anything else the receiver throws', () => {
+  it('a reply for a tag nobody asked for fails the poll (protocol) instead of the process', async () => {
+    const s = await simulator();
+    const { session } = startSession(s, { timeoutSeconds: 60, backoff: { initialMs: 1, maxMs: 1 } });
+    await session.poll();
+    // node-routeros's Receiver.sendTagData throws UNREGISTEREDTAG for this, from the socket's 'data' handler.
+    s.setFaults({ garbage: encodeSentence(['!re', '.tag=nobody', '=name=x']) });
+    const error = await rejectionOf(session.poll());
+    expect(error.reason).toBe('protocol');
+    expect(error.message).toContain('undecodable reply');
+    s.clearFaults();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect((await session.poll()).leases.length).toBeGreaterThan(40);
   });
 });
 
@@ -183,6 +201,14 @@ describe('(d) text decoded as Windows-1252', () => {
     expect(names).toContain('Вася-ноутбук');
     expect(names).toContain('Café');
     expect(names).toContain('Łódź 😀');
+  });
+
+  it('the byte-preserving decode applies only inside our receiver: iconv-lite is unchanged for everyone else', async () => {
+    const s = await lanWithHostnames();
+    await startSession(s).session.poll();
+    const fromRouteros = createRequire(createRequire(import.meta.url).resolve('node-routeros'));
+    const iconv = fromRouteros('iconv-lite') as { decode(b: Buffer, e: string): string };
+    expect(iconv.decode(Buffer.from([0x80, 0xe9, 0x81]), 'win1252')).toBe('€é\ufffd');
   });
 });
 

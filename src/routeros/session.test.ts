@@ -16,6 +16,7 @@ import {
 import { normalizeMac } from './values.js';
 import { RouterSession, type RouterSessionOptions } from './session.js';
 import { rejectionOf, sessionFor } from './test-support.js';
+import type { TransportFactory, TransportOptions } from './transport.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../../test/fixtures/tls/${name}`, import.meta.url));
 const PASSWORD = 'correct-horse-battery-staple';
@@ -131,6 +132,34 @@ describe('a poll', () => {
     expect(result.bridgeHosts).toHaveLength(lan.bridgeHosts.length);
     expect(result.rejectedRows).toBe(0);
     expect(new Set(result.leases.map((l) => l.hostname)).size).toBe(lan.leases.filter((l) => l.hostName).length + 1);
+  });
+});
+
+describe('the transport seam', () => {
+  it('hands the transport the resolved port and TLS settings, and maps what it returns', async () => {
+    const seen: TransportOptions[] = [];
+    const transport: TransportFactory = (options) => {
+      seen.push(options);
+      return {
+        connect: async () => undefined,
+        print: async (path) =>
+          path === '/ip/arp' ? [{ address: '10.0.0.9', 'mac-address': 'aa-bb-cc-dd-ee-01', status: 'reachable' }] : [],
+        close: async () => undefined,
+        onFailure: () => undefined,
+      };
+    };
+    const { session } = sessionFor({ port: 0 }, {
+      port: undefined,
+      transport,
+      tls: { enabled: true, ca: null, rejectUnauthorized: true, anonymous: true },
+    });
+    sessions.push(session);
+    const result = await session.poll();
+    expect(result.arp).toEqual([expect.objectContaining({ mac: 'AA:BB:CC:DD:EE:01', status: 'reachable' })]);
+    expect(seen).toHaveLength(1);
+    expect(seen[0]!.port).toBe(8729);
+    expect(seen[0]!.tls?.ciphers).toContain('ADH-AES256-GCM-SHA384');
+    expect(seen[0]!.tls?.maxVersion).toBe('TLSv1.2');
   });
 });
 
