@@ -6,11 +6,12 @@ import { persistedStateSchema, type PersistedState } from './state.js';
  * The device state file (SPEC "Device model": state).
  *
  * Write path: the new state goes to a temporary file in the same directory
- * (rename is only atomic within one filesystem), is fsynced, the current file
- * is hard-linked to `<path>.bak` (copied where links are not supported), the
- * temporary file is renamed over `<path>`, and the directory is fsynced so the
- * rename itself survives a power cut. At every instant `<path>` is either the
- * previous or the new complete file, and `.bak` holds the one before.
+ * (rename is only atomic within one filesystem) and is fsynced; the current
+ * file gets a second, temporary name (hard link, or copy where links are not
+ * supported); the new file is renamed over `<path>`, the old one over
+ * `<path>.bak`, and the directory is fsynced so the renames survive a power
+ * cut. At every instant `<path>` is a complete file (the previous or the new
+ * one) and `.bak`, once it exists, a complete, strictly older one.
  *
  * Read path: `<path>`, else `<path>.bak`. A file that cannot be read, parsed or
  * validated is renamed to `<file>.corrupt-<timestamp>` and logged: kept for a
@@ -180,6 +181,7 @@ export class StateStore {
   private async saveNow(state: PersistedState): Promise<SaveResult> {
     const suffix = `${process.pid}-${++this.tempCounter}`;
     const temp = `${this.path}.tmp-${suffix}`;
+    let previous: string | null = null;
     try {
       const text = JSON.stringify(state);
       await mkdir(this.dir, { recursive: true });
@@ -195,11 +197,16 @@ export class StateStore {
       } finally {
         await handle.close();
       }
-      await this.keepBackup(suffix);
+      // Hold on to the current file under a temporary name, replace it, and only then make it
+      // the backup: a crash at any point leaves `.bak` strictly older than `<path>`.
+      previous = await this.holdCurrent(suffix);
       await rename(temp, this.path);
+      if (previous !== null) await rename(previous, this.backupPath);
+      previous = null;
       await this.syncDirectory();
     } catch (error) {
       await unlink(temp).catch(() => undefined);
+      if (previous !== null) await unlink(previous).catch(() => undefined);
       return this.failed(error);
     }
     const at = this.clock() / 1000;
@@ -211,25 +218,22 @@ export class StateStore {
     return { ok: true, at };
   }
 
-  /** Points `.bak` at the current file (the last good write) before it is replaced. */
-  private async keepBackup(suffix: string): Promise<void> {
-    const temp = `${this.backupPath}.tmp-${suffix}`;
+  /** A second name for the current file (hard link, or a copy where links are unsupported); null when there is none yet. */
+  private async holdCurrent(suffix: string): Promise<string | null> {
+    const held = `${this.backupPath}.tmp-${suffix}`;
     try {
-      await link(this.path, temp);
+      await link(this.path, held);
+      return held;
     } catch (error) {
-      if (errorCode(error) === 'ENOENT') return; // first write: nothing to keep
-      // Filesystems without hard links (some network and FUSE mounts): copy instead.
-      try {
-        await copyFile(this.path, temp);
-      } catch (copyError) {
-        if (errorCode(copyError) === 'ENOENT') return;
-        throw copyError;
-      }
+      if (errorCode(error) === 'ENOENT') return null; // first write: nothing to keep
     }
+    // Filesystems without hard links (some network and FUSE mounts): copy instead.
     try {
-      await rename(temp, this.backupPath);
+      await copyFile(this.path, held);
+      return held;
     } catch (error) {
-      await unlink(temp).catch(() => undefined);
+      if (errorCode(error) === 'ENOENT') return null;
+      await unlink(held).catch(() => undefined);
       throw error;
     }
   }
