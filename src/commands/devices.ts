@@ -2,7 +2,7 @@ import { ConfigError, loadConfigFile, resolveConfigPath } from '../config/load.j
 import { createLogger } from '../logging.js';
 import { Monitor } from '../monitor.js';
 import { createRegistry, createRouterClient } from '../app/runtime.js';
-import { renderDeviceTable } from './device-table.js';
+import { renderDeviceTable, useColor } from './device-table.js';
 
 /** One poll of every router, printed; nothing is persisted, so it is safe beside a running `serve`. */
 export async function devicesCommand(options: { configPath?: string; json: boolean }): Promise<number> {
@@ -28,7 +28,7 @@ export async function devicesCommand(options: { configPath?: string; json: boole
   if (options.json) {
     process.stdout.write(`${JSON.stringify(devices, null, 2)}\n`);
   } else {
-    process.stdout.write(renderDeviceTable(devices, { now: Date.now() / 1000, color: process.stdout.isTTY === true }));
+    process.stdout.write(renderDeviceTable(devices, { now: Date.now() / 1000, color: useColor(process.stdout, process.env) }));
   }
   const failed = outcomes.filter((outcome) => !outcome.ok);
   for (const outcome of failed) {

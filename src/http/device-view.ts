@@ -219,3 +219,7 @@ export function countDevices(devices: ReadonlyArray<ViewDevice>, now: number): D
   }
   return counts;
 }
+
+export function summaryText(c: DeviceCounts): string {
+  return `${c.total} ${c.total === 1 ? 'device' : 'devices'}: ${c.present} present, ${c.absent} absent, ${c.new} new, ${c.watched} watched`;
+}

@@ -16,11 +16,13 @@ import {
   relativeTime,
   secondaryName,
   selectDevices,
-  type DeviceCounts,
+  summaryText,
   type SortKey,
   type ViewDevice,
 } from './device-view.js';
 import { assetHref } from './page-assets.js';
+
+export { summaryText } from './device-view.js';
 
 export interface LandingPageInput {
   version: string;
@@ -116,10 +118,6 @@ ${shown.map((d) => renderRow(d, now)).join('\n')}
 </body>
 </html>
 `;
-}
-
-export function summaryText(c: DeviceCounts): string {
-  return `${c.total} ${c.total === 1 ? 'device' : 'devices'}: ${c.present} present, ${c.absent} absent, ${c.new} new, ${c.watched} watched`;
 }
 
 export function showingText(shown: number, matching: number, total: number): string {
