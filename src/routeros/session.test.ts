@@ -291,6 +291,21 @@ describe('failures', () => {
     expect(attempts()).toBe(1);
   });
 
+  it('during the backoff after a refused login, polls keep failing with reason auth', async () => {
+    const sim = await simulator();
+    let now = 1_000_000;
+    const { session } = connect(sim, { nowMs: () => now, random: () => 1, backoff: { initialMs: 1000, maxMs: 8000 } });
+    sim.setFaults({ refuseLogin: true });
+    expect((await rejectionOf(session.poll())).reason).toBe('auth');
+    const fast = await rejectionOf(session.poll());
+    expect(fast.reason).toBe('auth');
+    expect(fast.message).toContain('not reconnecting for another 1.0 s after:');
+    expect(session.connectionCount).toBe(1);
+    sim.clearFaults();
+    now += 1000;
+    expect((await session.poll()).leases.length).toBeGreaterThan(40);
+  });
+
   it('a router reboot between polls: the next poll logs in again, no backoff', async () => {
     const sim = await simulator();
     const { session, log } = connect(sim);

@@ -153,7 +153,9 @@ export class RouterSession {
     if (now < this.retryAtMs) {
       const wait = ((this.retryAtMs - now) / 1000).toFixed(1);
       const last = this.lastFailure ? ` after: ${this.lastFailure.message}` : '';
-      throw new PollError('connection', `${this.address}: not reconnecting for another ${wait} s${last}`);
+      // Keep the reason of the failure that started the backoff: a wrong password must keep
+      // counting as `auth` on every poll, or the error counter would hide what is wrong.
+      throw new PollError(this.lastFailure?.reason ?? 'connection', `${this.address}: not reconnecting for another ${wait} s${last}`);
     }
     let transport: RouterTransport;
     try {
