@@ -7,6 +7,7 @@
  * overrides attributes verbatim and `omit` drops attributes, for hostile-input
  * and missing-field tests.
  */
+import { formatDuration as formatRouterDuration } from '../routeros/values.js';
 import { SAMPLE_LAN, type SampleText } from './data/sample-lan.js';
 
 export type Text = string | Buffer;
@@ -102,18 +103,9 @@ export interface LanData {
 // ---------------------------------------------------------------------------
 // Durations in RouterOS notation: 1w2d3h4m5s, 9m49s, 0s.
 
+/** Whole seconds, as RouterOS prints lease times and uptime; the notation itself is the parser's twin. */
 export function formatDuration(totalSeconds: number): string {
-  let s = Math.max(0, Math.floor(totalSeconds));
-  if (s === 0) return '0s';
-  const w = Math.floor(s / 604800);
-  s -= w * 604800;
-  const d = Math.floor(s / 86400);
-  s -= d * 86400;
-  const h = Math.floor(s / 3600);
-  s -= h * 3600;
-  const m = Math.floor(s / 60);
-  s -= m * 60;
-  return (w ? `${w}w` : '') + (d ? `${d}d` : '') + (h ? `${h}h` : '') + (m ? `${m}m` : '') + (s ? `${s}s` : '');
+  return formatRouterDuration(Math.floor(totalSeconds));
 }
 
 // ---------------------------------------------------------------------------
