@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { mergeObservations, type PresenceConfig } from './merge.js';
-import { normalizeMac } from './mac.js';
+import { normalizeMac } from '../routeros/values.js';
 import { arp, bridgeHost, lan, lease, observations } from './test-support.js';
 import type { ArpObservation, BridgeHostObservation, LeaseObservation, RouterObservations } from './types.js';
 

@@ -1,4 +1,4 @@
-import { normalizeMac } from './mac.js';
+import { normalizeMac } from '../routeros/values.js';
 import type {
   ArpObservation,
   BridgeHostObservation,

@@ -1,4 +1,4 @@
-import { isLocallyAdministered, normalizeMac } from './mac.js';
+import { isLocallyAdministered, normalizeMac } from '../routeros/values.js';
 import { mergeObservations, type LeaseCount, type MergedDevice, type PresenceConfig } from './merge.js';
 import { STATE_VERSION, type PersistedDevice, type PersistedState } from './state.js';
 import type { DeviceRecord, RouterObservations } from './types.js';
