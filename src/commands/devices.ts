@@ -18,8 +18,8 @@ export async function devicesCommand(options: { configPath?: string; json: boole
     throw error;
   }
   const { config } = loaded;
-  // Only problems reach the terminal: the table (or JSON) is the output.
-  const logger = createLogger(process.env.LOG_LEVEL ?? 'error');
+  // Only problems reach the terminal unless LOG_LEVEL asks for more (the config validated it).
+  const logger = createLogger(process.env.LOG_LEVEL ? config.log.level : 'error');
   const registry = createRegistry(config);
   const monitor = new Monitor({ config, logger, inventory: registry, createClient: createRouterClient(config, logger) });
   const outcomes = await monitor.pollAllOnce();
