@@ -1,0 +1,463 @@
+/**
+ * WireTransport against the RouterOS simulator over real sockets, through
+ * RouterSession as production uses it (the same scenarios the node-routeros
+ * transport is held to), plus its framer and decoder on exact bytes.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  DEFAULT_GARBAGE,
+  HUGE_WORD_PREFIX,
+  generateLan,
+  sampleLan,
+  startSimulator,
+  type RunningSimulator,
+  type SimulatorOptions,
+} from '../simulator/index.js';
+import { CommandTrap, PollError } from './errors.js';
+import { PROPLISTS } from './observations.js';
+import type { RouterSessionOptions } from './session.js';
+import { rejectionOf, sessionFor } from './test-support.js';
+import { normalizeMac } from './values.js';
+import { encodeSentence, encodeLength } from './wire.js';
+import {
+  createWireTransport,
+  FramingError,
+  md5LoginResponse,
+  ReplyDecoder,
+  SentenceReader,
+  WireTransport,
+  type DecodedReply,
+} from './wire-transport.js';
+
+const fixture = (name: string) => fileURLToPath(new URL(`../../test/fixtures/tls/${name}`, import.meta.url));
+const PASSWORD = 'correct-horse-battery-staple';
+
+let sims: RunningSimulator[] = [];
+let closers: Array<() => Promise<void>> = [];
+
+afterEach(async () => {
+  await Promise.all(closers.map((close) => close()));
+  await Promise.all(sims.map((s) => s.close()));
+  sims = [];
+  closers = [];
+});
+
+async function simulator(options: SimulatorOptions = {}): Promise<RunningSimulator> {
+  const sim = await startSimulator({ users: [{ name: 'monitor', password: PASSWORD }], ...options });
+  sims.push(sim);
+  return sim;
+}
+
+function connect(sim: RunningSimulator, overrides: Partial<RouterSessionOptions> = {}) {
+  const made = sessionFor(sim, { password: PASSWORD, transport: createWireTransport, ...overrides });
+  closers.push(() => made.session.close());
+  return made;
+}
+
+function transportTo(sim: RunningSimulator, overrides: Partial<ConstructorParameters<typeof WireTransport>[0]> = {}): WireTransport {
+  const transport = new WireTransport({
+    host: '127.0.0.1',
+    port: sim.port,
+    user: 'monitor',
+    password: PASSWORD,
+    tls: null,
+    connectTimeoutSeconds: 2,
+    ...overrides,
+  });
+  closers.push(() => transport.close());
+  return transport;
+}
+
+const tick = (ms = 5) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('polls through RouterSession', () => {
+  it('returns every row of the sample LAN with one print per table, each with a .proplist', async () => {
+    const sim = await simulator();
+    const result = await connect(sim).session.poll();
+    const lan = sampleLan();
+    expect(result.leases.map((l) => l.mac).sort()).toEqual(lan.leases.map((l) => normalizeMac(l.macAddress)).sort());
+    expect(result.arp).toHaveLength(lan.arp.length);
+    expect(result.bridgeHosts).toHaveLength(lan.bridgeHosts.length);
+    expect(result.system).toEqual({ identity: 'demo', version: '7.19.4 (stable)', board: lan.system.boardName });
+    expect(result.rejectedRows).toBe(0);
+    for (const path of ['/ip/dhcp-server/lease', '/ip/arp', '/interface/bridge/host', '/system/identity', '/system/resource']) {
+      const prints = sim.stats.commandsFor(`${path}/print`);
+      expect(prints, path).toHaveLength(1);
+      expect(prints[0]!.words.filter((w) => w.startsWith('=.proplist='))).toHaveLength(1);
+      expect(prints[0]!.words.some((w) => w.startsWith('.tag='))).toBe(true);
+    }
+    expect(sim.stats.commands).toHaveLength(6);
+  });
+
+  it('returns the same rows as the node-routeros transport, field for field', async () => {
+    const sim = await simulator({ lan: generateLan({ devices: 300, seed: 11 }) });
+    const ours = await connect(sim).session.poll();
+    const theirs = await connect(sim, { transport: undefined }).session.poll();
+    expect(ours).toEqual(theirs);
+  });
+
+  it('keeps one logged-in connection across polls and sees table changes', async () => {
+    const sim = await simulator();
+    const { session } = connect(sim);
+    const first = await session.poll();
+    sim.tables.leases.splice(0, 1);
+    const second = await session.poll();
+    expect(second.leases).toHaveLength(first.leases.length - 1);
+    expect(sim.stats.logins).toBe(1);
+    expect(sim.stats.connectionsOpened).toBe(1);
+  });
+
+  it('logs in with the legacy MD5 challenge, and fails it with reason auth', async () => {
+    const sim = await simulator({ login: 'md5' });
+    expect((await connect(sim).session.poll()).leases.length).toBeGreaterThan(40);
+    expect(sim.stats.logins).toBe(1);
+    const refused = await rejectionOf(connect(sim, { password: 'nope' }).session.poll());
+    expect(refused.reason).toBe('auth');
+    expect(refused.message).toBe(`127.0.0.1:${sim.port}: login refused (invalid user name or password)`);
+  });
+
+  it('a wrong password: reason auth, and the password appears in no error', async () => {
+    const sim = await simulator();
+    const error = await rejectionOf(connect(sim, { password: 'hunter2-wrong' }).session.poll());
+    expect(error.reason).toBe('auth');
+    expect(error.message).toBe(`127.0.0.1:${sim.port}: login refused (invalid user name or password)`);
+    expect(error.message).not.toContain('hunter2');
+  });
+
+  it('reads an empty table answered with !empty (7.18+) and keeps the connection', async () => {
+    const sim = await simulator({ lan: { ...sampleLan(), bridgeHosts: [] }, emptyReplies: true });
+    const { session } = connect(sim);
+    expect((await session.poll()).bridgeHosts).toEqual([]);
+    expect((await session.poll()).leases.length).toBeGreaterThan(40);
+    expect(sim.stats.logins).toBe(1);
+  });
+
+  it('skips a table the router lacks and fails the poll on any other trap, keeping the connection', async () => {
+    const sim = await simulator({ faults: { trapPaths: { '/interface/bridge/host': 'no such command prefix' } } });
+    const { session } = connect(sim);
+    expect((await session.poll()).missingTables).toEqual(['/interface/bridge/host']);
+    sim.setFaults({ trapPaths: { '/ip/arp': 'not enough permissions (9)' } });
+    const error = await rejectionOf(session.poll());
+    expect(error.reason).toBe('protocol');
+    expect(error.message).toContain('/ip/arp/print: not enough permissions (9)');
+    sim.clearFaults();
+    await session.poll();
+    expect(sim.stats.logins).toBe(1);
+  });
+
+  it('returns text exactly: UTF-8 when valid, else Windows-1252', async () => {
+    const lan = sampleLan();
+    lan.leases[0]!.hostName = 'Вася-ноутбук';
+    lan.leases[1]!.hostName = Buffer.from([0x43, 0x61, 0x66, 0xe9]); // "Café" typed in WinBox (cp1252)
+    lan.leases[2]!.hostName = 'Łódź 😀';
+    lan.leases[3]!.hostName = Buffer.from([0x80, 0x41, 0x9f]); // "€AŸ" in cp1252
+    const sim = await simulator({ lan });
+    const names = (await connect(sim).session.poll()).leases.map((lease) => lease.hostname);
+    expect(names).toEqual(expect.arrayContaining(['Вася-ноутбук', 'Café', 'Łódź 😀', '€AŸ']));
+  });
+
+  it('reads a LAN whose replies span many socket chunks', async () => {
+    const lan = generateLan({ devices: 3000, seed: 7 });
+    const sim = await simulator({ lan });
+    const result = await connect(sim, { timeoutSeconds: 20 }).session.poll();
+    expect(result.leases).toHaveLength(lan.leases.length);
+    expect(result.arp).toHaveLength(lan.arp.length);
+    expect(result.bridgeHosts).toHaveLength(lan.bridgeHosts.length);
+    expect(result.rejectedRows).toBe(0);
+  });
+
+  it('idles past its timeout between polls without losing the connection', async () => {
+    const sim = await simulator();
+    const { session, log } = connect(sim, { timeoutSeconds: 0.5 });
+    await session.poll();
+    await tick(900);
+    await session.poll();
+    expect(sim.stats.logins).toBe(1);
+    expect(log.text()).not.toContain('connection lost');
+  });
+
+  it('a router reboot between polls: the next poll logs in again', async () => {
+    const sim = await simulator();
+    const { session } = connect(sim);
+    await session.poll();
+    await sim.reboot(20);
+    await tick();
+    expect((await session.poll()).leases.length).toBeGreaterThan(40);
+    expect(sim.stats.logins).toBe(2);
+  });
+});
+
+describe('failures', () => {
+  it('connection refused: reason connection, naming the address', async () => {
+    const sim = await simulator();
+    await sim.stopListening();
+    const error = await rejectionOf(connect(sim).session.poll());
+    expect(error.reason).toBe('connection');
+    expect(error.message).toContain(`127.0.0.1:${sim.port}`);
+    expect(error.message).toContain('ECONNREFUSED');
+  });
+
+  it('!fatal: reason connection at once (not at the deadline), then a fresh connection works', async () => {
+    const sim = await simulator();
+    const { session } = connect(sim, { timeoutSeconds: 120, backoff: { initialMs: 1, maxMs: 1 } });
+    await session.poll();
+    sim.setFaults({ fatal: 'out of memory' });
+    const error = await rejectionOf(session.poll());
+    expect(error.reason).toBe('connection');
+    expect(error.message).toContain('!fatal: out of memory');
+    sim.clearFaults();
+    await tick();
+    expect((await session.poll()).leases.length).toBeGreaterThan(40);
+    expect(sim.stats.logins).toBe(2);
+  });
+
+  it('the router closes the socket mid-reply: reason connection at once', async () => {
+    const sim = await simulator();
+    const { session } = connect(sim, { timeoutSeconds: 120, backoff: { initialMs: 1, maxMs: 1 } });
+    await session.poll();
+    sim.setFaults({ closeAfterBytes: 12 });
+    const error = await rejectionOf(session.poll());
+    expect(error.reason).toBe('connection');
+    expect(error.message).toContain('closed by the router');
+  });
+
+  it('a stalled reply: reason timeout at the per-command deadline, then a fresh connection', async () => {
+    const sim = await simulator();
+    const { session } = connect(sim, { timeoutSeconds: 0.3, backoff: { initialMs: 1, maxMs: 1 } });
+    await session.poll();
+    sim.setFaults({ stall: true });
+    const error = await rejectionOf(session.poll());
+    expect(error.reason).toBe('timeout');
+    expect(error.message).toContain('/ip/dhcp-server/lease/print: no answer within 0.3 s');
+    sim.clearFaults();
+    await tick();
+    await session.poll();
+    expect(sim.stats.logins).toBe(2);
+  });
+
+  it('a login that never answers: reason timeout within the connect deadline', async () => {
+    const sim = await simulator({ faults: { stall: true, includeLogin: true } });
+    const transport = transportTo(sim, { connectTimeoutSeconds: 0.2 });
+    const error = await rejectionOf(transport.connect());
+    expect(error).toBeInstanceOf(PollError);
+    expect(error.reason).toBe('timeout');
+    expect(error.message).toContain('while connecting');
+  });
+
+  it('garbage and a 4 GB word prefix: reason protocol without waiting for the deadline', async () => {
+    const sim = await simulator();
+    const { session } = connect(sim, { timeoutSeconds: 60, backoff: { initialMs: 1, maxMs: 1 } });
+    await session.poll();
+    sim.setFaults({ garbage: DEFAULT_GARBAGE });
+    const garbage = await rejectionOf(session.poll());
+    expect(garbage.reason).toBe('protocol');
+    expect(garbage.message).toContain('invalid length prefix byte 0xff');
+    sim.setFaults({ garbage: null, hugeWord: true });
+    await tick();
+    const huge = await rejectionOf(session.poll());
+    expect(huge.reason).toBe('protocol');
+    expect(huge.message).toContain('announces 4294967295 bytes');
+    sim.clearFaults();
+    await tick();
+    expect((await session.poll()).leases.length).toBeGreaterThan(40);
+  });
+
+  it('a failed connection rejects every pending command with the same error, and tells its listeners once', async () => {
+    const sim = await simulator();
+    const transport = transportTo(sim);
+    const failures: PollError[] = [];
+    transport.onFailure((error) => failures.push(error));
+    await transport.connect();
+    sim.setFaults({ stall: true });
+    const leases = rejectionOf(transport.print('/ip/dhcp-server/lease', PROPLISTS.leases));
+    const arp = rejectionOf(transport.print('/ip/arp', PROPLISTS.arp));
+    await tick(20);
+    sim.dropConnections();
+    const [a, b] = await Promise.all([leases, arp]);
+    expect(a).toBe(b);
+    expect(a.reason).toBe('connection');
+    await tick(20);
+    expect(failures).toEqual([a]);
+    expect((await rejectionOf(transport.print('/ip/arp', PROPLISTS.arp))).reason).toBe('connection');
+  });
+
+  it('close() rejects a command in flight and does not call the failure listeners', async () => {
+    const sim = await simulator({ faults: { stall: true } });
+    const transport = transportTo(sim);
+    const failures: PollError[] = [];
+    transport.onFailure((error) => failures.push(error));
+    await transport.connect();
+    const printing = rejectionOf(transport.print('/ip/arp', PROPLISTS.arp));
+    await transport.close();
+    const error = await printing;
+    expect(error.reason).toBe('connection');
+    expect(error.message).toContain('session closed');
+    await transport.close();
+    expect(failures).toEqual([]);
+  });
+
+  it('a trap rejects only its own command with CommandTrap', async () => {
+    const sim = await simulator({ faults: { trapPaths: { '/ip/arp': 'not enough permissions (9)' } } });
+    const transport = transportTo(sim);
+    await transport.connect();
+    const [arp, leases] = await Promise.allSettled([
+      transport.print('/ip/arp', PROPLISTS.arp),
+      transport.print('/ip/dhcp-server/lease', PROPLISTS.leases),
+    ]);
+    expect(arp.status).toBe('rejected');
+    expect((arp as PromiseRejectedResult).reason).toBeInstanceOf(CommandTrap);
+    expect((arp as PromiseRejectedResult).reason.trapMessage).toBe('not enough permissions (9)');
+    expect(leases.status).toBe('fulfilled');
+    expect((leases as PromiseFulfilledResult<unknown[]>).value.length).toBeGreaterThan(40);
+  });
+
+  it('connect() twice is refused; print() before login is refused', async () => {
+    const sim = await simulator();
+    const transport = transportTo(sim);
+    expect((await rejectionOf(transport.print('/ip/arp', ['address']))).reason).toBe('protocol');
+    await transport.connect();
+    expect((await rejectionOf(transport.connect())).message).toContain('already used');
+  });
+});
+
+describe('TLS', () => {
+  const cert = () => ({ mode: 'certificate' as const, cert: readFileSync(fixture('server.pem')), key: readFileSync(fixture('server-key.pem')) });
+  const tlsConfig = { enabled: true, ca: null as string | null, rejectUnauthorized: true, anonymous: false };
+
+  it('verifies the router certificate against the configured CA', async () => {
+    const sim = await simulator({ tls: cert() });
+    expect((await connect(sim, { tls: { ...tlsConfig, ca: fixture('ca.pem') } }).session.poll()).leases.length).toBeGreaterThan(40);
+    expect(sim.stats.tlsHandshakes).toBe(1);
+  });
+
+  it('refuses a certificate the CA did not sign: reason connection, before any login', async () => {
+    const sim = await simulator({ tls: cert() });
+    const error = await rejectionOf(connect(sim, { tls: { ...tlsConfig, ca: fixture('other-ca.pem') } }).session.poll());
+    expect(error.reason).toBe('connection');
+    expect(error.message).toMatch(/certificate/i);
+    expect(sim.stats.logins).toBe(0);
+  });
+
+  it('speaks anonymous DH to api-ssl without a certificate only when opted in', async () => {
+    const sim = await simulator({ tls: { mode: 'anonymous' } });
+    expect((await connect(sim, { tls: { ...tlsConfig, anonymous: true } }).session.poll()).leases.length).toBeGreaterThan(40);
+    const refused = await rejectionOf(connect(sim, { tls: { ...tlsConfig, rejectUnauthorized: false } }).session.poll());
+    expect(refused.reason).toBe('connection');
+  });
+
+  it('a TLS handshake slower than the deadline: reason timeout', async () => {
+    const sim = await simulator({ tls: cert(), faults: { tlsHandshakeDelayMs: 2000 } });
+    const error = await rejectionOf(connect(sim, { timeoutSeconds: 0.3, tls: { ...tlsConfig, ca: fixture('ca.pem') } }).session.poll());
+    expect(error.reason).toBe('timeout');
+  });
+});
+
+// ---------------------------------------------------------------------------
+// Framing and decoding on exact bytes
+
+function collect(maxWord?: number) {
+  const decoder = new ReplyDecoder();
+  const replies: DecodedReply[] = [];
+  const raw: string[][] = [];
+  const reader = new SentenceReader((buf, start, count, pos, len, ascii) => {
+    const words: string[] = [];
+    for (let i = 0; i < count; i++) words.push(buf.toString('latin1', start + pos[i]!, start + pos[i]! + len[i]!));
+    raw.push(words);
+    replies.push(decoder.decode(buf, start, count, pos, len, ascii));
+  }, maxWord);
+  return { reader, replies, raw };
+}
+
+describe('SentenceReader', () => {
+  const sentences = [
+    ['!re', '.tag=3', '=mac-address=AA:BB:CC:DD:EE:FF', '=comment=' + 'x'.repeat(200)],
+    ['!re', '.tag=3', '=comment=' + 'y'.repeat(20_000)],
+    ['!re', '.tag=3', '=big=' + 'z'.repeat(0x200000 + 5)],
+    ['!done', '.tag=3'],
+  ];
+  const bytes = Buffer.concat(sentences.map((s) => encodeSentence(s)));
+
+  it('splits a stream into sentences, whatever the chunk boundaries, with 1- to 4-byte length prefixes', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 1, max: bytes.length - 1 }), { maxLength: 12 }), (cuts) => {
+        const { reader, raw } = collect(8 * 1024 * 1024);
+        let from = 0;
+        for (const cut of [...new Set(cuts)].sort((a, b) => a - b)) {
+          reader.push(bytes.subarray(from, cut));
+          from = cut;
+        }
+        reader.push(bytes.subarray(from));
+        expect(raw).toEqual(sentences);
+        expect(reader.bufferedBytes).toBe(0);
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it('reads the 5-byte prefix and skips empty sentences', () => {
+    const { reader, raw } = collect();
+    const word = Buffer.concat([Buffer.from([0xf0, 0x00, 0x00, 0x00, 0x05]), Buffer.from('!done')]);
+    reader.push(Buffer.concat([Buffer.from([0]), word, Buffer.from([0])]));
+    expect(raw).toEqual([['!done']]);
+  });
+
+  it('refuses a word longer than the limit as soon as its prefix is read, holding only the bytes received', () => {
+    const { reader } = collect(1024);
+    expect(() => reader.push(Buffer.concat([encodeLength(1025), Buffer.from('ab')]))).toThrow(FramingError);
+    const huge = collect();
+    expect(() => huge.reader.push(HUGE_WORD_PREFIX)).toThrow('announces 4294967295 bytes');
+    // A long word that is allowed is held as it arrives, never allocated at its announced size up front.
+    const partial = collect();
+    partial.reader.push(Buffer.concat([encodeLength(10_000_000), Buffer.alloc(100, 0x61)]));
+    expect(partial.reader.bufferedBytes).toBeLessThan(200);
+  });
+
+  it('refuses control bytes and undefined prefixes', () => {
+    for (const first of [0xf8, 0xff, 0xf1, 0xf7]) {
+      const { reader } = collect();
+      expect(() => reader.push(Buffer.from([first, 0, 0, 0, 0, 0]))).toThrow(/invalid length prefix/);
+    }
+  });
+});
+
+describe('ReplyDecoder', () => {
+  function decodeOne(words: Array<string | Buffer>): DecodedReply {
+    const { reader, replies } = collect();
+    reader.push(encodeSentence(words));
+    expect(replies).toHaveLength(1);
+    return replies[0]!;
+  }
+
+  it('splits attributes at the first "=" after the name, keeps the tag and a bare word', () => {
+    const reply = decodeOne(['!re', '=comment=a=b==c', '.tag=17', '=empty=', '=flag', '=__proto__=polluted']);
+    expect(reply).toEqual({ kind: '!re', tag: '17', attributes: { comment: 'a=b==c', empty: '', flag: '' }, bare: null });
+    expect(Object.getPrototypeOf(reply.attributes)).toBe(Object.prototype);
+    expect(decodeOne(['!fatal', 'session terminated on request'])).toMatchObject({ kind: '!fatal', bare: 'session terminated on request' });
+  });
+
+  it('decodes names and values as UTF-8 when valid, else Windows-1252, in the same sentence', () => {
+    const reply = decodeOne(['!re', Buffer.from('=host-name=Вася'), Buffer.concat([Buffer.from('=comment='), Buffer.from([0x93, 0x71, 0x94])]), '=ascii=plain']);
+    expect(reply.attributes).toEqual({ 'host-name': 'Вася', comment: '\u201cq\u201d', ascii: 'plain' });
+  });
+
+  it('gives every row its own names even when rows differ', () => {
+    const { reader, replies } = collect();
+    reader.push(Buffer.concat([encodeSentence(['!re', '=a=1', '=b=2']), encodeSentence(['!re', '=b=3', '=ab=4']), encodeSentence(['!re', '=a=5'])]));
+    expect(replies.map((r) => r.attributes)).toEqual([{ a: '1', b: '2' }, { b: '3', ab: '4' }, { a: '5' }]);
+  });
+
+  it('refuses an unknown reply word', () => {
+    expect(() => decodeOne(['!bogus'])).toThrow(FramingError);
+  });
+});
+
+describe('md5LoginResponse', () => {
+  it('is "00" + md5(0x00, password, challenge), as the simulator and RouterOS < 6.43 expect', async () => {
+    const { md5Response } = await import('../simulator/index.js');
+    const challenge = Buffer.from('0123456789abcdef0123456789abcdef', 'hex');
+    expect(md5LoginResponse('pässword', challenge.toString('hex'))).toBe(md5Response('pässword', challenge));
+  });
+});

@@ -1,0 +1,559 @@
+/**
+ * RouterTransport on node:net / node:tls and our own framing, built for polls
+ * of tens of thousands of rows.
+ *
+ * Why not node-routeros: it writes every word with its own socket.write,
+ * decodes every chunk through iconv-lite as Windows-1252 (which destroys UTF-8),
+ * rebuilds words by string concatenation, and leaves commands pending forever
+ * when the connection ends; see node-routeros-transport.ts for the containment
+ * that needs. Measured with bench/ at 10k devices, its print path cost about
+ * 500 ms of CPU per poll; this one about a tenth of that (README.performance.md).
+ *
+ * Protocol (MikroTik "API" manual): sentences of length-prefixed words (wire.ts
+ * has the prefix table). Every command carries `.tag=N` and every reply
+ * sentence echoes it, so replies are dispatched by tag; tags are small integers
+ * reused once their command is done. Replies: `!re` (a row), `!done` (end,
+ * login's may carry `=ret=`, the pre-6.43 MD5 challenge), `!trap` (the command
+ * failed; a `!done` follows), `!empty` (7.18+: no rows; a `!done` follows) and
+ * `!fatal` (the router is closing the session; untagged).
+ *
+ * Failure rules, as RouterTransport promises them: anything that breaks the
+ * connection (socket error or close, `!fatal`, a framing error, a reply nobody
+ * asked for) fails the transport once: every pending call rejects with the same
+ * PollError and the failure listeners run. A length prefix announcing more than
+ * MAX_WORD_BYTES is a protocol error before anything is allocated for it.
+ *
+ * Text: attribute names and values are decoded as UTF-8 when the bytes are
+ * valid UTF-8, else as Windows-1252 (values.ts decodeRouterBytes). Pure ASCII,
+ * nearly every word, takes a fast path with the same result.
+ */
+import { isAscii } from 'node:buffer';
+import { createHash } from 'node:crypto';
+import net from 'node:net';
+import tls from 'node:tls';
+import { CommandTrap, PollError } from './errors.js';
+import type { RawRow } from './observations.js';
+import type { RouterTransport, TransportOptions } from './transport.js';
+import { decodeRouterBytes, sanitizeText } from './values.js';
+import { DEFAULT_MAX_WORD_LENGTH, encodeSentence } from './wire.js';
+
+/** Longest word accepted (same limit as the node-routeros transport). */
+export const MAX_WORD_BYTES = DEFAULT_MAX_WORD_LENGTH;
+/** Longest sentence held while incomplete: a row of many words is still a few kB. */
+export const MAX_SENTENCE_BYTES = 4 * MAX_WORD_BYTES;
+
+// ---------------------------------------------------------------------------
+// Framing
+
+/** The stream broke the framing rules: the connection cannot continue. */
+export class FramingError extends Error {
+  override readonly name = 'FramingError';
+}
+
+/**
+ * Receives a complete sentence: its words are `buf[start + pos[i] ..
+ * start + pos[i] + len[i])` for i < count. The buffer is only valid during the
+ * call (it may be the socket's chunk or the reader's own reused buffer).
+ * `ascii` is true when the reader already knows every byte is below 0x80.
+ */
+export type SentenceSink = (buf: Buffer, start: number, count: number, pos: Int32Array, len: Int32Array, ascii: boolean) => void;
+
+/**
+ * Incremental sentence framer. Sentences that lie wholly inside one socket
+ * chunk are handed over in place; only the unfinished tail of a chunk is copied,
+ * into a buffer that grows by doubling (a 16 MB word costs amortised linear
+ * copying, not one copy per chunk of everything held so far).
+ */
+export class SentenceReader {
+  private held: Buffer = Buffer.alloc(0);
+  private heldLength = 0;
+  /** Bytes of the held sentence already split into words (offset of the next prefix). */
+  private scanned = 0;
+  private count = 0;
+  private pos = new Int32Array(64);
+  private len = new Int32Array(64);
+  private stopped = false;
+
+  constructor(
+    private readonly sink: SentenceSink,
+    private readonly maxWordBytes = MAX_WORD_BYTES,
+    private readonly maxSentenceBytes = MAX_SENTENCE_BYTES,
+  ) {}
+
+  /** Stops delivering sentences (after a failure, further bytes mean nothing). */
+  stop(): void {
+    this.stopped = true;
+    this.held = Buffer.alloc(0);
+    this.heldLength = 0;
+  }
+
+  /** Bytes of an unfinished sentence currently held. */
+  get bufferedBytes(): number {
+    return this.heldLength;
+  }
+
+  /** Throws FramingError; the caller must then drop the connection. */
+  push(chunk: Buffer): void {
+    if (this.stopped || chunk.length === 0) return;
+    let buf: Buffer;
+    let end: number;
+    let at: number;
+    // One vectorised check per chunk spares a per-sentence scan for the usual all-ASCII reply.
+    let ascii = false;
+    if (this.heldLength === 0) {
+      buf = chunk;
+      end = chunk.length;
+      at = 0;
+      ascii = isAscii(chunk);
+    } else {
+      this.append(chunk);
+      buf = this.held;
+      end = this.heldLength;
+      at = this.scanned;
+    }
+    let start = 0;
+    while (at < end) {
+      const b0 = buf[at]!;
+      let size: number;
+      let length: number;
+      if (b0 < 0x80) {
+        size = 1;
+        length = b0;
+      } else {
+        size = prefixSize(b0);
+        if (at + size > end) break;
+        length = readLength(buf, at, size);
+      }
+      if (length > this.maxWordBytes) {
+        throw new FramingError(`reply word announces ${length} bytes (limit ${this.maxWordBytes})`);
+      }
+      if (length === 0) {
+        at += 1;
+        // An empty sentence carries nothing (API manual); skip it.
+        if (this.count > 0) {
+          const count = this.count;
+          this.count = 0;
+          this.sink(buf, start, count, this.pos, this.len, ascii);
+          if (this.stopped) return;
+        }
+        start = at;
+        continue;
+      }
+      if (at + size + length > end) break;
+      this.addWord(at + size - start, length);
+      at += size + length;
+    }
+    this.keep(buf, start, end, at);
+  }
+
+  private addWord(relative: number, length: number): void {
+    if (this.count === this.pos.length) {
+      const pos = new Int32Array(this.count * 2);
+      const len = new Int32Array(this.count * 2);
+      pos.set(this.pos);
+      len.set(this.len);
+      this.pos = pos;
+      this.len = len;
+    }
+    this.pos[this.count] = relative;
+    this.len[this.count] = length;
+    this.count++;
+  }
+
+  /** Holds the unfinished sentence `buf[start..end)`, of which `scannedTo - start` bytes are split into words. */
+  private keep(buf: Buffer, start: number, end: number, scannedTo: number): void {
+    const rest = end - start;
+    if (rest > this.maxSentenceBytes) {
+      throw new FramingError(`reply sentence exceeds ${this.maxSentenceBytes} bytes`);
+    }
+    if (buf === this.held) {
+      if (start > 0 && rest > 0) this.held.copyWithin(0, start, end);
+    } else if (rest > 0) {
+      if (this.held.length < rest) this.held = Buffer.allocUnsafe(Math.max(rest, 4096));
+      buf.copy(this.held, 0, start, end);
+    }
+    this.heldLength = rest;
+    this.scanned = scannedTo - start;
+  }
+
+  private append(chunk: Buffer): void {
+    const need = this.heldLength + chunk.length;
+    if (need > this.held.length) {
+      let capacity = Math.max(this.held.length * 2, 4096);
+      while (capacity < need) capacity *= 2;
+      const grown = Buffer.allocUnsafe(capacity);
+      this.held.copy(grown, 0, 0, this.heldLength);
+      this.held = grown;
+    }
+    chunk.copy(this.held, this.heldLength);
+    this.heldLength = need;
+  }
+}
+
+function prefixSize(b0: number): number {
+  if (b0 < 0xc0) return 2;
+  if (b0 < 0xe0) return 3;
+  if (b0 < 0xf0) return 4;
+  if (b0 === 0xf0) return 5;
+  // 0xF8.. are control bytes, 0xF1..0xF7 are not defined: either way framing is lost.
+  throw new FramingError(`invalid length prefix byte 0x${b0.toString(16)} in reply`);
+}
+
+function readLength(buf: Buffer, at: number, size: number): number {
+  switch (size) {
+    case 2:
+      return ((buf[at]! & 0x3f) << 8) | buf[at + 1]!;
+    case 3:
+      return ((buf[at]! & 0x1f) << 16) | (buf[at + 1]! << 8) | buf[at + 2]!;
+    case 4:
+      // Multiplying keeps the value positive where a shift into bit 31 would not.
+      return (buf[at]! & 0x0f) * 0x1000000 + ((buf[at + 1]! << 16) | (buf[at + 2]! << 8) | buf[at + 3]!);
+    default:
+      return buf.readUInt32BE(at + 1);
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Reply sentences
+
+export type ReplyKind = '!re' | '!done' | '!trap' | '!empty' | '!fatal';
+
+export interface DecodedReply {
+  kind: ReplyKind;
+  tag: string | null;
+  /** Attribute words `=name=value`, decoded; a repeated name keeps its last value. */
+  attributes: Record<string, string>;
+  /** The first word that is neither an attribute nor `.tag=` (how `!fatal` gives its reason). */
+  bare: string | null;
+}
+
+const NON_ASCII = /[\x80-\xff]/;
+const EQUALS = 0x3d;
+
+/**
+ * Decodes reply sentences into attribute records. Keeps, per word position, the
+ * last attribute name seen there: rows of one print repeat their names in the
+ * same order, so a name is recognised with one comparison instead of building
+ * (and hashing) a fresh string for every word.
+ */
+export class ReplyDecoder {
+  private names: string[] = [];
+
+  decode(buf: Buffer, start: number, count: number, pos: Int32Array, len: Int32Array, knownAscii = false): DecodedReply {
+    const last = count - 1;
+    // One string for the whole sentence; each word is a slice of it. Latin-1 keeps
+    // one character per byte, so offsets carry over and ASCII text is already right.
+    const text = buf.toString('latin1', start, start + pos[last]! + len[last]!);
+    const ascii = knownAscii || !NON_ASCII.test(text);
+    const kind = replyKind(text.slice(pos[0]!, pos[0]! + len[0]!));
+    const attributes: Record<string, string> = {};
+    let tag: string | null = null;
+    let bare: string | null = null;
+    for (let i = 1; i < count; i++) {
+      const from = pos[i]!;
+      const to = from + len[i]!;
+      if (text.charCodeAt(from) === EQUALS) {
+        let eq = text.indexOf('=', from + 1);
+        if (eq === -1 || eq > to) eq = to;
+        let name: string;
+        if (!ascii) {
+          // The cache compares Latin-1 text, which only equals the decoded name for ASCII.
+          name = decodeRouterBytes(buf.subarray(start + from + 1, start + eq));
+        } else {
+          const cached = this.names[i];
+          if (cached !== undefined && eq - from - 1 === cached.length && text.startsWith(cached, from + 1)) {
+            name = cached;
+          } else {
+            name = text.slice(from + 1, eq);
+            this.names[i] = name;
+          }
+        }
+        // An own property named __proto__ would turn into a prototype change on copy.
+        if (name === '__proto__') continue;
+        const valueFrom = eq < to ? eq + 1 : to;
+        attributes[name] = ascii ? asciiValue(buf, start, text, valueFrom, to) : textValue(buf, start, valueFrom, to);
+      } else if (text.startsWith('.tag=', from)) {
+        tag = text.slice(from + 5, to);
+      } else if (bare === null) {
+        bare = ascii ? text.slice(from, to) : decodeRouterBytes(buf.subarray(start + from, start + to));
+      }
+    }
+    return { kind, tag, attributes, bare };
+  }
+}
+
+/**
+ * V8 returns a slice of 13 characters or more as a view that keeps the whole
+ * sentence alive, and values such as MACs are kept for as long as the device
+ * is known: those get a string of their own.
+ */
+const SLICE_KEEPS_PARENT = 13;
+
+interface Latin1Slicer {
+  latin1Slice(start: number, end: number): string;
+}
+
+function asciiValue(buf: Buffer, start: number, text: string, from: number, to: number): string {
+  return to - from < SLICE_KEEPS_PARENT ? text.slice(from, to) : (buf as unknown as Latin1Slicer).latin1Slice(start + from, start + to);
+}
+
+function textValue(buf: Buffer, start: number, from: number, to: number): string {
+  const bytes = buf.subarray(start + from, start + to);
+  return isAscii(bytes) ? bytes.toString('latin1') : decodeRouterBytes(bytes);
+}
+
+function replyKind(word: string): ReplyKind {
+  switch (word) {
+    case '!re':
+    case '!done':
+    case '!trap':
+    case '!empty':
+    case '!fatal':
+      return word;
+    default:
+      throw new FramingError(`unexpected reply word ${JSON.stringify(sanitizeText(word, 40) ?? '')}`);
+  }
+}
+
+// ---------------------------------------------------------------------------
+// The transport
+
+interface Pending {
+  readonly tag: string;
+  readonly command: string;
+  readonly rows: RawRow[];
+  trap: string | null;
+  resolve(done: { rows: RawRow[]; attributes: Record<string, string> }): void;
+  reject(error: Error): void;
+}
+
+const REFUSED_LOGIN = /invalid user name or password|cannot log in/i;
+
+function describeSocketError(error: Error & { code?: string }): string {
+  const text = sanitizeText(error.message, 200) ?? 'socket error';
+  return error.code && !text.includes(error.code) ? `${text} (${error.code})` : text;
+}
+
+/** The legacy (pre-6.43) login response: "00" + hex(md5(0x00 + password + challenge bytes)). */
+export function md5LoginResponse(password: string, challengeHex: string): string {
+  const hash = createHash('md5');
+  hash.update(Buffer.from([0]));
+  hash.update(Buffer.from(password, 'utf8'));
+  hash.update(Buffer.from(challengeHex, 'hex'));
+  return `00${hash.digest('hex')}`;
+}
+
+export class WireTransport implements RouterTransport {
+  private socket: net.Socket | null = null;
+  private readonly reader: SentenceReader;
+  private readonly decoder = new ReplyDecoder();
+  private readonly pending = new Map<string, Pending>();
+  private readonly freeTags: number[] = [];
+  private nextTag = 0;
+  private readonly failureListeners: Array<(error: PollError) => void> = [];
+  private failure: PollError | null = null;
+  private closed = false;
+  private loggedIn = false;
+  private started = false;
+  private socketError: (Error & { code?: string }) | null = null;
+  private fatal: string | null = null;
+
+  constructor(private readonly options: TransportOptions) {
+    this.reader = new SentenceReader((buf, start, count, pos, len, ascii) => this.onSentence(buf, start, count, pos, len, ascii));
+  }
+
+  private get where(): string {
+    return `${this.options.host}:${this.options.port}`;
+  }
+
+  onFailure(listener: (error: PollError) => void): void {
+    this.failureListeners.push(listener);
+  }
+
+  async connect(): Promise<void> {
+    if (this.started) throw new PollError('protocol', 'transport already used; create a new one');
+    this.started = true;
+    if (this.closed) throw new PollError('connection', 'session closed');
+    const seconds = this.options.connectTimeoutSeconds;
+    const timer = setTimeout(() => {
+      this.fail(new PollError('timeout', `${this.where}: no answer within ${seconds} s while connecting`));
+    }, Math.max(1, seconds * 1000));
+    try {
+      await this.open();
+      await this.login();
+      this.loggedIn = true;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async print(path: string, proplist: readonly string[]): Promise<RawRow[]> {
+    const command = `${path}/print`;
+    if (!this.loggedIn && !this.failure && !this.closed) throw new PollError('protocol', `${command} before login`);
+    const done = await this.send(command, [`=.proplist=${proplist.join(',')}`]);
+    return done.rows;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.reader.stop();
+    this.rejectAll(new PollError('connection', 'session closed'));
+    const socket = this.socket;
+    if (!socket || socket.closed) return;
+    socket.destroy();
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, 1000);
+      socket.once('close', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
+  // -- connection ---------------------------------------------------------------
+
+  private open(): Promise<void> {
+    const { host, port, tls: tlsOptions } = this.options;
+    return new Promise<void>((resolve, reject) => {
+      // Registered first, so a failure before the socket is up rejects this promise too.
+      const opening: Pending = { tag: '', command: 'connect', rows: [], trap: null, resolve: () => resolve(), reject };
+      this.pending.set('', opening);
+      const ready = (): void => {
+        this.pending.delete('');
+        if (this.failure || this.closed) reject(this.failure ?? new PollError('connection', 'session closed'));
+        else resolve();
+      };
+      const socket = tlsOptions
+        ? tls.connect({ ...tlsOptions, host, port }, ready)
+        : net.connect({ host, port }, ready);
+      this.socket = socket;
+      socket.setNoDelay(true);
+      // Half-open connections (a router that lost power) show up between polls.
+      socket.setKeepAlive(true, 30_000);
+      socket.on('data', (chunk: Buffer) => this.onData(chunk));
+      socket.on('error', (error: Error & { code?: string }) => {
+        this.socketError ??= error;
+      });
+      socket.on('close', () => this.fail(this.closedError()));
+    });
+  }
+
+  private async login(): Promise<void> {
+    const { user, password } = this.options;
+    let done: { attributes: Record<string, string> };
+    try {
+      done = await this.send('/login', [`=name=${user}`, `=password=${password}`]);
+      const challenge = done.attributes['ret'];
+      if (challenge !== undefined) {
+        // A router older than 6.43 ignores the password and answers with a challenge.
+        await this.send('/login', [`=name=${user}`, `=response=${md5LoginResponse(password, challenge)}`]);
+      }
+    } catch (error) {
+      if (error instanceof CommandTrap) {
+        const reason = REFUSED_LOGIN.test(error.trapMessage) ? 'invalid user name or password' : error.trapMessage;
+        throw new PollError('auth', `${this.where}: login refused (${reason})`);
+      }
+      throw error;
+    }
+  }
+
+  private send(command: string, args: readonly string[]): Promise<{ rows: RawRow[]; attributes: Record<string, string> }> {
+    if (this.failure) return Promise.reject(this.failure);
+    if (this.closed || !this.socket) return Promise.reject(new PollError('connection', 'session closed'));
+    const tagNumber = this.freeTags.pop() ?? this.nextTag++;
+    const tag = String(tagNumber);
+    return new Promise((resolve, reject) => {
+      const release = (): void => {
+        if (this.pending.get(tag) === entry) {
+          this.pending.delete(tag);
+          this.freeTags.push(tagNumber);
+        }
+      };
+      const entry: Pending = {
+        tag,
+        command,
+        rows: [],
+        trap: null,
+        resolve: (value) => {
+          release();
+          resolve(value);
+        },
+        reject: (error) => {
+          release();
+          reject(error);
+        },
+      };
+      this.pending.set(tag, entry);
+      this.socket!.write(encodeSentence([command, ...args, `.tag=${tag}`]));
+    });
+  }
+
+  // -- replies ------------------------------------------------------------------
+
+  private onData(chunk: Buffer): void {
+    if (this.failure || this.closed) return;
+    try {
+      this.reader.push(chunk);
+    } catch (error) {
+      if (error instanceof FramingError) this.fail(new PollError('protocol', `${this.where}: ${error.message}`));
+      else this.fail(new PollError('protocol', `${this.where}: undecodable reply (${describe(error)})`));
+    }
+  }
+
+  private onSentence(buf: Buffer, start: number, count: number, pos: Int32Array, len: Int32Array, ascii: boolean): void {
+    const reply = this.decoder.decode(buf, start, count, pos, len, ascii);
+    if (reply.kind === '!fatal') {
+      this.fatal = sanitizeText(reply.bare ?? reply.attributes['message'], 200) ?? 'no reason given';
+      this.fail(new PollError('connection', `${this.where}: router ended the API session (!fatal: ${this.fatal})`));
+      return;
+    }
+    const entry = reply.tag === null ? undefined : this.pending.get(reply.tag);
+    if (entry === undefined || entry.tag === '') {
+      throw new FramingError(`reply ${reply.kind} for ${reply.tag === null ? 'no' : 'an unknown'} tag`);
+    }
+    switch (reply.kind) {
+      case '!re':
+        entry.rows.push(reply.attributes);
+        break;
+      case '!trap':
+        entry.trap ??= sanitizeText(reply.attributes['message'], 300) ?? 'trap without a message';
+        break;
+      case '!done':
+        if (entry.trap !== null) entry.reject(new CommandTrap(entry.command, entry.trap));
+        else entry.resolve({ rows: entry.rows, attributes: reply.attributes });
+        break;
+      case '!empty':
+        break;
+    }
+  }
+
+  // -- failure ------------------------------------------------------------------
+
+  private closedError(): PollError {
+    if (this.socketError) return new PollError('connection', `${this.where}: ${describeSocketError(this.socketError)}`);
+    return new PollError('connection', `${this.where}: connection closed by the router`);
+  }
+
+  private fail(error: PollError): void {
+    if (this.failure || this.closed) return;
+    this.failure = error;
+    this.reader.stop();
+    this.socket?.destroy();
+    this.rejectAll(error);
+    for (const listener of this.failureListeners) listener(error);
+  }
+
+  private rejectAll(error: Error): void {
+    const entries = [...this.pending.values()];
+    this.pending.clear();
+    for (const entry of entries) entry.reject(error);
+  }
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Error) return sanitizeText(error.message, 200) ?? error.name;
+  return sanitizeText(String(error), 200) ?? 'unknown error';
+}
+
+export const createWireTransport = (options: TransportOptions): WireTransport => new WireTransport(options);
