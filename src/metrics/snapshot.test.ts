@@ -86,7 +86,8 @@ describe('snapshot exposition', () => {
     ).build(1);
     const samples = parseExposition(snapshot.exposition);
     const infos = samples.filter((s) => s.name === 'netmon_device_info');
-    expect(infos.map((s) => s.labels.hostname)).toEqual(hostile);
+    // The page is UTF-8 bytes, where a lone surrogate cannot exist: it arrives as U+FFFD, as it always did on the wire.
+    expect(infos.map((s) => s.labels.hostname)).toEqual(hostile.map((text) => text.replace('\ud800', '\ufffd')));
     expect(samples.some((s) => s.name === 'evil')).toBe(false);
     expect(promtoolCheckMetrics(snapshot.exposition)).toEqual({ status: 0, output: '' });
   });
@@ -101,6 +102,32 @@ describe('snapshot exposition', () => {
         expect(infos.map((s) => [s.labels.hostname, s.labels.name])).toEqual(texts);
       }),
     );
+  });
+
+  it('sends the same text as bytes: chunks in order, their length counted', () => {
+    const snapshot = builderWith([
+      { router: 'home', mac: 'AA:BB:CC:DD:EE:01', hostname: 'Вася "ноут"', lastSeen: 1_700_000_000.5, present: true },
+      { router: 'home', mac: 'AA:BB:CC:DD:EE:02', hostname: 'plain' },
+    ]).build(1);
+    const bytes = Buffer.concat(snapshot.expositionChunks);
+    expect(bytes.length).toBe(snapshot.expositionByteLength);
+    expect(bytes.toString('utf8')).toBe(snapshot.exposition);
+    expect(snapshot.exposition).toContain('hostname="Вася \\"ноут\\""');
+    // One HELP/TYPE per family, even with several routers and devices.
+    expect(snapshot.exposition.match(/^# TYPE netmon_device_info gauge$/gm)).toHaveLength(1);
+    expect(snapshot.exposition.match(/^# TYPE netmon_router_up gauge$/gm)).toHaveLength(1);
+  });
+
+  it('re-renders a router at its new size after it shrinks or grows', () => {
+    const builder = new SnapshotBuilder(['home'], initialRouterState);
+    const state = initialRouterState('home');
+    const many = Array.from({ length: 500 }, (_, i) => deviceRecord({ router: 'home', mac: `AA:BB:CC:DD:${(i >> 8).toString(16).padStart(2, '0')}:${(i & 255).toString(16).padStart(2, '0')}`.toUpperCase() }));
+    builder.updateRouter(state, many, emptySummary());
+    builder.updateRouter(state, many.slice(0, 3), emptySummary());
+    const infos = parseExposition(builder.build(1).exposition).filter((s) => s.name === 'netmon_device_info');
+    expect(infos.map((s) => s.labels.mac)).toEqual(many.slice(0, 3).map((d) => d.mac));
+    builder.updateRouter(state, many, emptySummary());
+    expect(parseExposition(builder.build(2).exposition).filter((s) => s.name === 'netmon_device_present')).toHaveLength(500);
   });
 
   it('does not change a built snapshot when the poller mutates its state', () => {

@@ -3,26 +3,39 @@ import type { RouterPollState } from '../poller/router-state.js';
 import { renderDeviceFragments } from './device-families.js';
 import { SNAPSHOT_FAMILIES } from './families.js';
 import { renderRouterFragments, type RouterDeviceSummary } from './router-families.js';
-import { assembleFamilies } from './text-format.js';
+import { familyHeader } from './text-format.js';
 
 /** Everything a scrape or an API call reads; immutable once built, replaced whole after each poll. */
 export interface Snapshot {
   readonly generatedAt: number;
   readonly devices: ReadonlyArray<DeviceRecord>;
   readonly routers: ReadonlyArray<Readonly<RouterPollState>>;
-  /** The per-poll metric families in text format, ready to send. */
+  /**
+   * The per-poll metric families as UTF-8 text, in order: send them one after
+   * another. They are the routers' rendered fragments themselves, not copies.
+   */
+  readonly expositionChunks: ReadonlyArray<Buffer>;
+  /** Total bytes of expositionChunks. */
+  readonly expositionByteLength: number;
+  /** The same text as a string, decoded on first use (a large page costs its size again in heap). */
   readonly exposition: string;
 }
 
 interface RouterPart {
   state: RouterPollState;
   devices: ReadonlyArray<DeviceRecord>;
-  fragments: Map<string, string>;
+  fragments: Map<string, Buffer>;
+}
+
+const HEADERS = new Map(SNAPSHOT_FAMILIES.map((family) => [family.name, Buffer.from(familyHeader(family.name, family.help, family.type), 'utf8')]));
+
+function sizes(fragments: ReadonlyMap<string, Buffer>): Map<string, number> {
+  return new Map([...fragments].map(([family, bytes]) => [family, bytes.length]));
 }
 
 /**
  * Keeps each router's rendered fragments so a poll re-renders only its own
- * router; building a snapshot is then a concatenation.
+ * router; building a snapshot then only lists buffers.
  */
 export class SnapshotBuilder {
   private readonly parts = new Map<string, RouterPart>();
@@ -33,39 +46,59 @@ export class SnapshotBuilder {
       this.parts.set(name, {
         state,
         devices: [],
-        fragments: renderRouterFragments(state, emptySummary()),
+        fragments: routerFragments(state, emptySummary()),
       });
     }
   }
 
   updateRouter(state: RouterPollState, devices: ReadonlyArray<DeviceRecord>, summary: RouterDeviceSummary): void {
-    const fragments = renderDeviceFragments(devices);
-    for (const [family, text] of renderRouterFragments(state, summary)) fragments.set(family, text);
+    const previous = this.parts.get(state.name);
+    const fragments = renderDeviceFragments(devices, previous ? sizes(previous.fragments) : undefined);
+    for (const [family, bytes] of routerFragments(state, summary)) fragments.set(family, bytes);
     // Copy the state: the poller keeps mutating its own object, the snapshot must not change under a scrape.
     this.parts.set(state.name, { state: structuredClone(state), devices, fragments });
   }
 
   build(now: number): Snapshot {
-    const byFamily = new Map<string, string[]>();
     const devices: DeviceRecord[] = [];
     const routers: RouterPollState[] = [];
     for (const part of this.parts.values()) {
       routers.push(part.state);
       for (const device of part.devices) devices.push(device);
-      for (const [family, text] of part.fragments) {
-        if (text.length === 0) continue;
-        let list = byFamily.get(family);
-        if (!list) byFamily.set(family, (list = []));
-        list.push(text);
+    }
+    const chunks: Buffer[] = [];
+    let byteLength = 0;
+    for (const family of SNAPSHOT_FAMILIES) {
+      const header = HEADERS.get(family.name)!;
+      chunks.push(header);
+      byteLength += header.length;
+      for (const part of this.parts.values()) {
+        const fragment = part.fragments.get(family.name);
+        if (fragment === undefined || fragment.length === 0) continue;
+        chunks.push(fragment);
+        byteLength += fragment.length;
       }
     }
-    return Object.freeze({
+    let text: string | null = null;
+    const snapshot = {
       generatedAt: now,
       devices: Object.freeze(devices),
       routers: Object.freeze(routers),
-      exposition: assembleFamilies(SNAPSHOT_FAMILIES, byFamily),
+      expositionChunks: Object.freeze(chunks),
+      expositionByteLength: byteLength,
+    } as Snapshot;
+    Object.defineProperty(snapshot, 'exposition', {
+      enumerable: true,
+      get: () => (text ??= Buffer.concat(chunks, byteLength).toString('utf8')),
     });
+    return Object.freeze(snapshot);
   }
+}
+
+function routerFragments(state: RouterPollState, summary: RouterDeviceSummary): Map<string, Buffer> {
+  const out = new Map<string, Buffer>();
+  for (const [family, text] of renderRouterFragments(state, summary)) out.set(family, Buffer.from(text, 'utf8'));
+  return out;
 }
 
 export function emptySummary(): RouterDeviceSummary {

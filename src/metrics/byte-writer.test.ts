@@ -1,0 +1,54 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { ByteWriter } from './byte-writer.js';
+import { escapeLabelValue, formatSampleValue } from './text-format.js';
+
+describe('ByteWriter', () => {
+  it('writes label values exactly as escaping then UTF-8 encoding the string would', () => {
+    fc.assert(
+      fc.property(fc.array(fc.string({ unit: 'binary' }), { maxLength: 8 }), fc.string({ unit: 'grapheme-ascii' }), (values, ascii) => {
+        // Starts tiny so every call also exercises growing the buffer.
+        const writer = new ByteWriter(1);
+        let expected = '';
+        for (const value of values) {
+          writer.labelValue(value);
+          writer.ascii(ascii);
+          expected += escapeLabelValue(value) + ascii;
+        }
+        expect(writer.finish().toString('utf8')).toBe(expected);
+        expect(writer.length).toBe(Buffer.byteLength(expected));
+      }),
+    );
+  });
+
+  it('escapes backslash, quote and line feed on the ASCII path and after a non-ASCII character', () => {
+    const writer = new ByteWriter();
+    writer.labelValue('a\\b"c\nd');
+    writer.ascii('|');
+    writer.labelValue('é\\"\n');
+    expect(writer.finish().toString('utf8')).toBe('a\\\\b\\"c\\nd|é\\\\\\"\\n');
+  });
+
+  it('writes a lone surrogate as U+FFFD, the only way UTF-8 can carry it', () => {
+    const writer = new ByteWriter();
+    writer.labelValue('x\ud800y');
+    expect(writer.finish()).toEqual(Buffer.from('x\ufffdy', 'utf8'));
+  });
+
+  it('formats sample values like the text format', () => {
+    const writer = new ByteWriter();
+    for (const value of [1, 0, 1_700_000_000.123, Number.NaN, Infinity, -Infinity]) {
+      writer.sampleValue(value);
+      writer.ascii(' ');
+    }
+    expect(writer.finish().toString()).toBe([1, 0, 1_700_000_000.123, Number.NaN, Infinity, -Infinity].map(formatSampleValue).join(' ') + ' ');
+  });
+
+  it('hands back a right-sized copy when the buffer is mostly slack', () => {
+    const writer = new ByteWriter(1024 * 1024);
+    writer.ascii('short');
+    const bytes = writer.finish();
+    expect(bytes.toString()).toBe('short');
+    expect(bytes.buffer.byteLength).toBeLessThan(64 * 1024);
+  });
+});
