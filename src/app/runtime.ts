@@ -8,6 +8,7 @@ import type { Logger } from '../logging.js';
 import { createLiveRegistry } from '../metrics/live-registry.js';
 import { Monitor, type RouterClient } from '../monitor.js';
 import { RouterSession } from '../routeros/session.js';
+import { vendorFields } from '../vendor/oui.js';
 import { VERSION } from '../version.js';
 import { CoalescingSaver } from './state-saver.js';
 
@@ -63,6 +64,7 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
     }),
     isReady: () => monitor.isReady(),
     authenticate: web.authenticate,
+    decorateDevice: vendorFields,
   });
   const server = await listen(app, { ...config.listen, tls: web.tls });
   logger.info({ url: server.url, routers: config.routers.map((r) => r.name) }, 'serving metrics');

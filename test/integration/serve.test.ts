@@ -204,9 +204,12 @@ describe('serve against the simulator (issue 2 acceptance)', () => {
   });
 
   it('serves the same devices on /api/devices', async () => {
-    const devices = (await (await fetch(`${exporter.url}/api/devices`)).json()) as Array<{ mac: string; hostname: string | null }>;
+    const devices = (await (await fetch(`${exporter.url}/api/devices`)).json()) as Array<{ mac: string; hostname: string | null; vendor?: string | null }>;
     expect(devices).toHaveLength(expected.length + 1);
     expect(devices.find((d) => d.mac === mac(0xf, 1))?.hostname).toBe('line1 line2');
+    // Vendor names join the API records (never the metrics): randomised MACs are private, 00:AA:00 is Intel's.
+    expect(devices.find((d) => d.mac === '02:AA:00:10:00:00')?.vendor).toBe('private address');
+    expect(devices.find((d) => d.mac === mac(0xa, 1))?.vendor).toBe('Intel Corporation');
   });
 
   it('stops on SIGTERM with exit code 0', async () => {
