@@ -50,6 +50,20 @@ describe('HTTP app', () => {
     expect(res.body[0]).toMatchObject({ mac: 'AA:BB:CC:DD:EE:01', hostname: 'renamed', present: true, lastSeen: 100 });
   });
 
+  it('revalidates /api/devices with an ETag that changes with the snapshot', async () => {
+    const { app, swap } = appWith();
+    const first = await request(app).get('/api/devices').expect(200);
+    expect(first.headers['cache-control']).toBe('no-cache');
+    const etag = first.headers.etag as string;
+    expect(etag).toMatch(/^"[0-9a-z]+-\d+"$/);
+    const again = await request(app).get('/api/devices').set('If-None-Match', etag).expect(304);
+    expect(again.text).toBe('');
+    swap(snapshotWith('renamed'));
+    const changed = await request(app).get('/api/devices').set('If-None-Match', etag).expect(200);
+    expect(changed.headers.etag).not.toBe(etag);
+    expect(changed.body[0].hostname).toBe('renamed');
+  });
+
   it('answers health and readiness', async () => {
     await request(appWith().app).get('/healthz').expect(200, 'OK\n');
     await request(appWith({ ready: true }).app).get('/readyz').expect(200);

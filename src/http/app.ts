@@ -17,6 +17,7 @@ export interface AppDependencies {
 }
 
 const PROMETHEUS_TEXT = 'text/plain; version=0.0.4; charset=utf-8';
+const PROCESS_TAG = Date.now().toString(36);
 
 /** The page loads only its own script and stylesheet: markup injected by a hostile hostname could run nothing. */
 const PAGE_CSP =
@@ -33,6 +34,23 @@ export function createApp(deps: AppDependencies): express.Express {
 
   if (deps.authenticate) app.use(deps.authenticate);
 
+  // Serialised once per snapshot: at 10k devices the JSON is ~5 MB and every open page asks for it every 5 s.
+  const serialised = new WeakMap<Snapshot, { body: Buffer; etag: string }>();
+  let generation = 0;
+  const devicesJson = (snapshot: Snapshot): { body: Buffer; etag: string } => {
+    let cached = serialised.get(snapshot);
+    if (!cached) {
+      const devices = deps.decorateDevice
+        ? snapshot.devices.map((device) => ({ ...device, ...deps.decorateDevice!(device) }))
+        : snapshot.devices;
+      generation += 1;
+      // Process start time plus a counter: unique per snapshot, and never reused after a restart.
+      cached = { body: Buffer.from(JSON.stringify(devices)), etag: `"${PROCESS_TAG}-${generation}"` };
+      serialised.set(snapshot, cached);
+    }
+    return cached;
+  };
+
   const routes: Record<string, (req: Request, res: Response) => Promise<void> | void> = {
     '/metrics': async (_req, res) => {
       const snapshot = deps.snapshot();
@@ -41,13 +59,16 @@ export function createApp(deps: AppDependencies): express.Express {
       res.setHeader('Cache-Control', 'no-store');
       res.send(snapshot.exposition + live);
     },
-    '/api/devices': (_req, res) => {
-      const devices = deps.snapshot().devices;
-      const body = deps.decorateDevice
-        ? devices.map((device) => ({ ...device, ...deps.decorateDevice!(device) }))
-        : devices;
-      res.setHeader('Cache-Control', 'no-store');
-      res.json(body);
+    '/api/devices': (req, res) => {
+      const { body, etag } = devicesJson(deps.snapshot());
+      // Clients may keep a copy but must revalidate: between polls the answer is a bodiless 304.
+      res.setHeader('Cache-Control', 'no-cache');
+      res.setHeader('ETag', etag);
+      if (req.headers['if-none-match'] === etag) {
+        res.status(304).end();
+        return;
+      }
+      res.type('application/json').send(body);
     },
     '/healthz': (_req, res) => {
       res.type('text/plain').send('OK\n');

@@ -47,6 +47,7 @@ export const DEVICES_SCRIPT = String.raw`(function () {
     timer: null,
     inFlight: false,
     lastOk: null,
+    etag: null,
     error: ''
   };
   columns.forEach(function (c) {
@@ -279,19 +280,26 @@ export const DEVICES_SCRIPT = String.raw`(function () {
     state.inFlight = true;
     var controller = new AbortController();
     var abort = setTimeout(function () { controller.abort(); }, FETCH_TIMEOUT_MS);
-    fetch('api/devices', { cache: 'no-store', credentials: 'same-origin', headers: { Accept: 'application/json' }, signal: controller.signal })
+    // 'no-cache' revalidates with the ETag: between polls the server answers 304 and the browser reuses its copy.
+    fetch('api/devices', { cache: 'no-cache', credentials: 'same-origin', headers: { Accept: 'application/json' }, signal: controller.signal })
       .then(function (res) {
         if (!res.ok) throw new Error('HTTP ' + res.status);
         var serverNow = Date.parse(res.headers.get('Date') || '');
-        return res.json().then(function (body) { return { body: body, serverNow: serverNow }; });
+        var etag = res.headers.get('ETag');
+        // Same snapshot as last time: skip parsing megabytes of JSON, only the relative times need redrawing.
+        if (etag && etag === state.etag && state.devices) return { body: null, serverNow: serverNow, etag: etag };
+        return res.json().then(function (body) { return { body: body, serverNow: serverNow, etag: etag }; });
       })
       .then(function (reply) {
-        if (!Array.isArray(reply.body)) throw new Error('unexpected reply');
+        if (reply.body !== null && !Array.isArray(reply.body)) throw new Error('unexpected reply');
         // The Date header has one-second resolution: resynchronise only on real drift (a phone waking up, NTP).
         if (isFinite(reply.serverNow) && Math.abs(reply.serverNow - Date.now() - state.offsetMs) > 5000) {
           state.offsetMs = reply.serverNow - Date.now();
         }
-        state.devices = reply.body.map(normalise);
+        if (reply.body !== null) {
+          state.devices = reply.body.map(normalise);
+          state.etag = reply.etag;
+        }
         state.lastOk = new Date();
         setError('');
         render();
