@@ -47,8 +47,13 @@ describe('alertmanager.yml inhibition, in a real Alertmanager', () => {
     });
   });
 
-  afterAll(() => {
-    child?.kill('SIGTERM');
+  afterAll(async () => {
+    // Alertmanager writes its snapshot files as it stops: remove its directory only after it has exited.
+    if (child && child.exitCode === null) {
+      const exited = new Promise((resolve) => child!.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    }
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
