@@ -121,7 +121,8 @@ function bitsOf(sources: DeviceSources): number {
   return (sources.dhcp ? DHCP : 0) | (sources.arp ? ARP : 0) | (sources.bridge ? BRIDGE : 0);
 }
 
-function newDevice(mac: string): MergedDevice {
+/** A device with no facts yet; the registry also uses it for devices a poll did not list. */
+export function newDevice(mac: string): MergedDevice {
   return {
     mac,
     ip: null,

@@ -1,5 +1,5 @@
 import { isLocallyAdministered, normalizeMac } from '../routeros/values.js';
-import { mergeObservations, type LeaseCount, type MergedDevice, type PresenceConfig } from './merge.js';
+import { mergeObservations, newDevice, type LeaseCount, type MergedDevice, type PresenceConfig } from './merge.js';
 import { STATE_VERSION, type PersistedDevice, type PersistedState } from './state.js';
 import type { DeviceRecord, RouterObservations } from './types.js';
 
@@ -77,8 +77,6 @@ export interface RouterSummary {
 }
 
 const DAY_SECONDS = 86_400;
-const NO_CONFLICTS: readonly string[] = Object.freeze([]);
-const NO_SOURCES = Object.freeze({ dhcp: false, arp: false, bridge: false });
 
 interface Entry {
   readonly mac: string;
@@ -114,31 +112,11 @@ interface RouterState {
   records: DeviceRecord[] | null;
 }
 
-function emptyFacts(mac: string): MergedDevice {
-  return {
-    mac,
-    ip: null,
-    hostname: null,
-    leaseComment: null,
-    lease: 'none',
-    leaseStatus: null,
-    leaseExpiresAt: null,
-    leaseAddress: null,
-    dhcpServer: null,
-    interface: null,
-    arpStatus: null,
-    arpAddress: null,
-    bridgePort: null,
-    sources: NO_SOURCES,
-    observedAt: null,
-    conflicts: NO_CONFLICTS as string[],
-  };
-}
 
 /** What an unlisted device keeps: descriptive facts only. */
 function fade(facts: MergedDevice): MergedDevice {
   return {
-    ...emptyFacts(facts.mac),
+    ...newDevice(facts.mac),
     ip: facts.ip,
     hostname: facts.hostname,
     leaseComment: facts.leaseComment,
@@ -363,7 +341,7 @@ export class DeviceRegistry {
         entry.lastSeen = device.lastSeen;
       }
       if (entry.listedInPoll < 0) {
-        const facts = emptyFacts(mac);
+        const facts = newDevice(mac);
         facts.ip = device.ip;
         facts.hostname = device.hostname;
         facts.leaseComment = device.leaseComment;
@@ -419,7 +397,7 @@ export class DeviceRegistry {
       lastSeen: null,
       lastListedAt: null,
       listedInPoll: -1,
-      facts: emptyFacts(mac),
+      facts: newDevice(mac),
       record: null,
     };
     state.entries.set(mac, entry);
