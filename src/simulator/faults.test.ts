@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import tls from 'node:tls';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createAnimator } from './animate.js';
 import {
   DEFAULT_GARBAGE,
@@ -9,33 +9,14 @@ import {
   sampleLan,
   startSimulator,
   type RunningSimulator,
-  type SimulatorOptions,
 } from './index.js';
+import { useSimulatorHarness } from './testing/harness.js';
 import { RawClient } from './testing/raw-client.js';
 
 const fixtures = new URL('../../test/fixtures/tls/', import.meta.url);
 const read = (name: string): Buffer => readFileSync(new URL(name, fixtures));
 
-const running: RunningSimulator[] = [];
-const clients: RawClient[] = [];
-
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.close();
-  await Promise.all(running.splice(0).map((s) => s.close()));
-});
-
-async function sim(options: SimulatorOptions = {}): Promise<RunningSimulator> {
-  const s = await startSimulator(options);
-  running.push(s);
-  return s;
-}
-
-async function client(s: RunningSimulator, login = true, tlsOptions?: tls.ConnectionOptions): Promise<RawClient> {
-  const c = await RawClient.connect(s.port, tlsOptions);
-  clients.push(c);
-  if (login) expect((await c.login())[0]!.text).toEqual(['!done']);
-  return c;
-}
+const { sim, client, track } = useSimulatorHarness();
 
 function connectError(port: number): Promise<string> {
   return new Promise((resolve) => {
@@ -244,7 +225,7 @@ describe('TLS', () => {
     const started = Date.now();
     const connecting = RawClient.connect(s.port, { ca, servername: 'localhost' }).then((c) => {
       secureAt = Date.now();
-      clients.push(c);
+      track(c);
       return c;
     });
     await new Promise((r) => setTimeout(r, 150));

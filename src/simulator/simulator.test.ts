@@ -1,37 +1,17 @@
 import { createHash } from 'node:crypto';
 import { RouterOSAPI } from 'node-routeros';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   generateLan,
   md5Response,
   sampleLan,
-  startSimulator,
   type LanData,
   type RunningSimulator,
-  type SimulatorOptions,
 } from './index.js';
+import { useSimulatorHarness } from './testing/harness.js';
 import { RawClient, type SentenceOf } from './testing/raw-client.js';
 
-const running: RunningSimulator[] = [];
-const clients: RawClient[] = [];
-
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.close();
-  await Promise.all(running.splice(0).map((s) => s.close()));
-});
-
-async function sim(options: SimulatorOptions = {}): Promise<RunningSimulator> {
-  const s = await startSimulator(options);
-  running.push(s);
-  return s;
-}
-
-async function client(s: RunningSimulator, login = true): Promise<RawClient> {
-  const c = await RawClient.connect(s.port);
-  clients.push(c);
-  if (login) expect((await c.login())[0]!.text).toEqual(['!done']);
-  return c;
-}
+const { sim, client, track } = useSimulatorHarness();
 
 function tinyLan(): LanData {
   return {
