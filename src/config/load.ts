@@ -122,7 +122,7 @@ export function loadConfigFile(file: string, env: NodeJS.ProcessEnv = process.en
   try {
     document = JSON.parse(text);
   } catch (error) {
-    throw new ConfigError(file, [{ path: '$', message: `not valid JSON: ${(error as Error).message}` }]);
+    throw new ConfigError(file, [{ path: '$', message: `not valid JSON: ${describeJsonError(text, error)}` }]);
   }
   const loaded = buildConfig(document, file, env);
   const warnings = [...loaded.warnings];
@@ -140,6 +140,32 @@ export function loadConfigFile(file: string, env: NodeJS.ProcessEnv = process.en
     }
   }
   return { config: loaded.config, warnings };
+}
+
+/**
+ * JSON.parse's message without the source text: V8 quotes the text around an
+ * unexpected token (`Unexpected token 'h', ..."password": hunter2 }"... is not
+ * valid JSON`), which prints a password written without quotes. The location
+ * is kept, as a line and column.
+ */
+export function describeJsonError(text: string, error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const at = /^(.*?) (in|after) JSON at position (\d+)/s.exec(message);
+  if (at && !at[1]!.includes('"')) {
+    const what = at[1]!.startsWith('Unexpected token') ? 'unexpected character' : at[1]!;
+    return `${what}${at[2] === 'after' ? ' after the JSON value' : ''} at ${lineAndColumn(text, Number(at[3]))}`;
+  }
+  if (!message.includes('"')) return message; // e.g. "Unexpected end of JSON input"
+  // The quoted excerpt, with V8's "..." marks outside the quotes, locates the problem.
+  const excerpt = /"(.*)"(?:\.\.\.)? is not valid JSON$/s.exec(message)?.[1];
+  const index = excerpt !== undefined && excerpt.length > 0 ? text.indexOf(excerpt) : -1;
+  return index >= 0 ? `unexpected character near ${lineAndColumn(text, index)}` : 'unexpected character';
+}
+
+function lineAndColumn(text: string, position: number): string {
+  const before = text.slice(0, position);
+  const line = before.split('\n').length;
+  return `line ${line}, column ${position - before.lastIndexOf('\n')}`;
 }
 
 function applyEnvOverrides(document: unknown, env: NodeJS.ProcessEnv): unknown {
