@@ -97,6 +97,13 @@ async function main(): Promise<number> {
     timeoutMs: 120_000,
   });
   const pid = exporter.child.pid!;
+  const figuresOfLiveExporter = () => {
+    if (exporter.child.exitCode !== null || exporter.child.signalCode !== null) {
+      const tail = exporter.output().trimEnd().split('\n').slice(-20).join('\n');
+      throw new Error(`the exporter exited (${exporter.child.exitCode ?? exporter.child.signalCode}):\n${tail}`);
+    }
+    return processFigures(pid);
+  };
   let failures = 0;
   try {
     const first = await (await fetch(`${exporter.url}/metrics`)).text();
@@ -121,7 +128,7 @@ async function main(): Promise<number> {
       }
     })();
 
-    const before = processFigures(pid);
+    const before = figuresOfLiveExporter();
     console.log(`load: ${connections} connections on ${exporter.url}/metrics for ${duration} s; ${expectedDevices} devices, polled every ${intervalSeconds} s; page ${mb(Buffer.byteLength(first))}${values.gzip ? ' (gzip requested)' : ''}`);
     const result = await autocannon({
       url: `${exporter.url}/metrics`,
@@ -131,7 +138,7 @@ async function main(): Promise<number> {
     });
     running = false;
     await checker;
-    const after = processFigures(pid);
+    const after = figuresOfLiveExporter();
 
     failures = result.errors + result.timeouts + result.non2xx + badPages.length;
     const cpu = after.cpuSeconds - before.cpuSeconds;
