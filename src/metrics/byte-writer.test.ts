@@ -52,3 +52,30 @@ describe('ByteWriter', () => {
     expect(bytes.buffer.byteLength).toBeLessThan(64 * 1024);
   });
 });
+
+describe('ByteWriter.milliseconds', () => {
+  it('writes what formatSampleValue writes for the value rounded to the millisecond', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.double({ min: 0, max: 1e11, noNaN: true }), fc.integer({ min: 0, max: 2e9 }), fc.double()), (seconds) => {
+        const writer = new ByteWriter(1);
+        writer.milliseconds(seconds);
+        expect(writer.finish().toString()).toBe(formatSampleValue(Math.round(seconds * 1000) / 1000));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
+
+describe('ByteWriter.reuse', () => {
+  it('joins runs that continue one another and keeps everything in order', () => {
+    const source = Buffer.from('abcdefghij');
+    const writer = new ByteWriter(1);
+    writer.reuse(source, 0, 3);
+    writer.reuse(source, 3, 5);
+    expect(writer.length).toBe(5);
+    writer.ascii('-');
+    writer.reuse(source, 8, 10);
+    writer.reuse(source, 1, 2);
+    expect(writer.finish().toString()).toBe('abcde-ijb');
+  });
+});

@@ -3,20 +3,25 @@ import { ByteWriter } from './byte-writer.js';
 import { DEVICE_FAMILIES } from './families.js';
 import { formatLabels } from './text-format.js';
 
-/** Sizes of one router's fragments from its previous poll: the writers start at that size. */
-export type FragmentSizeHints = ReadonlyMap<string, number>;
-
 const F = DEVICE_FAMILIES;
 const ascii = (text: string): Buffer => Buffer.from(text, 'latin1');
 
 // Fixed pieces of every line, encoded once.
 const QUOTE_CLOSE_VALUE = ascii('"} ');
-const ONE_LINE = ascii('"} 1\n');
 const PRESENT_1 = ascii('"} 1\n');
 const PRESENT_0 = ascii('"} 0\n');
-const INFO_LABELS = ['ip', 'hostname', 'name', 'interface', 'bridge_port', 'dhcp_server', 'lease', 'randomized', 'watched'].map(
-  (name) => ascii(`",${name}="`),
-);
+const INFO_END = ascii('"} 1\n');
+const LABEL = {
+  ip: ascii('",ip="'),
+  hostname: ascii('",hostname="'),
+  name: ascii('",name="'),
+  interface: ascii('",interface="'),
+  bridgePort: ascii('",bridge_port="'),
+  dhcpServer: ascii('",dhcp_server="'),
+  lease: ascii('",lease="'),
+  randomized: ascii('",randomized="'),
+  watched: ascii('",watched="'),
+};
 
 /** `<family>{router="<router>",mac="` for one router, per family. */
 class LinePrefixes {
@@ -44,64 +49,196 @@ class LinePrefixes {
 }
 
 /**
+ * What a device's present, first-seen and info lines were rendered from, and
+ * where each sits in the last fragment of its family (-1: no line).
+ */
+interface KeptLines {
+  mac: string;
+  present: boolean;
+  presentStart: number;
+  presentEnd: number;
+  firstSeen: number | null;
+  firstSeenStart: number;
+  firstSeenEnd: number;
+  router: string;
+  ip: string | null;
+  hostname: string | null;
+  name: string | null;
+  interface: string | null;
+  bridgePort: string | null;
+  dhcpServer: string | null;
+  lease: string;
+  randomized: boolean;
+  watched: boolean;
+  infoStart: number;
+  infoEnd: number;
+}
+
+function sameInfo(kept: KeptLines, device: DeviceRecord): boolean {
+  return (
+    kept.ip === device.ip &&
+    kept.hostname === device.hostname &&
+    kept.name === device.name &&
+    kept.interface === device.interface &&
+    kept.bridgePort === device.bridgePort &&
+    kept.dhcpServer === device.dhcpServer &&
+    kept.lease === device.lease &&
+    kept.randomized === device.randomized &&
+    kept.watched === device.watched &&
+    kept.router === device.router
+  );
+}
+
+interface Fragments {
+  present: Buffer;
+  firstSeen: Buffer;
+  info: Buffer;
+}
+
+/**
  * Renders one router's devices as fragments of the device families, as UTF-8
  * bytes. Series are keyed by {router, mac} only, so an IP or hostname change
  * never starts a new series of the value families; the descriptive labels live
  * on netmon_device_info.
+ *
+ * Keeps the last fragments: a device's present, first-seen and info lines
+ * (two thirds of the page) change only when their values do, so unchanged
+ * lines are taken from the previous poll's bytes (in runs, see
+ * ByteWriter.reuse) instead of being escaped and encoded again. Last-seen and
+ * lease-expiry lines move with every poll and are always written.
  */
-export function renderDeviceFragments(devices: ReadonlyArray<DeviceRecord>, hints?: FragmentSizeHints): Map<string, Buffer> {
-  const size = (family: string, perDevice: number) => (hints?.get(family) ?? devices.length * perDevice) * 1.05 + 256;
-  const present = new ByteWriter(size(F.present.name, 70));
-  const lastSeen = new ByteWriter(size(F.lastSeen.name, 90));
-  const firstSeen = new ByteWriter(size(F.firstSeen.name, 90));
-  const leaseExpiry = new ByteWriter(size(F.leaseExpiry.name, 100));
-  const info = new ByteWriter(size(F.info.name, 260));
-  const prefixes = new LinePrefixes();
+export class DeviceFamiliesRenderer {
+  private last: Fragments | null = null;
+  /** In the order of the last rendering (by MAC, as the registry lists devices). */
+  private kept: KeptLines[] = [];
+  private sizes = new Map<string, number>();
 
-  for (const device of devices) {
-    const p = prefixes.for(device.router);
-    const mac = device.mac;
-    present.bytes(p.present);
-    present.labelValue(mac);
-    present.bytes(device.present ? PRESENT_1 : PRESENT_0);
-    if (device.lastSeen !== null) timestampLine(lastSeen, p.lastSeen, mac, device.lastSeen);
-    if (device.firstSeen !== null) timestampLine(firstSeen, p.firstSeen, mac, device.firstSeen);
-    if (device.leaseExpiresAt !== null) timestampLine(leaseExpiry, p.leaseExpiry, mac, device.leaseExpiresAt);
+  render(devices: ReadonlyArray<DeviceRecord>): Map<string, Buffer> {
+    const size = (family: string, perDevice: number) => (this.sizes.get(family) ?? devices.length * perDevice) * 1.05 + 256;
+    const present = new ByteWriter(size(F.present.name, 70));
+    const lastSeen = new ByteWriter(size(F.lastSeen.name, 90));
+    const firstSeen = new ByteWriter(size(F.firstSeen.name, 90));
+    const leaseExpiry = new ByteWriter(size(F.leaseExpiry.name, 100));
+    const info = new ByteWriter(size(F.info.name, 260));
+    const prefixes = new LinePrefixes();
+    const last = this.last;
+    const previous = this.kept;
+    const kept: KeptLines[] = new Array<KeptLines>(devices.length);
+    // Both lists are sorted by MAC: walk them side by side instead of hashing every MAC.
+    // Out of order, a device is just not found and is written afresh.
+    let j = 0;
 
-    info.bytes(p.info);
-    info.labelValue(mac);
-    const values = [
-      device.ip ?? '',
-      device.hostname ?? '',
-      device.name ?? '',
-      device.interface ?? '',
-      device.bridgePort ?? '',
-      device.dhcpServer ?? '',
-      device.lease,
-      device.randomized ? 'true' : 'false',
-      device.watched ? 'true' : 'false',
-    ];
-    for (let i = 0; i < values.length; i++) {
-      info.bytes(INFO_LABELS[i]!);
-      info.labelValue(values[i]!);
+    for (let i = 0; i < devices.length; i++) {
+      const device = devices[i]!;
+      const p = prefixes.for(device.router);
+      const mac = device.mac;
+      while (j < previous.length && previous[j]!.mac < mac) j++;
+      const found = last !== null && j < previous.length && previous[j]!.mac === mac ? previous[j++]! : undefined;
+      const old = found !== undefined && found.router === device.router ? found : undefined;
+
+      const presentStart = present.length;
+      if (old !== undefined && old.present === device.present) {
+        present.reuse(last!.present, old.presentStart, old.presentEnd);
+      } else {
+        present.bytes(p.present);
+        present.labelValue(mac);
+        present.bytes(device.present ? PRESENT_1 : PRESENT_0);
+      }
+      const presentEnd = present.length;
+
+      let firstSeenStart = -1;
+      let firstSeenEnd = -1;
+      if (device.firstSeen !== null) {
+        firstSeenStart = firstSeen.length;
+        if (old !== undefined && old.firstSeen === device.firstSeen && old.firstSeenStart >= 0) {
+          firstSeen.reuse(last!.firstSeen, old.firstSeenStart, old.firstSeenEnd);
+        } else {
+          timestampLine(firstSeen, p.firstSeen, mac, device.firstSeen);
+        }
+        firstSeenEnd = firstSeen.length;
+      }
+      if (device.lastSeen !== null) timestampLine(lastSeen, p.lastSeen, mac, device.lastSeen);
+      if (device.leaseExpiresAt !== null) timestampLine(leaseExpiry, p.leaseExpiry, mac, device.leaseExpiresAt);
+
+      const infoStart = info.length;
+      const infoSame = old !== undefined && sameInfo(old, device);
+      if (infoSame) info.reuse(last!.info, old.infoStart, old.infoEnd);
+      else infoLine(info, p.info, device);
+      const infoEnd = info.length;
+
+      // Steady state allocates nothing per device: the record of what was written is updated in place.
+      const entry: KeptLines = found ?? ({ mac } as KeptLines);
+      entry.present = device.present;
+      entry.presentStart = presentStart;
+      entry.presentEnd = presentEnd;
+      entry.firstSeen = device.firstSeen;
+      entry.firstSeenStart = firstSeenStart;
+      entry.firstSeenEnd = firstSeenEnd;
+      if (!infoSame) {
+        entry.router = device.router;
+        entry.ip = device.ip;
+        entry.hostname = device.hostname;
+        entry.name = device.name;
+        entry.interface = device.interface;
+        entry.bridgePort = device.bridgePort;
+        entry.dhcpServer = device.dhcpServer;
+        entry.lease = device.lease;
+        entry.randomized = device.randomized;
+        entry.watched = device.watched;
+      }
+      entry.infoStart = infoStart;
+      entry.infoEnd = infoEnd;
+      kept[i] = entry;
     }
-    info.bytes(ONE_LINE);
+    const fragments = new Map([
+      [F.present.name, present.finish()],
+      [F.lastSeen.name, lastSeen.finish()],
+      [F.firstSeen.name, firstSeen.finish()],
+      [F.leaseExpiry.name, leaseExpiry.finish()],
+      [F.info.name, info.finish()],
+    ]);
+    this.last = { present: fragments.get(F.present.name)!, firstSeen: fragments.get(F.firstSeen.name)!, info: fragments.get(F.info.name)! };
+    this.kept = kept;
+    this.sizes = new Map([...fragments].map(([family, bytes]) => [family, bytes.length]));
+    return fragments;
   }
-  return new Map([
-    [F.present.name, present.finish()],
-    [F.lastSeen.name, lastSeen.finish()],
-    [F.firstSeen.name, firstSeen.finish()],
-    [F.leaseExpiry.name, leaseExpiry.finish()],
-    [F.info.name, info.finish()],
-  ]);
+}
+
+/** One-off rendering (no reuse between calls). */
+export function renderDeviceFragments(devices: ReadonlyArray<DeviceRecord>): Map<string, Buffer> {
+  return new DeviceFamiliesRenderer().render(devices);
+}
+
+function infoLine(info: ByteWriter, prefix: Buffer, device: DeviceRecord): void {
+  info.bytes(prefix);
+  info.labelValue(device.mac);
+  info.bytes(LABEL.ip);
+  info.labelValue(device.ip ?? '');
+  info.bytes(LABEL.hostname);
+  info.labelValue(device.hostname ?? '');
+  info.bytes(LABEL.name);
+  info.labelValue(device.name ?? '');
+  info.bytes(LABEL.interface);
+  info.labelValue(device.interface ?? '');
+  info.bytes(LABEL.bridgePort);
+  info.labelValue(device.bridgePort ?? '');
+  info.bytes(LABEL.dhcpServer);
+  info.labelValue(device.dhcpServer ?? '');
+  info.bytes(LABEL.lease);
+  info.labelValue(device.lease);
+  info.bytes(LABEL.randomized);
+  info.ascii(device.randomized ? 'true' : 'false');
+  info.bytes(LABEL.watched);
+  info.ascii(device.watched ? 'true' : 'false');
+  info.bytes(INFO_END);
 }
 
 function timestampLine(writer: ByteWriter, prefix: Buffer, mac: string, seconds: number): void {
   writer.bytes(prefix);
   writer.labelValue(mac);
   writer.bytes(QUOTE_CLOSE_VALUE);
-  writer.sampleValue(roundSeconds(seconds));
-  writer.ascii('\n');
+  writer.milliseconds(seconds);
+  writer.newline();
 }
 
 export function deviceInfoLabels(device: DeviceRecord): string {
@@ -118,9 +255,4 @@ export function deviceInfoLabels(device: DeviceRecord): string {
     ['randomized', String(device.randomized)],
     ['watched', String(device.watched)],
   ]);
-}
-
-/** Millisecond precision is all a timestamp gauge needs, and it keeps the page short. */
-function roundSeconds(value: number): number {
-  return Math.round(value * 1000) / 1000;
 }

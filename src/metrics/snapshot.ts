@@ -1,6 +1,6 @@
 import type { DeviceRecord } from '../inventory/types.js';
 import type { RouterPollState } from '../poller/router-state.js';
-import { renderDeviceFragments } from './device-families.js';
+import { DeviceFamiliesRenderer } from './device-families.js';
 import { SNAPSHOT_FAMILIES } from './families.js';
 import { renderRouterFragments, type RouterDeviceSummary } from './router-families.js';
 import { familyHeader } from './text-format.js';
@@ -27,11 +27,8 @@ interface RouterPart {
   fragments: Map<string, Buffer>;
 }
 
-const HEADERS = new Map(SNAPSHOT_FAMILIES.map((family) => [family.name, Buffer.from(familyHeader(family.name, family.help, family.type), 'utf8')]));
 
-function sizes(fragments: ReadonlyMap<string, Buffer>): Map<string, number> {
-  return new Map([...fragments].map(([family, bytes]) => [family, bytes.length]));
-}
+const HEADERS = new Map(SNAPSHOT_FAMILIES.map((family) => [family.name, Buffer.from(familyHeader(family.name, family.help, family.type), 'utf8')]));
 
 /**
  * Keeps each router's rendered fragments so a poll re-renders only its own
@@ -39,6 +36,7 @@ function sizes(fragments: ReadonlyMap<string, Buffer>): Map<string, number> {
  */
 export class SnapshotBuilder {
   private readonly parts = new Map<string, RouterPart>();
+  private readonly renderers = new Map<string, DeviceFamiliesRenderer>();
 
   constructor(routerNames: ReadonlyArray<string>, initialState: (name: string) => RouterPollState) {
     for (const name of routerNames) {
@@ -52,8 +50,9 @@ export class SnapshotBuilder {
   }
 
   updateRouter(state: RouterPollState, devices: ReadonlyArray<DeviceRecord>, summary: RouterDeviceSummary): void {
-    const previous = this.parts.get(state.name);
-    const fragments = renderDeviceFragments(devices, previous ? sizes(previous.fragments) : undefined);
+    let renderer = this.renderers.get(state.name);
+    if (renderer === undefined) this.renderers.set(state.name, (renderer = new DeviceFamiliesRenderer()));
+    const fragments = renderer.render(devices);
     for (const [family, bytes] of routerFragments(state, summary)) fragments.set(family, bytes);
     // Copy the state: the poller keeps mutating its own object, the snapshot must not change under a scrape.
     this.parts.set(state.name, { state: structuredClone(state), devices, fragments });
