@@ -1,0 +1,95 @@
+import { createServer, request, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { gunzipSync } from 'node:zlib';
+import { afterEach, describe, expect, it } from 'vitest';
+import { initialRouterState } from '../poller/router-state.js';
+import { deviceRecord } from '../../test/support/devices.js';
+import { acceptsGzip, EXPOSITION_CONTENT_TYPE, sendExposition } from './http-exposition.js';
+import { emptySummary, SnapshotBuilder, type Snapshot } from './snapshot.js';
+
+let server: Server | null = null;
+afterEach(async () => {
+  await new Promise((resolve) => server?.close(resolve) ?? resolve(undefined));
+  server = null;
+});
+
+function snapshotOf(count: number, hostname = 'host'): Snapshot {
+  const builder = new SnapshotBuilder(['home', 'office'], initialRouterState);
+  const devices = Array.from({ length: count }, (_, i) =>
+    deviceRecord({ router: 'home', mac: `AA:BB:CC:00:${(i >> 8).toString(16).padStart(2, '0')}:${(i & 255).toString(16).padStart(2, '0')}`.toUpperCase(), hostname: `${hostname}-${i}`, present: i % 2 === 0, lastSeen: 1_700_000_000 + i }),
+  );
+  builder.updateRouter({ ...initialRouterState('home'), attempted: true, up: true }, devices, emptySummary());
+  return builder.build(1);
+}
+
+async function serve(snapshot: () => Snapshot, live: () => string): Promise<string> {
+  server = createServer((req, res) => {
+    void sendExposition(req, res, snapshot(), live());
+  });
+  await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server!.address() as AddressInfo).port}/metrics`;
+}
+
+function get(url: string, headers: Record<string, string>, method = 'GET'): Promise<{ status: number; headers: Record<string, unknown>; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    request(url, { headers, method }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+    })
+      .on('error', reject)
+      .end();
+  });
+}
+
+describe('sendExposition', () => {
+  const live = '# HELP process_x x\n# TYPE process_x gauge\nprocess_x 1\n';
+
+  it('sends the page and the live text as they are, with their exact length', async () => {
+    const snapshot = snapshotOf(300);
+    const url = await serve(() => snapshot, () => live);
+    const res = await get(url, {});
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toBe(EXPOSITION_CONTENT_TYPE);
+    expect(res.headers['content-encoding']).toBeUndefined();
+    expect(res.body.toString('utf8')).toBe(snapshot.exposition + live);
+    expect(Number(res.headers['content-length'])).toBe(res.body.length);
+  });
+
+  it('gzips when asked: one member that any gunzip reads back to the same text, also after the live text changes', async () => {
+    const snapshot = snapshotOf(2000, 'Вася');
+    let liveText = live;
+    const url = await serve(() => snapshot, () => liveText);
+    for (const text of [live, live, `${live}process_y 2\n`]) {
+      liveText = text;
+      const res = await get(url, { 'accept-encoding': 'br;q=1, gzip;q=0.8' });
+      expect(res.headers['content-encoding']).toBe('gzip');
+      expect(res.headers.vary).toBe('Accept-Encoding');
+      expect(Number(res.headers['content-length'])).toBe(res.body.length);
+      expect(gunzipSync(res.body).toString('utf8')).toBe(snapshot.exposition + text);
+      expect(res.body.length).toBeLessThan(snapshot.expositionByteLength / 4);
+    }
+  });
+
+  it('answers HEAD with the headers only', async () => {
+    const snapshot = snapshotOf(10);
+    const url = await serve(() => snapshot, () => live);
+    const res = await get(url, { 'accept-encoding': 'gzip' }, 'HEAD');
+    expect(res.status).toBe(200);
+    expect(Number(res.headers['content-length'])).toBeGreaterThan(0);
+    expect(res.body.length).toBe(0);
+  });
+});
+
+describe('acceptsGzip', () => {
+  it('reads Accept-Encoding as Prometheus, curl and browsers send it', () => {
+    expect(acceptsGzip('gzip')).toBe(true);
+    expect(acceptsGzip('gzip, deflate, br')).toBe(true);
+    expect(acceptsGzip('identity')).toBe(false);
+    expect(acceptsGzip('gzip;q=0')).toBe(false);
+    expect(acceptsGzip('GZIP;Q=0.5')).toBe(true);
+    expect(acceptsGzip('*')).toBe(true);
+    expect(acceptsGzip(undefined)).toBe(false);
+    expect(acceptsGzip(['identity', 'gzip'])).toBe(true);
+  });
+});
