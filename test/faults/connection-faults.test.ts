@@ -69,7 +69,7 @@ describe('fault matrix: reaching the router', () => {
     await expectOutageAndRecovery(watcher, 'reboot', {
       reason: 'connection',
       inject: () => {
-        rebooting = sim.reboot(3000);
+        rebooting = sim.reboot(4000);
       },
       clear: () => rebooting,
     });
