@@ -51,7 +51,7 @@ describe('config', () => {
         {
           routers: [{ name: 'home', host: '', user: 'u' }, { name: 'home', host: 'h', user: 'u', password: 'p', port: 70000 }],
           poll: { intervalSeconds: 0 },
-          devices: [{ mac: 'nope', name: 'nas', router: 'office' }],
+          devices: [{ mac: 'nope', name: 'nas', router: 'office' }, { mac: 'AA:BB:CC:DD:EE:FF', name: 'tab\there', router: 'home' }],
           bogus: 1,
         },
         'c.json',
@@ -65,6 +65,7 @@ describe('config', () => {
         expect.stringMatching(/^\$\.routers\[1\]\.port: /),
         expect.stringMatching(/^\$\.poll\.intervalSeconds: /),
         expect.stringMatching(/^\$\.devices\[0\]\.mac: expected a MAC address/),
+        '$.devices[1].name: must not contain control characters',
         expect.stringMatching(/^\$: unknown key\(s\): bogus/),
       ]),
     );

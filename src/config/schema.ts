@@ -88,7 +88,8 @@ export const configSchema = z
         z
           .object({
             mac: z.string().regex(macPattern, 'expected a MAC address like "AA:BB:CC:DD:EE:FF"'),
-            name: z.string().min(1).max(128),
+            // Shown in labels, logs and terminals: no control characters.
+            name: z.string().min(1).max(128).regex(/^[^\u0000-\u001f\u007f-\u009f]*$/, 'must not contain control characters'),
             router: z.string().min(1),
           })
           .strict(),
