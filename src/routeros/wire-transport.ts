@@ -60,9 +60,10 @@ export type SentenceSink = (buf: Buffer, start: number, count: number, pos: Int3
 
 /**
  * Incremental sentence framer. Sentences that lie wholly inside one socket
- * chunk are handed over in place; only the unfinished tail of a chunk is copied,
- * into a buffer that grows by doubling (a 16 MB word costs amortised linear
- * copying, not one copy per chunk of everything held so far).
+ * chunk are handed over in place. The unfinished tail of a chunk is copied into
+ * a buffer of the reader's own (grown by doubling, so a 16 MB word costs
+ * amortised linear copying); the next chunk is appended there only until that
+ * sentence is complete, and the rest of the chunk is read in place again.
  */
 export class SentenceReader {
   private held: Buffer = Buffer.alloc(0);
@@ -95,23 +96,30 @@ export class SentenceReader {
   /** Throws FramingError; the caller must then drop the connection. */
   push(chunk: Buffer): void {
     if (this.stopped || chunk.length === 0) return;
-    let buf: Buffer;
-    let end: number;
-    let at: number;
-    // One vectorised check per chunk spares a per-sentence scan for the usual all-ASCII reply.
-    let ascii = false;
-    if (this.heldLength === 0) {
-      buf = chunk;
-      end = chunk.length;
-      at = 0;
-      ascii = isAscii(chunk);
-    } else {
+    let from = 0;
+    if (this.heldLength > 0) {
+      const before = this.heldLength;
       this.append(chunk);
-      buf = this.held;
-      end = this.heldLength;
-      at = this.scanned;
+      const after = this.scan(this.held, 0, this.scanned, this.heldLength, false, true);
+      if (this.stopped) return;
+      if (after < 0) return; // still incomplete; scan() kept it
+      // The held sentence ended inside this chunk (its last word ran past the old tail).
+      from = after - before;
+      this.heldLength = 0;
+      this.scanned = 0;
+      if (from >= chunk.length) return;
     }
-    let start = 0;
+    // One vectorised check per chunk spares a per-sentence scan for the usual all-ASCII reply.
+    this.scan(chunk, from, from, chunk.length, isAscii(chunk), false);
+  }
+
+  /**
+   * Splits `buf[at..end)` into words, `start` being where the current sentence
+   * began. Delivers every complete sentence (only the first when `firstOnly`,
+   * returning the offset after it) and keeps an unfinished one; returns -1 when
+   * it stopped without completing one.
+   */
+  private scan(buf: Buffer, start: number, at: number, end: number, ascii: boolean, firstOnly: boolean): number {
     while (at < end) {
       const b0 = buf[at]!;
       let size: number;
@@ -134,7 +142,7 @@ export class SentenceReader {
           const count = this.count;
           this.count = 0;
           this.sink(buf, start, count, this.pos, this.len, ascii);
-          if (this.stopped) return;
+          if (this.stopped || firstOnly) return at;
         }
         start = at;
         continue;
@@ -144,6 +152,7 @@ export class SentenceReader {
       at += size + length;
     }
     this.keep(buf, start, end, at);
+    return -1;
   }
 
   private addWord(relative: number, length: number): void {
@@ -238,6 +247,8 @@ const EQUALS = 0x3d;
  */
 export class ReplyDecoder {
   private names: string[] = [];
+  /** Per word position, the last short ASCII value seen there (see REPEATED_VALUE_MAX). */
+  private values: string[] = [];
 
   decode(buf: Buffer, start: number, count: number, pos: Int32Array, len: Int32Array, knownAscii = false): DecodedReply {
     const last = count - 1;
@@ -271,7 +282,18 @@ export class ReplyDecoder {
         // An own property named __proto__ would turn into a prototype change on copy.
         if (name === '__proto__') continue;
         const valueFrom = eq < to ? eq + 1 : to;
-        attributes[name] = ascii ? asciiValue(buf, start, text, valueFrom, to) : textValue(buf, start, valueFrom, to);
+        if (!ascii) {
+          attributes[name] = textValue(buf, start, valueFrom, to);
+        } else if (to - valueFrom <= REPEATED_VALUE_MAX) {
+          const previous = this.values[i];
+          if (previous !== undefined && previous.length === to - valueFrom && text.startsWith(previous, valueFrom)) {
+            attributes[name] = previous;
+          } else {
+            attributes[name] = this.values[i] = text.slice(valueFrom, to);
+          }
+        } else {
+          attributes[name] = asciiValue(buf, start, text, valueFrom, to);
+        }
       } else if (text.startsWith('.tag=', from)) {
         tag = text.slice(from + 5, to);
       } else if (bare === null) {
@@ -288,6 +310,13 @@ export class ReplyDecoder {
  * is known: those get a string of their own.
  */
 const SLICE_KEEPS_PARENT = 13;
+
+/**
+ * Short values mostly repeat down a column (`true`, `bound`, `dhcp1`, `bridge`):
+ * a value equal to the one in the same position of the previous sentence is
+ * that same string, so 50k rows hold one copy of each instead of 50k.
+ */
+const REPEATED_VALUE_MAX = 12;
 
 interface Latin1Slicer {
   latin1Slice(start: number, end: number): string;
