@@ -51,7 +51,7 @@ describe('fault matrix: reaching the router', () => {
     const loginsBefore = sim.stats.loginFailures;
     await expectOutageAndRecovery(watcher, 'login refused', {
       reason: 'auth',
-      // Dropping the session may fail a poll in flight, and backoff fails polls fast: both count as connection.
+      // Dropping the session may fail a poll in flight: that one counts as connection.
       alsoCounted: ['connection'],
       inject: () => {
         sim.setFaults({ refuseLogin: true });

@@ -52,8 +52,6 @@ describe('fault matrix: bad replies', () => {
     it(`${c.name}: reason ${c.reason}, last good data kept, recovers`, async () => {
       const outage = await expectOutageAndRecovery(watcher, c.name, {
         reason: c.reason,
-        // The session drops a connection that failed and waits out its backoff; polls in between fail fast as connection.
-        alsoCounted: ['connection'],
         inject: () => sim.setFaults(c.faults),
         clear: () => sim.clearFaults(),
       });

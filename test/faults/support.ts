@@ -135,7 +135,7 @@ export interface Fault {
   reason: Reason;
   /**
    * Reasons that may be counted besides: after a failed connection the session
-   * fails polls fast, as `connection`, until its reconnect backoff has passed.
+   * fails polls fast, with the reason that started its backoff, until the backoff has passed.
    */
   alsoCounted?: Reason[];
   inject(): Promise<void> | void;

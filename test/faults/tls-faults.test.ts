@@ -50,6 +50,7 @@ describe('fault matrix: TLS', () => {
     const handshakes = sim.stats.tlsHandshakes;
     await expectOutageAndRecovery(watcher, 'slow TLS handshake', {
       reason: 'timeout',
+      // Dropping the connections may fail a poll in flight: that one counts as connection.
       alsoCounted: ['connection'],
       inject: () => {
         sim.setFaults({ tlsHandshakeDelayMs: 2500 });
