@@ -1,0 +1,99 @@
+import pino from 'pino';
+import { describe, expect, it } from 'vitest';
+import { buildConfig } from './config/load.js';
+import { DeviceRegistry } from './inventory/registry.js';
+import type { RouterObservations } from './inventory/types.js';
+import { Monitor, type RouterClient } from './monitor.js';
+
+const observations = (): RouterObservations => ({
+  leases: [],
+  arp: [{ mac: 'AA:BB:CC:DD:EE:01', address: '10.0.0.1', interface: 'bridge', status: 'reachable', dynamic: true, complete: true, invalid: false, disabled: false, comment: null }],
+  bridgeHosts: [],
+  system: { identity: 'x', version: '7.19', board: 'b' },
+  missingTables: [],
+});
+
+/** A client whose polls finish when the test says so. */
+function gatedClient() {
+  const gates: Array<() => void> = [];
+  const client: RouterClient = {
+    poll: () => new Promise((resolve) => gates.push(() => resolve(observations()))),
+    close: async () => undefined,
+  };
+  return { client, release: () => gates.shift()?.() };
+}
+
+function monitorWith(routerCount: number, nowMs: () => number) {
+  const names = Array.from({ length: routerCount }, (_, i) => `r${i}`);
+  const { config } = buildConfig(
+    { routers: names.map((name) => ({ name, host: '127.0.0.1', user: 'u', password: 'p' })), poll: { intervalSeconds: 15 } },
+    '(test)',
+    {},
+  );
+  const clients = new Map(names.map((name) => [name, gatedClient()]));
+  let saves = 0;
+  const monitor = new Monitor({
+    config,
+    logger: pino({ level: 'silent' }),
+    inventory: new DeviceRegistry({ presence: config.presence, retention: config.retention, routers: names }),
+    createClient: (router) => clients.get(router.name)!.client,
+    persistence: { requestSave: () => void saves++, flush: async () => undefined },
+    nowMs,
+  });
+  return { monitor, names, clients, saves: () => saves };
+}
+
+const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('Monitor state saves', () => {
+  it('asks for one save when the last poll of a round is in, not one per router', async () => {
+    const { monitor, names, clients, saves } = monitorWith(3, () => 1_000_000);
+    const round = Promise.all(names.map((name) => monitor.pollRouter(name)));
+    await settle();
+    clients.get('r0')!.release();
+    clients.get('r1')!.release();
+    await settle();
+    expect(saves()).toBe(0);
+    clients.get('r2')!.release();
+    await round;
+    expect(saves()).toBe(1);
+    expect(monitor.snapshot().devices).toHaveLength(3);
+  });
+
+  it('saves after every poll of a single router', async () => {
+    const { monitor, clients, saves } = monitorWith(1, () => 1_000_000);
+    for (let i = 1; i <= 3; i++) {
+      const polling = monitor.pollRouter('r0');
+      await settle();
+      clients.get('r0')!.release();
+      await polling;
+      expect(saves()).toBe(i);
+    }
+  });
+
+  it('does not let a router that is still polling hold the others back for more than an interval', async () => {
+    let now = 1_000_000;
+    const { monitor, clients, saves } = monitorWith(2, () => now);
+    const stuck = monitor.pollRouter('r1');
+    const first = monitor.pollRouter('r0');
+    await settle();
+    clients.get('r0')!.release();
+    await first;
+    const afterFirst = saves();
+    expect(afterFirst).toBe(0);
+    now += 5_000;
+    const second = monitor.pollRouter('r0');
+    await settle();
+    clients.get('r0')!.release();
+    await second;
+    expect(saves()).toBe(afterFirst);
+    now += 15_000;
+    const third = monitor.pollRouter('r0');
+    await settle();
+    clients.get('r0')!.release();
+    await third;
+    expect(saves()).toBe(afterFirst + 1);
+    clients.get('r1')!.release();
+    await stuck;
+  });
+});
