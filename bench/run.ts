@@ -1,0 +1,226 @@
+/**
+ * `npm run bench [-- --quick] [-- --only protocol,poll,serve] [-- --json FILE]`
+ *
+ * Compiles the exporter (bench/build.ts), then runs every measurement in fresh
+ * processes against simulated routers that run in processes of their own, and
+ * prints one report. Not part of the tests: figures depend on the machine and
+ * on whatever else it is doing (run `uptime` first; a busy machine inflates
+ * wall times and latencies much more than CPU times).
+ */
+import { execFile } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { buildForBench, type Builds } from './build.js';
+import type { PollJob, PollResult } from './poll-worker.js';
+import type { ProtocolJob, ProtocolResult } from './protocol-worker.js';
+import type { ServeJob, ServeResult } from './serve-bench.js';
+import { formatBytes, formatMs, renderTable } from './stats.js';
+import type { TransportName } from './transports.js';
+
+interface Scenario {
+  name: string;
+  routers: number;
+  devices: number;
+  /** Poll rounds: warm-up, then measured (the figure is their median). */
+  warmup: number;
+  polls: number;
+}
+
+const { values: flags } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    only: { type: 'string' },
+    json: { type: 'string' },
+  },
+});
+const QUICK = flags.quick ?? false;
+const SECTIONS = new Set((flags.only ?? 'protocol,poll,serve').split(',').map((s) => s.trim()));
+
+const SCENARIOS: Scenario[] = QUICK
+  ? [
+      { name: '1k', routers: 1, devices: 1_000, warmup: 2, polls: 5 },
+      { name: '10k', routers: 1, devices: 10_000, warmup: 2, polls: 5 },
+      { name: '50k', routers: 1, devices: 50_000, warmup: 1, polls: 3 },
+      { name: '20 x 1k', routers: 20, devices: 1_000, warmup: 2, polls: 5 },
+    ]
+  : [
+      { name: '1k', routers: 1, devices: 1_000, warmup: 3, polls: 15 },
+      { name: '10k', routers: 1, devices: 10_000, warmup: 3, polls: 11 },
+      { name: '50k', routers: 1, devices: 50_000, warmup: 2, polls: 7 },
+      { name: '20 x 1k', routers: 20, devices: 1_000, warmup: 3, polls: 11 },
+    ];
+const TRANSPORT_NAMES: TransportName[] = ['node-routeros', 'wire'];
+const INTERVAL_SECONDS = 15;
+const CONNECTIONS = 50;
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+function worker<T>(builds: Builds, script: string, job: unknown): Promise<T> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      process.execPath,
+      [path.join(builds.base, 'bench', script), JSON.stringify(job)],
+      { maxBuffer: 16 * 1024 * 1024, env: { ...process.env, NODE_OPTIONS: '' } },
+      (error, stdout, stderr) => {
+        if (error) reject(new Error(`${script} failed: ${stderr.slice(-2000) || error.message}`));
+        else resolve(JSON.parse(stdout.trim().split('\n').at(-1)!) as T);
+      },
+    );
+  });
+}
+
+async function protocolSection(builds: Builds): Promise<string> {
+  const sizes = QUICK ? [10_000] : [10_000, 50_000];
+  const rows: string[][] = [];
+  for (const devices of sizes) {
+    const reps = devices >= 50_000 ? 5 : 9;
+    const parts: Array<ProtocolJob['part']> = ['decoders', 'wire', 'node-routeros'];
+    const results: ProtocolResult[] = [];
+    for (const part of parts) {
+      log(`protocol: ${devices} devices, ${part}`);
+      results.push(await worker<ProtocolResult>(builds, 'protocol-worker.js', { devices, reps, part } satisfies ProtocolJob));
+    }
+    const decoders = results[0]!;
+    const base = decoders.baselineMs!;
+    const label = `${devices / 1000}k (${decoders.rows} rows, ${formatBytes(decoders.replyBytes)})`;
+    const line = (what: string, ms: number) => [label, what, formatMs(ms), `${(ms / base).toFixed(1)}x`];
+    rows.push(line('plain loop over the bytes in memory (baseline)', base));
+    rows.push(line('WireTransport framer + decoder, bytes in memory', decoders.framerMs!));
+    rows.push(line('WireTransport, 5 prints over loopback', results[1]!.transportMs!));
+    rows.push(line('node-routeros transport, 5 prints over loopback', results[2]!.transportMs!));
+  }
+  return renderTable(['LAN', 'decoding one poll\'s replies', 'CPU ms', 'x baseline'], rows);
+}
+
+async function pollSection(builds: Builds, results: PollResult[]): Promise<string> {
+  for (const scenario of SCENARIOS) {
+    for (const transport of TRANSPORT_NAMES) {
+      log(`poll: ${scenario.name}, ${transport}`);
+      const job: PollJob = { transport, routers: scenario.routers, devices: scenario.devices, warmup: scenario.warmup, polls: scenario.polls };
+      results.push(await worker<PollResult>(builds, 'poll-worker.js', job));
+    }
+  }
+  const rows = results.map((r) => {
+    const scenario = SCENARIOS.find((s) => s.routers === r.job.routers && s.devices === r.job.devices)!;
+    return [
+      scenario.name,
+      r.job.transport,
+      formatMs(r.cpuMs),
+      formatMs(r.transportMs),
+      formatMs(r.mergeMs),
+      formatMs(r.snapshotMs),
+      formatMs(r.wallExclSimMs),
+      formatBytes(r.expositionBytes),
+      formatBytes(r.peakRssBytes),
+    ];
+  });
+  return renderTable(
+    ['LAN', 'transport', 'poll CPU ms', 'read+map', 'merge', 'snapshot', 'wall ms', 'exposition', 'peak RSS'],
+    rows,
+  );
+}
+
+interface ServeRow {
+  label: string;
+  result: ServeResult;
+}
+
+async function serveSection(builds: Builds, polls: PollResult[]): Promise<string> {
+  const wallOf = (scenario: Scenario, transport: TransportName) =>
+    polls.find((p) => p.job.transport === transport && p.job.devices === scenario.devices && p.job.routers === scenario.routers)?.wallMs ??
+    scenario.devices * scenario.routers * (transport === 'wire' ? 0.03 : 0.1);
+  const settle = (scenario: Scenario, transport: TransportName) => Math.min(5000, Math.max(1000, 2 * wallOf(scenario, transport) + 500));
+  const variants: Array<{ label: string; dir: string; transport: TransportName; proposed: boolean }> = [];
+  if (builds.proposed) variants.push({ label: 'wire + proposed /metrics', dir: builds.proposed, transport: 'wire', proposed: true });
+  variants.push({ label: 'as committed (node-routeros)', dir: builds.serve['node-routeros'], transport: 'node-routeros', proposed: false });
+
+  const rows: string[][] = [];
+  for (const scenario of SCENARIOS) {
+    for (const variant of variants) {
+      const total = scenario.devices * scenario.routers;
+      // The committed handler builds a string of the whole page per request: above 10k
+      // devices and 50 clients that is gigabytes in flight; there its memory and idle CPU only.
+      const load = variant.proposed || total <= 10_000;
+      const idle = scenario.routers > 1 ? (QUICK ? 1 : 3) : 0;
+      // --quick: the two scenarios with targets on serve (10k latency, 20 x 1k idle).
+      if (QUICK && total !== 10_000 && scenario.routers === 1) continue;
+      log(`serve: ${scenario.name}, ${variant.label}`);
+      const job: ServeJob = {
+        serveDir: variant.dir,
+        routers: scenario.routers,
+        devices: scenario.devices,
+        // The idle figure is asked for at 15 s; load runs fit between slots 10 s apart.
+        intervalSeconds: idle > 0 ? 15 : 10,
+        loadSeconds: load ? (QUICK ? 4 : 8) : 0,
+        settleMs: settle(scenario, variant.transport),
+        connections: CONNECTIONS,
+        gzip: true,
+        idleIntervals: idle,
+      };
+      const { runServeJob } = (await import(path.join(builds.base, 'bench/serve-bench.js'))) as typeof import('./serve-bench.js');
+      const r = await runServeJob(job, log);
+      rows.push([
+        `${scenario.name} | ${variant.label}`,
+        r.latencyP50Ms === null ? 'not run' : formatMs(r.latencyP50Ms),
+        r.latencyP99Ms === null ? '-' : formatMs(r.latencyP99Ms),
+        r.requestsPerSecond === null ? '-' : r.requestsPerSecond.toFixed(0),
+        r.errors === null ? '-' : String(r.errors),
+        r.loadCpuPercent === null ? '-' : `${r.loadCpuPercent.toFixed(0)} %`,
+        formatBytes(r.metricsBytes),
+        r.metricsGzipBytes === null ? '-' : formatBytes(r.metricsGzipBytes),
+        formatBytes(r.rssAfterPollsBytes),
+        formatBytes(r.peakRssBytes),
+        r.idleCpuPercent === null ? '-' : `${r.idleCpuPercent.toFixed(2)} %`,
+      ]);
+    }
+  }
+  return renderTable(
+    ['LAN | exporter', 'p50 ms', 'p99 ms', 'req/s', 'errors', 'serve CPU', '/metrics', 'gzipped', 'RSS polls', 'peak RSS', 'idle CPU'],
+    rows,
+  );
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const builds = buildForBench(log);
+  const report: string[] = [];
+  const header = `network-monitor bench${QUICK ? ' (--quick)' : ''}: node ${process.version}, ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, load average ${os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')} at start`;
+  report.push(header);
+  const polls: PollResult[] = [];
+  const json: Record<string, unknown> = {};
+
+  if (SECTIONS.has('protocol')) {
+    const table = await protocolSection(builds);
+    report.push('', 'Protocol: CPU per poll (5 prints), median', table);
+  }
+  if (SECTIONS.has('poll')) {
+    const table = await pollSection(builds, polls);
+    json.polls = polls;
+    report.push(
+      '',
+      `Poll path (RouterSession -> DeviceRegistry -> snapshot), per poll round, median of ${SCENARIOS.map((s) => s.polls).join('/')} rounds`,
+      table,
+    );
+  }
+  if (SECTIONS.has('serve')) {
+    const table = await serveSection(builds, polls);
+    report.push(
+      '',
+      `serve (compiled CLI): /metrics with ${CONNECTIONS} concurrent clients asking for gzip as Prometheus does, between two polls; idle = CPU over whole ${INTERVAL_SECONDS} s intervals with no scrapes, % of one core`,
+      table,
+    );
+  }
+  report.push('', `total bench time ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  process.stdout.write(`${report.join('\n')}\n`);
+  if (flags.json) writeFileSync(flags.json, JSON.stringify({ report: report.join('\n'), ...json }, null, 2));
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,82 @@
+/**
+ * Child process that runs the simulated routers for a benchmark, so their CPU
+ * time never lands in the exporter's figures. Started with fork() by
+ * bench/sim-client.ts; talks over the IPC channel:
+ *
+ *   parent -> { type: 'start', routers: number, devices: number, seed: number }
+ *   child  -> { type: 'ready', ports: number[] }
+ *   parent -> { type: 'cpu', id }          child -> { type: 'cpu', id, micros }
+ *   parent -> { type: 'stop' }             child exits
+ *
+ * Replies are cached (cacheReplies): the simulator's job here is to put the same
+ * bytes on the wire as fast as a router would, not to re-render 50k rows per print.
+ */
+import { generateLan, startSimulator, type RunningSimulator } from '../src/simulator/index.js';
+
+export const BENCH_USER = 'monitor';
+export const BENCH_PASSWORD = 'bench-password';
+
+type Message =
+  | { type: 'start'; routers: number; devices: number; seed: number }
+  | { type: 'cpu'; id: number }
+  | { type: 'stop' };
+
+const sims: RunningSimulator[] = [];
+
+function send(message: unknown): void {
+  process.send?.(message);
+}
+
+function cpuMicros(): number {
+  const usage = process.cpuUsage();
+  return usage.user + usage.system;
+}
+
+async function start(routers: number, devices: number, seed: number): Promise<void> {
+  for (let i = 0; i < routers; i++) {
+    const lan = generateLan({ devices, seed: seed + i, identity: `bench-${i}` });
+    sims.push(
+      await startSimulator({
+        users: [{ name: BENCH_USER, password: BENCH_PASSWORD }],
+        lan,
+        cacheReplies: true,
+        maxCommandLog: 16,
+      }),
+    );
+  }
+  send({ type: 'ready', ports: sims.map((s) => s.port) });
+}
+
+/**
+ * The reply cache is keyed by command tag too, and node-routeros picks a random
+ * tag per command, so with that client every print is a miss that stays cached:
+ * tens of MB per poll at 50k devices. Empty it once it holds more than a few polls.
+ */
+function boundReplyCaches(): void {
+  for (const sim of sims) {
+    const cache = (sim as unknown as { replyCache?: Map<string, Buffer> | null }).replyCache;
+    if (cache && cache.size > 32) sim.changed();
+  }
+}
+
+if (process.send) {
+  process.on('message', (message: Message) => {
+    switch (message.type) {
+      case 'start':
+        start(message.routers, message.devices, message.seed).catch((error: unknown) => {
+          console.error(error);
+          process.exit(1);
+        });
+        break;
+      case 'cpu':
+        send({ type: 'cpu', id: message.id, micros: cpuMicros() });
+        boundReplyCaches();
+        break;
+      case 'stop':
+        void Promise.all(sims.map((s) => s.close())).finally(() => process.exit(0));
+        break;
+    }
+  });
+  // The parent died: do not linger as an orphan holding ports.
+  process.on('disconnect', () => process.exit(0));
+}
