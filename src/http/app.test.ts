@@ -1,3 +1,5 @@
+import http from 'node:http';
+import { gunzipSync } from 'node:zlib';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { createLiveRegistry } from '../metrics/live-registry.js';
@@ -7,6 +9,7 @@ import { deviceRecord } from '../../test/support/devices.js';
 import { findSample, parseExposition } from '../../test/support/exposition-parser.js';
 import { promtoolCheckMetrics } from '../../test/support/promtool.js';
 import { createApp } from './app.js';
+import { listen } from './server.js';
 
 function snapshotWith(hostname: string): Snapshot {
   const builder = new SnapshotBuilder(['home'], initialRouterState);
@@ -40,6 +43,30 @@ describe('HTTP app', () => {
     expect(findSample(samples, 'netmon_state_write_errors_total', {})?.value).toBe(2);
     expect(findSample(samples, 'process_cpu_user_seconds_total', {})).toBeDefined();
     expect(promtoolCheckMetrics(res.text)).toEqual({ status: 0, output: '' });
+  });
+
+  it('sends the same page gzip-compressed to clients that ask for it, as Prometheus does', async () => {
+    const { app } = appWith();
+    const plain = await request(app).get('/metrics').set('Accept-Encoding', 'identity').expect(200);
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    // supertest would inflate the body itself: read the raw bytes from a real socket instead.
+    const server = await listen(app, { host: '127.0.0.1', port: 0 });
+    const zipped = await new Promise<{ encoding: string | undefined; body: Buffer }>((resolve, reject) => {
+      http
+        .get(`${server.url}/metrics`, { headers: { 'Accept-Encoding': 'gzip' } }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('end', () => resolve({ encoding: res.headers['content-encoding'], body: Buffer.concat(chunks) }));
+        })
+        .on('error', reject);
+    });
+    await server.close();
+    expect(zipped.encoding).toBe('gzip');
+    const text = gunzipSync(zipped.body).toString('utf8');
+    const strip = (page: string) => page.split('\n').filter((line) => line.startsWith('netmon_device') || line.startsWith('netmon_router'));
+    expect(strip(text)).toEqual(strip(plain.text));
+    expect(strip(text).length).toBeGreaterThan(5);
+    expect(promtoolCheckMetrics(text)).toEqual({ status: 0, output: '' });
   });
 
   it('serves whichever snapshot is current at request time', async () => {

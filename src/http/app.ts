@@ -1,5 +1,6 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Registry } from 'prom-client';
+import { sendExposition } from '../metrics/http-exposition.js';
 import type { Snapshot } from '../metrics/snapshot.js';
 import { renderLandingPage } from './landing.js';
 import { PAGE_ASSETS } from './page-assets.js';
@@ -16,7 +17,6 @@ export interface AppDependencies {
   decorateDevice?: (device: Snapshot['devices'][number]) => Record<string, unknown>;
 }
 
-const PROMETHEUS_TEXT = 'text/plain; version=0.0.4; charset=utf-8';
 const PROCESS_TAG = Date.now().toString(36);
 
 /** The page loads only its own script and stylesheet: markup injected by a hostile hostname could run nothing. */
@@ -52,12 +52,12 @@ export function createApp(deps: AppDependencies): express.Express {
   };
 
   const routes: Record<string, (req: Request, res: Response) => Promise<void> | void> = {
-    '/metrics': async (_req, res) => {
+    '/metrics': async (req, res) => {
       const snapshot = deps.snapshot();
       const live = await deps.liveRegistry.metrics();
-      res.setHeader('Content-Type', PROMETHEUS_TEXT);
       res.setHeader('Cache-Control', 'no-store');
-      res.send(snapshot.exposition + live);
+      // The snapshot's bytes (and their gzip) are made once per poll, not per scrape.
+      await sendExposition(req, res, snapshot, live);
     },
     '/api/devices': (req, res) => {
       const { body, etag } = devicesJson(deps.snapshot());
