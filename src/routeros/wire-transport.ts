@@ -427,17 +427,20 @@ export class WireTransport implements RouterTransport {
     if (this.closed) return;
     this.closed = true;
     this.reader.stop();
-    this.rejectAll(new PollError('connection', 'session closed'));
     const socket = this.socket;
-    if (!socket || socket.closed) return;
-    socket.destroy();
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, 1000);
-      socket.once('close', () => {
-        clearTimeout(timer);
-        resolve();
+    if (socket && !socket.closed) {
+      socket.destroy();
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 1000);
+        socket.once('close', () => {
+          clearTimeout(timer);
+          resolve();
+        });
       });
-    });
+    }
+    // Rejected last, as close() resolves: a caller that awaits close() before
+    // looking at its pending calls must not see their rejections as unhandled.
+    this.rejectAll(new PollError('connection', 'session closed'));
   }
 
   // -- connection ---------------------------------------------------------------
