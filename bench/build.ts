@@ -4,11 +4,11 @@
  * cache (about 40 MB of RSS here), which would be counted as the exporter's.
  *
  * Output goes under node_modules/.cache (ignored by git, and module resolution
- * from there still finds the project's node_modules). Two trees:
- *   <base>/          as committed (RouterSession defaults to node-routeros)
- *   <base>-wire/src  the same, with RouterSession's default transport replaced
- *                    by WireTransport: the one-line change proposed for
- *                    session.ts, applied to the compiled copy only.
+ * from there still finds the project's node_modules):
+ *   <base>/                        bench/ and src/ as committed
+ *   <base>-node-routeros/, -wire/  src/ with RouterSession's default transport set
+ *                                  to each transport: the one-line change proposed
+ *                                  for session.ts, applied to compiled copies only.
  */
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -37,8 +37,6 @@ export interface Builds {
   base: string;
   /** Per transport, a directory whose src/cli.js serves with that transport as RouterSession's default. */
   serve: Record<TransportName, string>;
-  /** WireTransport plus the proposed /metrics handler (see buildProposed), or null. */
-  proposed: string | null;
 }
 
 export function buildForBench(log: (line: string) => void = () => undefined): Builds {
@@ -82,31 +80,5 @@ export function buildForBench(log: (line: string) => void = () => undefined): Bu
     serve[name] = dir;
   }
   log(`  RouterSession's default transport in the tree: ${current}`);
-  return { base: BUILD_DIR, serve, proposed: buildProposed(serve.wire, manifest, log) };
-}
-
-/** What the /metrics handler in app.ts does today, and what it is proposed to do. */
-const METRICS_SEND = 'res.send(snapshot.exposition + live);';
-const METRICS_PROPOSED = 'await sendExposition(_req, res, snapshot, live);';
-const PROPOSED_IMPORT = "import { sendExposition } from '../metrics/http-exposition.js';\n";
-
-/**
- * The wire build with app.ts's /metrics handler sending the snapshot's bytes
- * through src/metrics/http-exposition.ts (gzip when asked) instead of
- * `res.send(string)`: the change proposed for app.ts, measured before it is made.
- * Null when app.js no longer has the line (the change landed, or the handler moved).
- */
-function buildProposed(wireDir: string, manifest: string, log: (line: string) => void): string | null {
-  const dir = `${BUILD_DIR}-proposed`;
-  rmSync(dir, { recursive: true, force: true });
-  cpSync(path.join(wireDir, 'src'), path.join(dir, 'src'), { recursive: true });
-  writeFileSync(path.join(dir, 'package.json'), manifest);
-  const appFile = path.join(dir, 'src/http/app.js');
-  const app = readFileSync(appFile, 'utf8');
-  if (!app.includes(METRICS_SEND)) {
-    log('  app.js has no `res.send(snapshot.exposition + live)`: the proposed-handler variant is skipped');
-    return null;
-  }
-  writeFileSync(appFile, PROPOSED_IMPORT + app.replace(METRICS_SEND, METRICS_PROPOSED));
-  return dir;
+  return { base: BUILD_DIR, serve };
 }

@@ -50,6 +50,8 @@ export interface ServeResult {
   /** CPU of the serve process over whole poll intervals, as % of one core. */
   idleCpuPercent: number | null;
   idleWindowSeconds: number | null;
+  /** The same, interval by interval (a major GC lands in some intervals and not others). */
+  idleCpuPerIntervalPercent: number[];
 }
 
 interface Running {
@@ -193,16 +195,22 @@ export async function runServeJob(job: ServeJob, log: (line: string) => void = (
 
     let idleCpuPercent: number | null = null;
     let idleWindowSeconds: number | null = null;
+    const perInterval: number[] = [];
     if (job.idleIntervals > 0) {
       log(`    idle: ${job.idleIntervals} x ${job.intervalSeconds} s of polls, no scrapes`);
       // From settleMs after one slot to settleMs after a later one: exactly idleIntervals rounds of polls.
       await afterNextSlot(job.intervalSeconds, job.settleMs);
       const before = processCpuMs(pid);
       const started = performance.now();
-      await sleep(job.idleIntervals * job.intervalSeconds * 1000);
-      const cpu = processCpuMs(pid) - before;
-      idleWindowSeconds = (performance.now() - started) / 1000;
-      idleCpuPercent = (cpu / (idleWindowSeconds * 1000)) * 100;
+      let mark = { cpu: before, at: started };
+      for (let i = 0; i < job.idleIntervals; i++) {
+        await sleep(job.intervalSeconds * 1000 - (performance.now() - started - i * job.intervalSeconds * 1000));
+        const now = { cpu: processCpuMs(pid), at: performance.now() };
+        perInterval.push(((now.cpu - mark.cpu) / (now.at - mark.at)) * 100);
+        mark = now;
+      }
+      idleWindowSeconds = (mark.at - started) / 1000;
+      idleCpuPercent = ((mark.cpu - before) / (idleWindowSeconds * 1000)) * 100;
     } else {
       // At least one scheduled round after the initial poll, so the RSS below is steady state.
       await afterNextSlot(job.intervalSeconds, job.settleMs);
@@ -245,6 +253,7 @@ export async function runServeJob(job: ServeJob, log: (line: string) => void = (
       peakRssBytes: peakRss(pid),
       idleCpuPercent,
       idleWindowSeconds,
+      idleCpuPerIntervalPercent: perInterval,
     };
     if (/"level":(50|60)/.test(serve.output())) log(`    serve logged errors:\n${serve.output().slice(-1500)}`);
     return result;
