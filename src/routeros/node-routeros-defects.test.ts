@@ -12,6 +12,7 @@ import { RouterOSAPI } from 'node-routeros';
 import { sampleLan, startSimulator, type RunningSimulator, type SimulatorOptions } from '../simulator/index.js';
 import { RouterSession } from './session.js';
 import { encodeSentence } from './wire.js';
+import { createNodeRouterosTransport } from './node-routeros-transport.js';
 import { capturingLogger, rejectionOf, sessionFor } from './test-support.js';
 
 const PROBE = fileURLToPath(new URL('./fixtures/raw-node-routeros.cjs', import.meta.url));
@@ -38,8 +39,9 @@ async function simulator(options: SimulatorOptions = {}): Promise<RunningSimulat
   return sim;
 }
 
+// These tests are about containing node-routeros, whatever the default transport is.
 function startSession(s: RunningSimulator, overrides: Parameters<typeof sessionFor>[1] = {}) {
-  const made = sessionFor(s, overrides);
+  const made = sessionFor(s, { transport: createNodeRouterosTransport, ...overrides });
   sessions.push(made.session);
   return made;
 }

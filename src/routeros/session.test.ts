@@ -14,7 +14,9 @@ import {
   type SimulatorOptions,
 } from '../simulator/index.js';
 import { normalizeMac } from './values.js';
-import { RouterSession, type RouterSessionOptions } from './session.js';
+import { createNodeRouterosTransport } from './node-routeros-transport.js';
+import { defaultTransport, RouterSession, type RouterSessionOptions } from './session.js';
+import { createWireTransport } from './wire-transport.js';
 import { rejectionOf, sessionFor } from './test-support.js';
 import type { TransportFactory, TransportOptions } from './transport.js';
 
@@ -289,6 +291,11 @@ describe('failures', () => {
     expect((await session.poll()).leases.length).toBeGreaterThan(40);
     expect(session.connectionCount).toBe(3);
     expect(attempts()).toBe(1);
+  });
+
+  it('speaks our own wire transport unless NETMON_ROUTEROS_TRANSPORT picks node-routeros', () => {
+    expect(defaultTransport({})).toBe(createWireTransport);
+    expect(defaultTransport({ NETMON_ROUTEROS_TRANSPORT: 'node-routeros' })).toBe(createNodeRouterosTransport);
   });
 
   it('during the backoff after a refused login, polls keep failing with reason auth', async () => {

@@ -15,6 +15,7 @@ import type { RouterObservations } from '../inventory/types.js';
 import { backoffDelayMs, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.js';
 import { CommandTrap, isMissingMenu, PollError, redact } from './errors.js';
 import { createNodeRouterosTransport } from './node-routeros-transport.js';
+import { createWireTransport } from './wire-transport.js';
 import { mapArp, mapBridgeHosts, mapIdentity, mapLeases, PROPLISTS, type RawRow } from './observations.js';
 import { buildTlsOptions, resolvePort, type RouterTlsConfig } from './tls-options.js';
 import type { RouterTransport, TransportFactory } from './transport.js';
@@ -42,6 +43,16 @@ export interface RouterSessionOptions {
 }
 
 export type PollResult = RouterObservations & { rejectedRows: number };
+
+/**
+ * Our own wire-protocol transport by default: node-routeros costs about seven
+ * times more CPU per poll (bench/, README "Performance"). node-routeros, with
+ * its defects contained, stays one environment variable away
+ * (NETMON_ROUTEROS_TRANSPORT=node-routeros) in case a router trips ours.
+ */
+export function defaultTransport(env: NodeJS.ProcessEnv = process.env): TransportFactory {
+  return env.NETMON_ROUTEROS_TRANSPORT === 'node-routeros' ? createNodeRouterosTransport : createWireTransport;
+}
 
 /** The tables one poll reads, in order. */
 export const POLLED_TABLES = [
@@ -80,7 +91,7 @@ export class RouterSession {
     this.port = resolvePort(options.port, options.tls);
     this.timeoutMs = Math.max(0.05, options.timeoutSeconds ?? 10) * 1000;
     this.logger = options.logger;
-    this.createTransport = options.transport ?? createNodeRouterosTransport;
+    this.createTransport = options.transport ?? defaultTransport();
     this.backoff = options.backoff ?? DEFAULT_BACKOFF;
     this.random = options.random ?? Math.random;
     this.nowMs = options.nowMs ?? Date.now;
