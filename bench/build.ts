@@ -4,14 +4,10 @@
  * cache (about 40 MB of RSS here), which would be counted as the exporter's.
  *
  * Output goes under node_modules/.cache (ignored by git, and module resolution
- * from there still finds the project's node_modules):
- *   <base>/                        bench/ and src/ as committed
- *   <base>-node-routeros/, -wire/  src/ with RouterSession's default transport set
- *                                  to each transport: the one-line change proposed
- *                                  for session.ts, applied to compiled copies only.
+ * from there still finds the project's node_modules).
  */
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -20,23 +16,9 @@ export const BUILD_DIR = path.join(ROOT, 'node_modules/.cache/netmon-bench');
 
 export type TransportName = 'node-routeros' | 'wire';
 
-/** How session.js names its default transport, for each transport. */
-const DEFAULTS: Record<TransportName, { importLine: string; use: string }> = {
-  'node-routeros': {
-    importLine: "import { createNodeRouterosTransport } from './node-routeros-transport.js';",
-    use: 'options.transport ?? createNodeRouterosTransport',
-  },
-  wire: {
-    importLine: "import { createWireTransport } from './wire-transport.js';",
-    use: 'options.transport ?? createWireTransport',
-  },
-};
-
 export interface Builds {
-  /** Directory holding bench/ and src/ as committed. */
+  /** Directory holding bench/ and src/ as committed; serve is src/cli.js there. */
   base: string;
-  /** Per transport, a directory whose src/cli.js serves with that transport as RouterSession's default. */
-  serve: Record<TransportName, string>;
 }
 
 export function buildForBench(log: (line: string) => void = () => undefined): Builds {
@@ -55,30 +37,14 @@ export function buildForBench(log: (line: string) => void = () => undefined): Bu
   }
   const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string };
   // ESM scope and version: a package.json beside the output, as beside dist/.
-  const manifest = JSON.stringify({ name: 'network-monitor-bench-build', version: pkg.version, type: 'module', private: true });
-  writeFileSync(path.join(BUILD_DIR, 'package.json'), manifest);
-
-  const session = readFileSync(path.join(BUILD_DIR, 'src/routeros/session.js'), 'utf8');
-  const current = (Object.keys(DEFAULTS) as TransportName[]).find(
-    (name) => session.includes(DEFAULTS[name].importLine) && session.includes(DEFAULTS[name].use),
+  writeFileSync(
+    path.join(BUILD_DIR, 'package.json'),
+    JSON.stringify({ name: 'network-monitor-bench-build', version: pkg.version, type: 'module', private: true }),
   );
-  if (current === undefined) {
-    throw new Error('cannot tell which transport session.js uses by default; update DEFAULTS in bench/build.ts');
-  }
-  const serve = {} as Record<TransportName, string>;
-  for (const name of Object.keys(DEFAULTS) as TransportName[]) {
-    const dir = `${BUILD_DIR}-${name}`;
-    rmSync(dir, { recursive: true, force: true });
-    cpSync(path.join(BUILD_DIR, 'src'), path.join(dir, 'src'), { recursive: true });
-    writeFileSync(path.join(dir, 'package.json'), manifest);
-    if (name !== current) {
-      writeFileSync(
-        path.join(dir, 'src/routeros/session.js'),
-        session.replace(DEFAULTS[current].importLine, DEFAULTS[name].importLine).replace(DEFAULTS[current].use, DEFAULTS[name].use),
-      );
-    }
-    serve[name] = dir;
-  }
-  log(`  RouterSession's default transport in the tree: ${current}`);
-  return { base: BUILD_DIR, serve };
+  return { base: BUILD_DIR };
+}
+
+/** Environment that makes `serve` use a transport (src/routeros/session.ts defaultTransport). */
+export function transportEnv(name: TransportName): Record<string, string> {
+  return { NETMON_ROUTEROS_TRANSPORT: name };
 }

@@ -12,7 +12,7 @@ import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { buildForBench, type Builds } from './build.js';
+import { buildForBench, transportEnv, type Builds } from './build.js';
 import type { PollJob, PollResult } from './poll-worker.js';
 import type { ProtocolJob, ProtocolResult } from './protocol-worker.js';
 import type { ServeJob, ServeResult } from './serve-bench.js';
@@ -134,9 +134,9 @@ async function serveSection(builds: Builds, polls: PollResult[]): Promise<string
     polls.find((p) => p.job.transport === transport && p.job.devices === scenario.devices && p.job.routers === scenario.routers)?.wallMs ??
     scenario.devices * scenario.routers * (transport === 'wire' ? 0.03 : 0.1);
   const settle = (scenario: Scenario, transport: TransportName) => Math.min(5000, Math.max(1000, 2 * wallOf(scenario, transport) + 500));
-  const variants: Array<{ label: string; dir: string; transport: TransportName }> = [
-    { label: 'WireTransport', dir: builds.serve.wire, transport: 'wire' },
-    { label: 'node-routeros', dir: builds.serve['node-routeros'], transport: 'node-routeros' },
+  const variants: Array<{ label: string; transport: TransportName }> = [
+    { label: 'WireTransport', transport: 'wire' },
+    { label: 'node-routeros', transport: 'node-routeros' },
   ];
 
   const rows: string[][] = [];
@@ -149,7 +149,8 @@ async function serveSection(builds: Builds, polls: PollResult[]): Promise<string
       if (QUICK && (scenario.routers === 1 ? total !== 10_000 : variant.transport !== 'wire')) continue;
       log(`serve: ${scenario.name}, ${variant.label}`);
       const job: ServeJob = {
-        serveDir: variant.dir,
+        serveDir: builds.base,
+        env: transportEnv(variant.transport),
         routers: scenario.routers,
         devices: scenario.devices,
         // The idle figure is asked for at 15 s; load runs fit between slots 10 s apart.

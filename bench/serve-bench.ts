@@ -15,6 +15,8 @@ import { startSimulatorProcess } from './sim-client.js';
 export interface ServeJob {
   /** Directory whose src/cli.js is run (bench/build.ts). */
   serveDir: string;
+  /** Extra environment for serve (which transport it uses). */
+  env: Record<string, string>;
   routers: number;
   devices: number;
   intervalSeconds: number;
@@ -78,9 +80,9 @@ function stopAutocannonBodyConcatenation(): void {
   queue.prototype.addBody = () => undefined;
 }
 
-async function startServe(serveDir: string, configPath: string): Promise<Running> {
+async function startServe(serveDir: string, configPath: string, extraEnv: Record<string, string>): Promise<Running> {
   const child = spawn(process.execPath, [path.join(serveDir, 'src/cli.js'), 'serve', '--config', configPath], {
-    env: { ...process.env, NETMON_LISTEN: '127.0.0.1:0', LOG_LEVEL: 'info', NODE_OPTIONS: '' },
+    env: { ...process.env, NETMON_LISTEN: '127.0.0.1:0', LOG_LEVEL: 'info', NODE_OPTIONS: '', ...extraEnv },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -187,7 +189,7 @@ export async function runServeJob(job: ServeJob, log: (line: string) => void = (
       }),
       { mode: 0o600 },
     );
-    serve = await startServe(job.serveDir, configPath);
+    serve = await startServe(job.serveDir, configPath, job.env);
     const pid = serve.child.pid!;
     const metricsBytes = (await (await fetch(`${serve.url}/metrics`, { headers: { 'accept-encoding': 'identity' } })).arrayBuffer()).byteLength;
     const gzipped = await fetchRaw(`${serve.url}/metrics`, { 'accept-encoding': 'gzip' });
