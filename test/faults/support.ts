@@ -5,9 +5,13 @@
  * 0, the failure is counted under the right reason, and the exporter recovers
  * on its own once the router behaves again.
  */
-import { expect } from 'vitest';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { startSimulator, type RunningSimulator, type SimulatorOptions } from '../../src/simulator/index.js';
 import { findSample, parseExposition, type ParsedSample } from '../support/exposition-parser.js';
-import { sleep } from '../support/exporter-process.js';
+import { sleep, startExporter, type ExporterProcess } from '../support/exporter-process.js';
 
 export const REASONS = ['auth', 'timeout', 'connection', 'protocol'] as const;
 export type Reason = (typeof REASONS)[number];
@@ -202,4 +206,39 @@ export function crashSigns(output: string): string[] {
 /** A router config entry for the simulator, with the matrix's short deadline. */
 export function routerFor(sim: { host: string; port: number }, password: string, extra: Record<string, unknown> = {}) {
   return { name: 'edge', host: sim.host, port: sim.port, user: 'monitor', password, timeoutSeconds: 1, ...extra };
+}
+
+export interface FaultRig {
+  sim: RunningSimulator;
+  exporter: ExporterProcess;
+  watcher: MetricsWatcher;
+}
+
+/**
+ * One simulator, one real `serve` polling it every second and a background
+ * scraper, shared by the scenarios of one describe block; closed after it.
+ */
+export function useFaultRig(
+  password: string,
+  options: { simulator?: SimulatorOptions; router?: Record<string, unknown> } = {},
+): FaultRig {
+  const rig = {} as FaultRig;
+  beforeAll(async () => {
+    rig.sim = await startSimulator({ users: [{ name: 'monitor', password }], ...options.simulator });
+    rig.exporter = await startExporter({
+      config: {
+        routers: [routerFor(rig.sim, password, options.router)],
+        poll: { intervalSeconds: 1 },
+        state: { path: path.join(mkdtempSync(path.join(tmpdir(), 'netmon-faults-')), 'state.json') },
+      },
+    });
+    rig.watcher = new MetricsWatcher(rig.exporter.url, 'edge');
+    rig.watcher.start();
+  });
+  afterAll(async () => {
+    await rig.watcher?.stop();
+    await rig.exporter?.stop();
+    await rig.sim?.close();
+  });
+  return rig;
 }

@@ -21,7 +21,7 @@ import { generateLan, startSimulator, type RunningSimulator } from '../../src/si
 import { parseExposition } from '../support/exposition-parser.js';
 import { startExporter, type ExporterProcess } from '../support/exporter-process.js';
 import { promtoolCheckMetrics } from '../support/promtool.js';
-import { crashSigns, expectOutageAndRecovery, MetricsWatcher, routerFor, totalErrors, type Scrape } from './support.js';
+import { crashSigns, expectOutageAndRecovery, MetricsWatcher, routerFor, totalErrors, useFaultRig, type Scrape } from './support.js';
 
 const PASSWORD = 'pw-table-faults';
 
@@ -30,81 +30,64 @@ const presentLines = (s: Scrape): number => s.data.split('\n').filter((l) => l.s
 const tempState = () => path.join(mkdtempSync(path.join(tmpdir(), 'netmon-faults-')), 'state.json');
 
 describe('fault matrix: one table', () => {
-  let sim: RunningSimulator;
-  let exporter: ExporterProcess;
-  let watcher: MetricsWatcher;
-
-  beforeAll(async () => {
-    sim = await startSimulator({ users: [{ name: 'monitor', password: PASSWORD }] });
-    exporter = await startExporter({
-      config: { routers: [routerFor(sim, PASSWORD)], poll: { intervalSeconds: 1 }, state: { path: tempState() } },
-    });
-    watcher = new MetricsWatcher(exporter.url, 'edge');
-    watcher.start();
-  });
-
-  afterAll(async () => {
-    await watcher?.stop();
-    await exporter?.stop();
-    await sim?.close();
-  });
+  const rig = useFaultRig(PASSWORD);
 
   it('!trap on one table (permission denied): the poll fails as protocol, the session is kept', async () => {
-    const logins = sim.stats.logins;
-    const connections = sim.stats.connectionsOpened;
-    await expectOutageAndRecovery(watcher, 'trap on /ip/arp', {
+    const logins = rig.sim.stats.logins;
+    const connections = rig.sim.stats.connectionsOpened;
+    await expectOutageAndRecovery(rig.watcher, 'trap on /ip/arp', {
       reason: 'protocol',
       // Nothing else: the connection is fine, so there is no reconnect and no backoff.
-      inject: () => sim.setFaults({ trapPaths: { '/ip/arp': 'not enough permissions (9)' } }),
-      clear: () => sim.clearFaults(),
+      inject: () => rig.sim.setFaults({ trapPaths: { '/ip/arp': 'not enough permissions (9)' } }),
+      clear: () => rig.sim.clearFaults(),
     });
-    expect(sim.stats.logins).toBe(logins);
-    expect(sim.stats.connectionsOpened).toBe(connections);
-    expect(exporter.output()).toContain('/ip/arp/print: not enough permissions (9)');
+    expect(rig.sim.stats.logins).toBe(logins);
+    expect(rig.sim.stats.connectionsOpened).toBe(connections);
+    expect(rig.exporter.output()).toContain('/ip/arp/print: not enough permissions (9)');
   });
 
   it('a table the router lacks ("no such command prefix") is skipped: still up, no error, logged once', async () => {
-    const before = await watcher.freshGoodPoll();
-    sim.setFaults({ trapPaths: { '/interface/bridge/host': 'no such command prefix' } });
+    const before = await rig.watcher.freshGoodPoll();
+    rig.sim.setFaults({ trapPaths: { '/interface/bridge/host': 'no such command prefix' } });
     const start = Date.now() / 1000;
-    const second = await watcher.until((s) => (s.lastSuccess ?? 0) > start + 1.5, 'two polls without the bridge table');
+    const second = await rig.watcher.until((s) => (s.lastSuccess ?? 0) > start + 1.5, 'two polls without the bridge table');
     expect(second.up).toBe(1);
     expect(second.errors).toEqual(before.errors);
     expect(presentLines(second)).toBe(presentLines(before));
-    sim.clearFaults();
-    await watcher.freshGoodPoll();
-    const logged = exporter.output().split('\n').filter((l) => l.includes('router has no such table; skipping it'));
+    rig.sim.clearFaults();
+    await rig.watcher.freshGoodPoll();
+    const logged = rig.exporter.output().split('\n').filter((l) => l.includes('router has no such table; skipping it'));
     expect(logged).toHaveLength(1);
     expect(logged[0]).toContain('/interface/bridge/host');
   });
 
   it('!empty (RouterOS 7.18+ empty print): no error, same connection, devices of other tables kept', async () => {
-    const before = await watcher.freshGoodPoll();
-    const logins = sim.stats.logins;
-    const saved = { leases: sim.tables.leases, bridgeHosts: sim.tables.bridgeHosts };
+    const before = await rig.watcher.freshGoodPoll();
+    const logins = rig.sim.stats.logins;
+    const saved = { leases: rig.sim.tables.leases, bridgeHosts: rig.sim.tables.bridgeHosts };
     // No DHCP server and no bridge: two of the three tables answer `!empty` then `!done`.
-    sim.tables.leases = [];
-    sim.tables.bridgeHosts = [];
+    rig.sim.tables.leases = [];
+    rig.sim.tables.bridgeHosts = [];
     try {
       const start = Date.now() / 1000;
-      const after = await watcher.until((s) => (s.lastSuccess ?? 0) > start + 1.5, 'two polls with empty tables');
+      const after = await rig.watcher.until((s) => (s.lastSuccess ?? 0) > start + 1.5, 'two polls with empty tables');
       expect(after.up).toBe(1);
       expect(after.errors).toEqual(before.errors);
-      expect(sim.stats.logins).toBe(logins);
+      expect(rig.sim.stats.logins).toBe(logins);
       // Devices known only from the emptied tables are still exported (unlisted, not forgotten).
       expect(presentLines(after)).toBe(presentLines(before));
     } finally {
-      sim.tables.leases = saved.leases;
-      sim.tables.bridgeHosts = saved.bridgeHosts;
+      rig.sim.tables.leases = saved.leases;
+      rig.sim.tables.bridgeHosts = saved.bridgeHosts;
     }
-    const back = await watcher.freshGoodPoll();
+    const back = await rig.watcher.freshGoodPoll();
     expect(totalErrors(back)).toBe(totalErrors(before));
   });
 
   it('never crashed, never restarted, and served every scrape', () => {
-    expect(watcher.problems).toEqual([]);
-    expect(crashSigns(exporter.output())).toEqual([]);
-    expect(exporter.child.exitCode).toBeNull();
+    expect(rig.watcher.problems).toEqual([]);
+    expect(crashSigns(rig.exporter.output())).toEqual([]);
+    expect(rig.exporter.child.exitCode).toBeNull();
   });
 });
 
