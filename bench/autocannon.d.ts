@@ -8,8 +8,14 @@ declare module 'autocannon' {
   }
   interface Histogram {
     average: number;
+    mean: number;
+    stddev: number;
+    min: number;
+    max: number;
     p50: number;
+    p90: number;
     p99: number;
+    total: number;
   }
   interface Result {
     latency: Histogram;
@@ -18,6 +24,7 @@ declare module 'autocannon' {
     errors: number;
     timeouts: number;
     non2xx: number;
+    duration: number;
   }
   function autocannon(options: Options): Promise<Result>;
   export default autocannon;

@@ -13,42 +13,13 @@
  */
 import { readFileSync } from 'node:fs';
 import { mkdtempSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
 import { generateLan, startSimulator } from '../src/simulator/index.js';
 import { parseExposition } from '../test/support/exposition-parser.js';
 import { startExporter, sleep } from '../test/support/exporter-process.js';
-
-interface Histogram {
-  average: number;
-  mean: number;
-  stddev: number;
-  min: number;
-  max: number;
-  p50: number;
-  p90: number;
-  p99: number;
-  total: number;
-}
-interface LoadResult {
-  latency: Histogram;
-  requests: Histogram;
-  throughput: Histogram;
-  errors: number;
-  timeouts: number;
-  non2xx: number;
-  duration: number;
-}
-interface LoadOptions {
-  url: string;
-  connections: number;
-  duration: number;
-  headers?: Record<string, string>;
-}
-// autocannon ships no types; this is the part used here.
-const autocannon = createRequire(import.meta.url)('autocannon') as (options: LoadOptions) => Promise<LoadResult>;
 
 const { values } = parseArgs({
   options: {
