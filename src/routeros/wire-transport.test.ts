@@ -202,7 +202,9 @@ describe('failures', () => {
     expect(error.message).toContain('while connecting');
   });
 
-  it('garbage and a 4 GB word prefix: reason protocol without waiting for the deadline', async () => {
+  // The outcome (protocol, then recovery; and the 4 GB prefix) runs over both transports in session.test.ts;
+  // this is what only the wire transport says about the garbage.
+  it('names the bad length prefix byte in the protocol error', async () => {
     const sim = await simulator();
     const { session } = connect(sim, { timeoutSeconds: 60, backoff: { initialMs: 1, maxMs: 1 } });
     await session.poll();
@@ -210,14 +212,6 @@ describe('failures', () => {
     const garbage = await rejectionOf(session.poll());
     expect(garbage.reason).toBe('protocol');
     expect(garbage.message).toContain('invalid length prefix byte 0xff');
-    sim.setFaults({ garbage: null, hugeWord: true });
-    await tick();
-    const huge = await rejectionOf(session.poll());
-    expect(huge.reason).toBe('protocol');
-    expect(huge.message).toContain('announces 4294967295 bytes');
-    sim.clearFaults();
-    await tick();
-    expect((await session.poll()).leases.length).toBeGreaterThan(40);
   });
 
   it('a failed connection rejects every pending command with the same error, and tells its listeners once', async () => {
