@@ -11,6 +11,8 @@
  * names that are hostile to exporters and web pages (quotes, backslashes, a
  * newline, HTML, label-like text, bytes that are not UTF-8 given as {hex}).
  */
+import type { SystemInfo } from '../lan.js';
+
 export type SampleText = string | { hex: string };
 
 interface SampleRowExtras {
@@ -20,19 +22,8 @@ interface SampleRowExtras {
 }
 
 export interface SampleLan {
-  system: {
-    identity: string;
-    boardName: string;
-    architectureName: string;
-    cpu: string;
-    cpuCount: number;
-    cpuFrequency: number;
-    totalMemory: number;
-    totalHddSpace: number;
-    uptimeSeconds: number;
-    buildTime?: string;
-    factorySoftware?: string;
-  };
+  /** The simulator's SystemInfo, with a plain-text identity and the version left to the profile. */
+  system: Omit<SystemInfo, 'identity' | 'version'> & { identity: string };
   leases: Array<
     SampleRowExtras & {
       address: string;
