@@ -20,7 +20,7 @@ export interface DeviceInventory {
 }
 
 export interface PollChanges {
-  newDevices?: ReadonlyArray<{ mac: string } | string>;
+  newDevices?: ReadonlyArray<{ mac: string }>;
   conflictChanges?: ReadonlyArray<unknown>;
 }
 
@@ -202,7 +202,7 @@ export class Monitor {
       this.options.logger.info({ router, count: newDevices.length }, 'new devices');
     } else {
       for (const device of newDevices) {
-        this.options.logger.info({ router, mac: typeof device === 'string' ? device : device.mac }, 'new device');
+        this.options.logger.info({ router, mac: device.mac }, 'new device');
       }
     }
     for (const change of changes.conflictChanges ?? []) {
