@@ -25,10 +25,14 @@ export function buildForBench(log: (line: string) => void = () => undefined): Bu
   log('compiling src/ and bench/ with tsc ...');
   rmSync(BUILD_DIR, { recursive: true, force: true });
   try {
-    execFileSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', path.join(ROOT, 'bench/tsconfig.json')], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    execFileSync(
+      process.execPath,
+      [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', path.join(ROOT, 'bench/tsconfig.json')],
+      {
+        cwd: ROOT,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
   } catch (error) {
     // Type errors in files being edited elsewhere do not stop tsc from emitting;
     // only a missing output is fatal.

@@ -11,15 +11,14 @@
  *
  *   npm run bench:load -- [--duration 60] [--connections 50] [--devices 10000] [--interval 15] [--gzip]
  */
-import { readFileSync } from 'node:fs';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { generateLan, startSimulator } from '../src/simulator/index.js';
+import { sleep, startExporter } from '../test/support/exporter-process.js';
 import { parseExposition } from '../test/support/exposition-parser.js';
-import { startExporter, sleep } from '../test/support/exporter-process.js';
 
 const { values } = parseArgs({
   options: {
@@ -100,7 +99,9 @@ async function main(): Promise<number> {
     })();
 
     const before = figuresOfLiveExporter();
-    console.log(`load: ${connections} connections on ${exporter.url}/metrics for ${duration} s; ${expectedDevices} devices, polled every ${intervalSeconds} s; page ${mb(Buffer.byteLength(first))}${values.gzip ? ' (gzip requested)' : ''}`);
+    console.log(
+      `load: ${connections} connections on ${exporter.url}/metrics for ${duration} s; ${expectedDevices} devices, polled every ${intervalSeconds} s; page ${mb(Buffer.byteLength(first))}${values.gzip ? ' (gzip requested)' : ''}`,
+    );
     const result = await autocannon({
       url: `${exporter.url}/metrics`,
       connections,
@@ -115,12 +116,21 @@ async function main(): Promise<number> {
     const cpu = after.cpuSeconds - before.cpuSeconds;
     const rows: Array<[string, string]> = [
       ['requests', `${result.requests.total} (${result.requests.average.toFixed(0)}/s average)`],
-      ['latency p50 / p90 / p99 / max', `${result.latency.p50} / ${result.latency.p90} / ${result.latency.p99} / ${result.latency.max} ms`],
+      [
+        'latency p50 / p90 / p99 / max',
+        `${result.latency.p50} / ${result.latency.p90} / ${result.latency.p99} / ${result.latency.max} ms`,
+      ],
       ['latency average', `${result.latency.average.toFixed(1)} ms`],
       ['throughput', `${mb(result.throughput.average)}/s average`],
       ['errors / timeouts / non-2xx', `${result.errors} / ${result.timeouts} / ${result.non2xx}`],
-      ['whole-page checks (bad)', `${checks} (${badPages.length}${badPages.length ? `: ${badPages.slice(0, 3).join('; ')}` : ''})`],
-      ['exporter CPU', `${cpu.toFixed(1)} s over ${result.duration} s (${((cpu / result.duration) * 100).toFixed(0)} % of one core)`],
+      [
+        'whole-page checks (bad)',
+        `${checks} (${badPages.length}${badPages.length ? `: ${badPages.slice(0, 3).join('; ')}` : ''})`,
+      ],
+      [
+        'exporter CPU',
+        `${cpu.toFixed(1)} s over ${result.duration} s (${((cpu / result.duration) * 100).toFixed(0)} % of one core)`,
+      ],
       ['exporter RSS now / peak', `${mb(after.rssBytes)} / ${mb(after.peakRssBytes)}`],
     ];
     const width = Math.max(...rows.map(([k]) => k.length));

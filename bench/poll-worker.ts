@@ -18,13 +18,13 @@ import pino from 'pino';
 import { buildConfig } from '../src/config/load.js';
 import { DeviceRegistry } from '../src/inventory/registry.js';
 import type { RouterObservations } from '../src/inventory/types.js';
-import { Monitor, type DeviceInventory, type RouterClient } from '../src/monitor.js';
+import { type DeviceInventory, Monitor, type RouterClient } from '../src/monitor.js';
 import { RouterSession } from '../src/routeros/session.js';
 import type { TransportFactory } from '../src/routeros/transport.js';
-import { BENCH_PASSWORD, BENCH_USER } from './sim-process.js';
 import { startSimulatorProcess } from './sim-client.js';
+import { BENCH_PASSWORD, BENCH_USER } from './sim-process.js';
 import { cpuMicros, median, peakRssBytes } from './stats.js';
-import { transportFactory, type TransportName } from './transports.js';
+import { type TransportName, transportFactory } from './transports.js';
 
 export interface PollJob {
   transport: TransportName;

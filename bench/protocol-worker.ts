@@ -8,14 +8,15 @@
  *
  * Invoked by bench/run.ts with a JSON job as argv[2]; prints one JSON result line.
  */
-import { BENCH_PASSWORD, BENCH_USER } from './sim-process.js';
-import { captureReplies } from './capture.js';
-import { decodeRowsBaseline } from './baseline-decoder.js';
-import { startSimulatorProcess } from './sim-client.js';
-import { cpuMicros, median } from './stats.js';
-import { transportFactory, type TransportName } from './transports.js';
+
 import { POLLED_TABLES } from '../src/routeros/session.js';
 import { ReplyDecoder, SentenceReader } from '../src/routeros/wire-transport.js';
+import { decodeRowsBaseline } from './baseline-decoder.js';
+import { captureReplies } from './capture.js';
+import { startSimulatorProcess } from './sim-client.js';
+import { BENCH_PASSWORD, BENCH_USER } from './sim-process.js';
+import { cpuMicros, median } from './stats.js';
+import { type TransportName, transportFactory } from './transports.js';
 
 export interface ProtocolJob {
   devices: number;

@@ -12,10 +12,10 @@ import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { buildForBench, transportEnv, type Builds } from './build.js';
+import { type Builds, buildForBench, transportEnv } from './build.js';
 import type { PollJob, PollResult } from './poll-worker.js';
 import type { ProtocolJob, ProtocolResult } from './protocol-worker.js';
-import type { ServeJob, ServeResult } from './serve-bench.js';
+import type { ServeJob } from './serve-bench.js';
 import { formatBytes, formatMs, renderTable } from './stats.js';
 import type { TransportName } from './transports.js';
 
@@ -91,14 +91,20 @@ async function protocolSection(builds: Builds): Promise<string> {
     rows.push(line('WireTransport, 5 prints over loopback', results[1]!.transportMs!));
     rows.push(line('node-routeros transport, 5 prints over loopback', results[2]!.transportMs!));
   }
-  return renderTable(['LAN', 'decoding one poll\'s replies', 'CPU ms', 'x baseline'], rows);
+  return renderTable(['LAN', "decoding one poll's replies", 'CPU ms', 'x baseline'], rows);
 }
 
 async function pollSection(builds: Builds, results: PollResult[]): Promise<string> {
   for (const scenario of SCENARIOS) {
     for (const transport of TRANSPORT_NAMES) {
       log(`poll: ${scenario.name}, ${transport}`);
-      const job: PollJob = { transport, routers: scenario.routers, devices: scenario.devices, warmup: scenario.warmup, polls: scenario.polls };
+      const job: PollJob = {
+        transport,
+        routers: scenario.routers,
+        devices: scenario.devices,
+        warmup: scenario.warmup,
+        polls: scenario.polls,
+      };
       results.push(await worker<PollResult>(builds, 'poll-worker.js', job));
     }
   }
@@ -119,21 +125,29 @@ async function pollSection(builds: Builds, results: PollResult[]): Promise<strin
     ];
   });
   return renderTable(
-    ['LAN', 'transport', 'CPU/round', 'median', 'read+map', 'merge', 'snapshot', 'GC pauses', 'wall ms', 'exposition', 'peak RSS'],
+    [
+      'LAN',
+      'transport',
+      'CPU/round',
+      'median',
+      'read+map',
+      'merge',
+      'snapshot',
+      'GC pauses',
+      'wall ms',
+      'exposition',
+      'peak RSS',
+    ],
     rows,
   );
 }
 
-interface ServeRow {
-  label: string;
-  result: ServeResult;
-}
-
 async function serveSection(builds: Builds, polls: PollResult[]): Promise<string> {
   const wallOf = (scenario: Scenario, transport: TransportName) =>
-    polls.find((p) => p.job.transport === transport && p.job.devices === scenario.devices && p.job.routers === scenario.routers)?.wallMs ??
-    scenario.devices * scenario.routers * (transport === 'wire' ? 0.03 : 0.1);
-  const settle = (scenario: Scenario, transport: TransportName) => Math.min(5000, Math.max(1000, 2 * wallOf(scenario, transport) + 500));
+    polls.find((p) => p.job.transport === transport && p.job.devices === scenario.devices && p.job.routers === scenario.routers)
+      ?.wallMs ?? scenario.devices * scenario.routers * (transport === 'wire' ? 0.03 : 0.1);
+  const settle = (scenario: Scenario, transport: TransportName) =>
+    Math.min(5000, Math.max(1000, 2 * wallOf(scenario, transport) + 500));
   const variants: Array<{ label: string; transport: TransportName }> = [
     { label: 'WireTransport', transport: 'wire' },
     { label: 'node-routeros', transport: 'node-routeros' },
@@ -181,7 +195,19 @@ async function serveSection(builds: Builds, polls: PollResult[]): Promise<string
     }
   }
   return renderTable(
-    ['LAN | transport', 'p50 ms', 'p99 ms', 'req/s', 'errors', 'serve CPU', '/metrics', 'gzipped', 'RSS polls', 'peak RSS', 'idle CPU'],
+    [
+      'LAN | transport',
+      'p50 ms',
+      'p99 ms',
+      'req/s',
+      'errors',
+      'serve CPU',
+      '/metrics',
+      'gzipped',
+      'RSS polls',
+      'peak RSS',
+      'idle CPU',
+    ],
     rows,
   );
 }

@@ -3,14 +3,14 @@
  * in another process: /metrics under 50 concurrent clients (autocannon), the
  * size of the page, the process's peak RSS, and its CPU while idle between polls.
  */
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createRequire } from 'node:module';
 import autocannon from 'autocannon';
-import { BENCH_PASSWORD, BENCH_USER } from './sim-process.js';
 import { startSimulatorProcess } from './sim-client.js';
+import { BENCH_PASSWORD, BENCH_USER } from './sim-process.js';
 
 export interface ServeJob {
   /** Directory whose src/cli.js is run (bench/build.ts). */
@@ -100,7 +100,12 @@ async function startServe(serveDir: string, configPath: string, extraEnv: Record
     }
     await sleep(50);
   }
-  while ((await fetch(`${url}/readyz`).then((r) => r.status, () => 0)) !== 200) {
+  while (
+    (await fetch(`${url}/readyz`).then(
+      (r) => r.status,
+      () => 0,
+    )) !== 200
+  ) {
     if (Date.now() > deadline) throw new Error(`serve not ready in time:\n${output.slice(-2000)}`);
     await sleep(100);
   }
@@ -191,7 +196,9 @@ export async function runServeJob(job: ServeJob, log: (line: string) => void = (
     );
     serve = await startServe(job.serveDir, configPath, job.env);
     const pid = serve.child.pid!;
-    const metricsBytes = (await (await fetch(`${serve.url}/metrics`, { headers: { 'accept-encoding': 'identity' } })).arrayBuffer()).byteLength;
+    const metricsBytes = (
+      await (await fetch(`${serve.url}/metrics`, { headers: { 'accept-encoding': 'identity' } })).arrayBuffer()
+    ).byteLength;
     const gzipped = await fetchRaw(`${serve.url}/metrics`, { 'accept-encoding': 'gzip' });
     const metricsGzipBytes = gzipped.encoding === 'gzip' ? gzipped.bytes : null;
 

@@ -2,7 +2,7 @@
  * Parent side of bench/sim-process.ts: starts the simulated routers in their
  * own process and reads that process's CPU clock on demand.
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 // Compiled for a run (bench/build.ts) or straight from source under tsx.
@@ -17,7 +17,11 @@ export interface SimulatorProcess {
   stop(): Promise<void>;
 }
 
-export async function startSimulatorProcess(options: { routers: number; devices: number; seed?: number }): Promise<SimulatorProcess> {
+export async function startSimulatorProcess(options: {
+  routers: number;
+  devices: number;
+  seed?: number;
+}): Promise<SimulatorProcess> {
   const child: ChildProcess = fork(SCRIPT, [], {
     execArgv: COMPILED ? [] : ['--import', 'tsx'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],

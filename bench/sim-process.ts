@@ -11,15 +11,12 @@
  * Replies are cached (cacheReplies): the simulator's job here is to put the same
  * bytes on the wire as fast as a router would, not to re-render 50k rows per print.
  */
-import { generateLan, startSimulator, type RunningSimulator } from '../src/simulator/index.js';
+import { generateLan, type RunningSimulator, startSimulator } from '../src/simulator/index.js';
 
 export const BENCH_USER = 'monitor';
 export const BENCH_PASSWORD = 'bench-password';
 
-type Message =
-  | { type: 'start'; routers: number; devices: number; seed: number }
-  | { type: 'cpu'; id: number }
-  | { type: 'stop' };
+type Message = { type: 'start'; routers: number; devices: number; seed: number } | { type: 'cpu'; id: number } | { type: 'stop' };
 
 const sims: RunningSimulator[] = [];
 

@@ -32,7 +32,7 @@ import { DeviceRegistry } from '../src/inventory/registry.js';
 import { createLiveRegistry } from '../src/metrics/live-registry.js';
 import { Monitor } from '../src/monitor.js';
 import { RouterSession } from '../src/routeros/session.js';
-import { generateLan, startSimulator, type FaultSettings, type RunningSimulator } from '../src/simulator/index.js';
+import { type FaultSettings, generateLan, type RunningSimulator, startSimulator } from '../src/simulator/index.js';
 
 const { values } = parseArgs({
   options: {
@@ -44,7 +44,8 @@ const { values } = parseArgs({
 const POLLS = Number(values.polls);
 const INTERVAL_MS = Number(values['interval-ms']);
 const DEVICES = Number(values.devices);
-if (!(POLLS >= 800) || !(INTERVAL_MS >= 0) || !(DEVICES >= 10)) throw new Error('need --polls >= 800, --interval-ms >= 0, --devices >= 10');
+if (!(POLLS >= 800) || !(INTERVAL_MS >= 0) || !(DEVICES >= 10))
+  throw new Error('need --polls >= 800, --interval-ms >= 0, --devices >= 10');
 
 const PASSWORD = 'soak-password';
 const CYCLE = 200;
@@ -97,9 +98,20 @@ function churn(sim: RunningSimulator, rng: () => number): void {
   // As many arrive, with fresh randomised MACs (phones joining with private addresses).
   for (let k = 0; k < leaving; k++) {
     const n = nextNewDevice++;
-    const mac = ['0A', 'CE', (n >> 16) & 255, (n >> 8) & 255, n & 255, 0x5a].map((b) => (typeof b === 'string' ? b : b.toString(16).padStart(2, '0').toUpperCase())).join(':');
-    const address = `172.16.${(n >> 8) & 255}.${(n & 255) || 1}`;
-    lan.leases.push({ address, macAddress: mac, server: 'dhcp1', status: 'bound', dynamic: true, hostName: `guest-${n}`, lastSeen: 1, expiresAfter: 600 });
+    const mac = ['0A', 'CE', (n >> 16) & 255, (n >> 8) & 255, n & 255, 0x5a]
+      .map((b) => (typeof b === 'string' ? b : b.toString(16).padStart(2, '0').toUpperCase()))
+      .join(':');
+    const address = `172.16.${(n >> 8) & 255}.${n & 255 || 1}`;
+    lan.leases.push({
+      address,
+      macAddress: mac,
+      server: 'dhcp1',
+      status: 'bound',
+      dynamic: true,
+      hostName: `guest-${n}`,
+      lastSeen: 1,
+      expiresAfter: 600,
+    });
     lan.arp.push({ address, macAddress: mac, interface: 'bridge', dynamic: true, status: 'reachable' });
     lan.bridgeHosts.push({ macAddress: mac, bridge: 'bridge', interface: 'wlan1', dynamic: true });
   }
@@ -178,7 +190,8 @@ function printFigures(rows: Array<[string, Figures]>): void {
   ];
   const table = [['', ...columns.map(([h]) => h)], ...rows.map(([label, f]) => [label, ...columns.map(([, get]) => get(f))])];
   const widths = table[0]!.map((_, i) => Math.max(...table.map((r) => r[i]!.length)));
-  for (const row of table) console.log(row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  '));
+  for (const row of table)
+    console.log(row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  '));
 }
 
 // ---------------------------------------------------------------------------
@@ -187,9 +200,16 @@ async function main(): Promise<number> {
   if (!(globalThis as { gc?: unknown }).gc) console.log('soak: run with node --expose-gc for heap figures after GC');
   const rng = (() => {
     let a = 12345;
-    return () => ((a = (a * 1103515245 + 12345) >>> 0) / 4294967296);
+    return () => {
+      a = (a * 1103515245 + 12345) >>> 0;
+      return a / 4294967296;
+    };
   })();
-  const sim = await startSimulator({ users: [{ name: 'monitor', password: PASSWORD }], lan: generateLan({ devices: DEVICES, seed: 5 }), maxCommandLog: 64 });
+  const sim = await startSimulator({
+    users: [{ name: 'monitor', password: PASSWORD }],
+    lan: generateLan({ devices: DEVICES, seed: 5 }),
+    maxCommandLog: 64,
+  });
   const logger = pino({ level: 'info' }, pino.destination({ dest: '/dev/null', sync: true }));
   const registry = new DeviceRegistry({
     presence: { timeoutSeconds: 300, arpStates: ['reachable', 'delay', 'probe'] },
@@ -203,8 +223,13 @@ async function main(): Promise<number> {
     await store.save(registry.exportState());
   });
   const router = {
-    name: 'soak', host: sim.host, port: sim.port, user: 'monitor', password: PASSWORD,
-    tls: { enabled: false, ca: null, rejectUnauthorized: true, anonymous: false }, timeoutSeconds: 0.5,
+    name: 'soak',
+    host: sim.host,
+    port: sim.port,
+    user: 'monitor',
+    password: PASSWORD,
+    tls: { enabled: false, ca: null, rejectUnauthorized: true, anonymous: false },
+    timeoutSeconds: 0.5,
   };
   const monitor = new Monitor({
     config: { routers: [router], poll: { intervalSeconds: 1, offsetSeconds: 0 } },
@@ -217,20 +242,29 @@ async function main(): Promise<number> {
   const app = createApp({
     version: 'soak',
     snapshot: () => monitor.snapshot(),
-    liveRegistry: createLiveRegistry({ version: 'soak', stateWrites: () => ({ errorsTotal: store.writeErrorsTotal, lastSuccess: store.lastWriteSuccess }) }),
+    liveRegistry: createLiveRegistry({
+      version: 'soak',
+      stateWrites: () => ({ errorsTotal: store.writeErrorsTotal, lastSuccess: store.lastWriteSuccess }),
+    }),
     isReady: () => monitor.isReady(),
   });
   const server = await listen(app, { host: '127.0.0.1', port: 0 });
 
   const outcomes = new Map<string, number>();
   // Quiet polls (QUIET into a cycle): after one full cycle of warm-up, near the middle, and the last one.
-  const checkpoints = [CYCLE + QUIET, CYCLE * Math.round(POLLS / 2 / CYCLE) + QUIET, CYCLE * Math.floor((POLLS - QUIET) / CYCLE) + QUIET];
+  const checkpoints = [
+    CYCLE + QUIET,
+    CYCLE * Math.round(POLLS / 2 / CYCLE) + QUIET,
+    CYCLE * Math.floor((POLLS - QUIET) / CYCLE) + QUIET,
+  ];
   const taken: Array<[string, Figures]> = [];
   const labels = ['start', 'middle', 'end'];
   let clearAt = -1;
   let scrapes = 0;
   const started = performance.now();
-  console.log(`soak: ${POLLS} polls every ${INTERVAL_MS} ms, ${DEVICES} devices, a router fault every ~30 polls, figures at polls ${checkpoints.join(', ')}`);
+  console.log(
+    `soak: ${POLLS} polls every ${INTERVAL_MS} ms, ${DEVICES} devices, a router fault every ~30 polls, figures at polls ${checkpoints.join(', ')}`,
+  );
 
   for (let i = 1; i <= POLLS; i++) {
     const inCycle = i % CYCLE;
@@ -260,7 +294,9 @@ async function main(): Promise<number> {
   await server.close();
   await sim.close();
 
-  console.log(`\n${POLLS} polls in ${seconds.toFixed(0)} s: ${[...outcomes].map(([k, v]) => `${k} ${v}`).join(', ')}; ${scrapes} scrapes; state writes failed: ${store.writeErrorsTotal}`);
+  console.log(
+    `\n${POLLS} polls in ${seconds.toFixed(0)} s: ${[...outcomes].map(([k, v]) => `${k} ${v}`).join(', ')}; ${scrapes} scrapes; state writes failed: ${store.writeErrorsTotal}`,
+  );
   printFigures(taken);
 
   const [first, , last] = taken.map(([, f]) => f);
@@ -270,8 +306,14 @@ async function main(): Promise<number> {
     if (last![key] > first![key] + 2) leaks.push(`${key} ${first![key]} -> ${last![key]}`);
   }
   const growth = (a: number, b: number) => `${(((b - a) / a) * 100).toFixed(0)} %`;
-  console.log(`RSS ${mb(first!.rss)} -> ${mb(last!.rss)} (${growth(first!.rss, last!.rss)}), heap after GC ${mb(first!.heapUsed)} -> ${mb(last!.heapUsed)} (${growth(first!.heapUsed, last!.heapUsed)})`);
-  console.log(leaks.length === 0 ? 'soak: OK, no growth in descriptors, sockets, handles, timers or listeners' : `soak: LEAK: ${leaks.join('; ')}`);
+  console.log(
+    `RSS ${mb(first!.rss)} -> ${mb(last!.rss)} (${growth(first!.rss, last!.rss)}), heap after GC ${mb(first!.heapUsed)} -> ${mb(last!.heapUsed)} (${growth(first!.heapUsed, last!.heapUsed)})`,
+  );
+  console.log(
+    leaks.length === 0
+      ? 'soak: OK, no growth in descriptors, sockets, handles, timers or listeners'
+      : `soak: LEAK: ${leaks.join('; ')}`,
+  );
   return leaks.length === 0 ? 0 : 1;
 }
 

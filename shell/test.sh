@@ -27,6 +27,9 @@ log "type check and build"
 npm run --silent typecheck
 npm run --silent build
 
+log "lint and format (biome)"
+npm run --silent lint
+
 log "shellcheck"
 shellcheck shell/*.sh .ci/run
 

@@ -7,7 +7,19 @@ import { Monitor, type RouterClient } from './monitor.js';
 
 const observations = (): RouterObservations => ({
   leases: [],
-  arp: [{ mac: 'AA:BB:CC:DD:EE:01', address: '10.0.0.1', interface: 'bridge', status: 'reachable', dynamic: true, complete: true, invalid: false, disabled: false, comment: null }],
+  arp: [
+    {
+      mac: 'AA:BB:CC:DD:EE:01',
+      address: '10.0.0.1',
+      interface: 'bridge',
+      status: 'reachable',
+      dynamic: true,
+      complete: true,
+      invalid: false,
+      disabled: false,
+      comment: null,
+    },
+  ],
   bridgeHosts: [],
   system: { identity: 'x', version: '7.19', board: 'b' },
   missingTables: [],

@@ -1,9 +1,9 @@
 import type { Config, RouterConfig } from './config/load.js';
 import type { DeviceRecord, RouterObservations } from './inventory/types.js';
 import type { Logger } from './logging.js';
-import { SnapshotBuilder, type Snapshot } from './metrics/snapshot.js';
 import type { RouterDeviceSummary } from './metrics/router-families.js';
-import { initialRouterState, type PollErrorReason, type RouterPollState, POLL_ERROR_REASONS } from './poller/router-state.js';
+import { type Snapshot, SnapshotBuilder } from './metrics/snapshot.js';
+import { initialRouterState, POLL_ERROR_REASONS, type PollErrorReason, type RouterPollState } from './poller/router-state.js';
 import { PollScheduler } from './poller/scheduler.js';
 
 /** What the monitor needs from a router connection (RouterSession in production, anything in tests). */
@@ -14,7 +14,7 @@ export interface RouterClient {
 
 /** What the monitor needs from the device registry. */
 export interface DeviceInventory {
-  applyPoll(router: string, observations: RouterObservations, nowSeconds: number): PollChanges | void;
+  applyPoll(router: string, observations: RouterObservations, nowSeconds: number): PollChanges | undefined;
   routerDevices(router: string): DeviceRecord[];
   routerSummary(router: string): RouterDeviceSummary;
 }
@@ -190,11 +190,15 @@ export class Monitor {
 
   private refreshAllRouters(): void {
     for (const state of this.states.values()) {
-      this.builder.updateRouter(state, this.options.inventory.routerDevices(state.name), this.options.inventory.routerSummary(state.name));
+      this.builder.updateRouter(
+        state,
+        this.options.inventory.routerDevices(state.name),
+        this.options.inventory.routerSummary(state.name),
+      );
     }
   }
 
-  private logChanges(router: string, changes: PollChanges | void): void {
+  private logChanges(router: string, changes: PollChanges | undefined): void {
     if (!changes) return;
     const newDevices = changes.newDevices ?? [];
     // The first poll of a big LAN finds thousands of "new" devices; one line says it better.

@@ -1,9 +1,9 @@
 import type { Config } from '../config/load.js';
 import { createApp } from '../http/app.js';
-import { listen, type ListeningServer } from '../http/server.js';
+import { type ListeningServer, listen } from '../http/server.js';
 import { loadWebConfig } from '../http/web-config.js';
-import { DeviceRegistry } from '../inventory/registry.js';
 import { StateStore } from '../inventory/persistence.js';
+import { DeviceRegistry } from '../inventory/registry.js';
 import type { Logger } from '../logging.js';
 import { createLiveRegistry } from '../metrics/live-registry.js';
 import { Monitor, type RouterClient } from '../monitor.js';
@@ -29,9 +29,8 @@ export function createRegistry(config: Config): DeviceRegistry {
   });
 }
 
-export function createRouterClient(config: Config, logger: Logger) {
-  return (router: Config['routers'][number]): RouterClient =>
-    new RouterSession({ ...router, logger });
+export function createRouterClient(_config: Config, logger: Logger) {
+  return (router: Config['routers'][number]): RouterClient => new RouterSession({ ...router, logger });
 }
 
 /** Everything `serve` runs: state reloaded, polling started, HTTP listening. */

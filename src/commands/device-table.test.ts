@@ -4,16 +4,50 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deviceRecord } from '../../test/support/devices.js';
-import { sampleLan, startSimulator, type RunningSimulator } from '../simulator/index.js';
+import { type RunningSimulator, sampleLan, startSimulator } from '../simulator/index.js';
 import { clipToWidth, displayWidth, renderDeviceTable, terminalSafe, useColor } from './device-table.js';
 
 const NOW = 1_800_000_000;
 const ESC = '\u001b';
 
 const devices = [
-  deviceRecord({ router: 'home', mac: '3C:D9:2B:00:00:09', ip: '192.168.88.9', name: 'printer', hostname: 'HP-1234', present: false, lastSeen: NOW - 7200, firstSeen: NOW - 90_000, lease: 'static', leaseStatus: 'waiting', watched: true }),
-  deviceRecord({ router: 'home', mac: '00:0C:42:00:00:01', ip: '192.168.88.1', hostname: 'gateway', present: true, lastSeen: NOW - 42, firstSeen: NOW - 90_000, lease: 'dynamic', leaseStatus: 'bound', leaseExpiresAt: NOW + 600, interface: 'bridge', bridgePort: 'ether1' }),
-  deviceRecord({ router: 'home', mac: 'DA:A1:19:00:00:01', ip: '192.168.88.100', hostname: 'phone', present: true, lastSeen: NOW - 180, firstSeen: NOW - 200, conflicts: ['ip 192.168.88.100 also claimed by 00:11:22:33:44:55'] }),
+  deviceRecord({
+    router: 'home',
+    mac: '3C:D9:2B:00:00:09',
+    ip: '192.168.88.9',
+    name: 'printer',
+    hostname: 'HP-1234',
+    present: false,
+    lastSeen: NOW - 7200,
+    firstSeen: NOW - 90_000,
+    lease: 'static',
+    leaseStatus: 'waiting',
+    watched: true,
+  }),
+  deviceRecord({
+    router: 'home',
+    mac: '00:0C:42:00:00:01',
+    ip: '192.168.88.1',
+    hostname: 'gateway',
+    present: true,
+    lastSeen: NOW - 42,
+    firstSeen: NOW - 90_000,
+    lease: 'dynamic',
+    leaseStatus: 'bound',
+    leaseExpiresAt: NOW + 600,
+    interface: 'bridge',
+    bridgePort: 'ether1',
+  }),
+  deviceRecord({
+    router: 'home',
+    mac: 'DA:A1:19:00:00:01',
+    ip: '192.168.88.100',
+    hostname: 'phone',
+    present: true,
+    lastSeen: NOW - 180,
+    firstSeen: NOW - 200,
+    conflicts: ['ip 192.168.88.100 also claimed by 00:11:22:33:44:55'],
+  }),
   deviceRecord({ router: 'home', mac: '00:1B:63:00:00:01', name: 'old laptop', watched: true, present: false }),
 ];
 
@@ -47,7 +81,13 @@ describe('renderDeviceTable', () => {
   });
 
   it('never lets a hostname drive the terminal', () => {
-    const hostile = deviceRecord({ router: 'home', mac: '00:0C:42:00:00:02', hostname: `evil${ESC}]0;pwned\u0007${ESC}[2J\r\nnext\u202eline`, present: true, lastSeen: NOW });
+    const hostile = deviceRecord({
+      router: 'home',
+      mac: '00:0C:42:00:00:02',
+      hostname: `evil${ESC}]0;pwned\u0007${ESC}[2J\r\nnext\u202eline`,
+      present: true,
+      lastSeen: NOW,
+    });
     const out = renderDeviceTable([hostile], { now: NOW, color: false });
     expect(out).not.toContain(ESC);
     expect(out).not.toContain('\r');
@@ -65,7 +105,13 @@ describe('renderDeviceTable', () => {
     expect(clipToWidth('x'.repeat(40), 10)).toBe(`${'x'.repeat(9)}…`);
     expect(clipToWidth('日本語のホスト名', 7)).toBe('日本語…');
     expect(clipToWidth('short', 10)).toBe('short');
-    const long = deviceRecord({ router: 'home', mac: '00:0C:42:00:00:03', hostname: 'h'.repeat(100), present: true, lastSeen: NOW });
+    const long = deviceRecord({
+      router: 'home',
+      mac: '00:0C:42:00:00:03',
+      hostname: 'h'.repeat(100),
+      present: true,
+      lastSeen: NOW,
+    });
     const firstRow = renderDeviceTable([long], { now: NOW, color: false }).split('\n')[1]!;
     expect(firstRow.startsWith(`${'h'.repeat(31)}…  `)).toBe(true);
   });
@@ -96,9 +142,16 @@ describe('devices command against the simulator', () => {
   let configPath: string;
 
   beforeAll(async () => {
-    simulator = await startSimulator({ host: '127.0.0.1', port: 0, users: [{ name: 'monitor', password: 'pw-table' }], lan: sampleLan() });
+    simulator = await startSimulator({
+      host: '127.0.0.1',
+      port: 0,
+      users: [{ name: 'monitor', password: 'pw-table' }],
+      lan: sampleLan(),
+    });
     configPath = path.join(mkdtempSync(path.join(tmpdir(), 'netmon-table-')), 'config.json');
-    const config = { routers: [{ name: 'demo', host: simulator.host, port: simulator.port, user: 'monitor', password: 'pw-table' }] };
+    const config = {
+      routers: [{ name: 'demo', host: simulator.host, port: simulator.port, user: 'monitor', password: 'pw-table' }],
+    };
     writeFileSync(configPath, JSON.stringify(config), { mode: 0o600 });
   });
 

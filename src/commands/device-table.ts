@@ -69,7 +69,9 @@ export function renderDeviceTable(devices: ReadonlyArray<DeviceRecord>, options:
   const selected = selectDevices(view, DEFAULT_SELECTION, now);
   const rows = selected.map((d) => deviceCells(d, now));
   const header: Cell[] = COLUMNS.map((title) => ({ text: title, style: 'bold' }));
-  const widths = COLUMNS.map((_, i) => Math.min(MAX_WIDTH, Math.max(...[header, ...rows].map((row) => displayWidth(row[i]!.text)))));
+  const widths = COLUMNS.map((_, i) =>
+    Math.min(MAX_WIDTH, Math.max(...[header, ...rows].map((row) => displayWidth(row[i]!.text)))),
+  );
   const line = (cells: Cell[], rowStyle: Style = null): string => {
     const last = cells.length - 1;
     const parts = cells.map((cell, i) => {
@@ -90,7 +92,9 @@ function deviceCells(d: ViewDevice, now: number): Cell[] {
   const state = deviceState(d);
   const secondary = secondaryName(d);
   const name = displayName(d);
-  const notes = [d.watched ? 'watched' : null, d.conflicts.length > 0 ? 'conflict' : null].filter((note): note is string => note !== null);
+  const notes = [d.watched ? 'watched' : null, d.conflicts.length > 0 ? 'conflict' : null].filter(
+    (note): note is string => note !== null,
+  );
   const expiry = leaseExpiryText(d, now);
   const cell = (text: string, style: Style = null): Cell => ({ text: terminalSafe(text), style });
   return [

@@ -1,13 +1,13 @@
+import { createRegistry, createRouterClient } from '../app/runtime.js';
 import { ConfigError, loadConfigFile, resolveConfigPath } from '../config/load.js';
 import { createLogger } from '../logging.js';
 import { Monitor } from '../monitor.js';
-import { createRegistry, createRouterClient } from '../app/runtime.js';
 import { renderDeviceTable, useColor } from './device-table.js';
 
 /** One poll of every router, printed; nothing is persisted, so it is safe beside a running `serve`. */
 export async function devicesCommand(options: { configPath?: string; json: boolean }): Promise<number> {
   const file = resolveConfigPath(options.configPath);
-  let loaded;
+  let loaded: ReturnType<typeof loadConfigFile>;
   try {
     loaded = loadConfigFile(file);
   } catch (error) {

@@ -1,7 +1,7 @@
-import { ConfigError, loadConfigFile, resolveConfigPath, type Config } from '../config/load.js';
+import { type Demo, startDemo } from '../app/demo.js';
+import { type Runtime, startRuntime } from '../app/runtime.js';
+import { type Config, ConfigError, loadConfigFile, resolveConfigPath } from '../config/load.js';
 import { createLogger, type Logger } from '../logging.js';
-import { startRuntime, type Runtime } from '../app/runtime.js';
-import { startDemo, type Demo } from '../app/demo.js';
 
 const SHUTDOWN_DEADLINE_MS = 5000;
 

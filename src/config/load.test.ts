@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync, chmodSync } from 'node:fs';
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -37,11 +37,7 @@ describe('config', () => {
   });
 
   it('defaults the TLS port to 8729, never 8728', () => {
-    const { config } = buildConfig(
-      { routers: [{ ...minimal.routers[0], tls: { enabled: true } }] },
-      'c.json',
-      {},
-    );
+    const { config } = buildConfig({ routers: [{ ...minimal.routers[0], tls: { enabled: true } }] }, 'c.json', {});
     expect(config.routers[0]?.port).toBe(8729);
   });
 
@@ -49,9 +45,15 @@ describe('config', () => {
     const problems = problemsOf(() =>
       buildConfig(
         {
-          routers: [{ name: 'home', host: '', user: 'u' }, { name: 'home', host: 'h', user: 'u', password: 'p', port: 70000 }],
+          routers: [
+            { name: 'home', host: '', user: 'u' },
+            { name: 'home', host: 'h', user: 'u', password: 'p', port: 70000 },
+          ],
           poll: { intervalSeconds: 0 },
-          devices: [{ mac: 'nope', name: 'nas', router: 'office' }, { mac: 'AA:BB:CC:DD:EE:FF', name: 'tab\there', router: 'home' }],
+          devices: [
+            { mac: 'nope', name: 'nas', router: 'office' },
+            { mac: 'AA:BB:CC:DD:EE:FF', name: 'tab\there', router: 'home' },
+          ],
           bogus: 1,
         },
         'c.json',

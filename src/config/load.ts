@@ -1,7 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { z } from 'zod';
-import { configSchema, parseListen, type ListenAddress, type RawConfig } from './schema.js';
+import { configSchema, type ListenAddress, parseListen, type RawConfig } from './schema.js';
 
 export interface RouterConfig {
   name: string;
@@ -116,7 +116,9 @@ export function loadConfigFile(file: string, env: NodeJS.ProcessEnv = process.en
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    throw new ConfigError(file, [{ path: '$', message: `cannot read file: ${(error as NodeJS.ErrnoException).code ?? String(error)}` }]);
+    throw new ConfigError(file, [
+      { path: '$', message: `cannot read file: ${(error as NodeJS.ErrnoException).code ?? String(error)}` },
+    ]);
   }
   let document: unknown;
   try {

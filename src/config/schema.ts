@@ -1,5 +1,5 @@
-import { z } from 'zod';
 import { isIP } from 'node:net';
+import { z } from 'zod';
 
 /**
  * The configuration file's schema (SPEC "Configuration"). Every key but a
@@ -89,7 +89,11 @@ export const configSchema = z
           .object({
             mac: z.string().regex(macPattern, 'expected a MAC address like "AA:BB:CC:DD:EE:FF"'),
             // Shown in labels, logs and terminals: no control characters.
-            name: z.string().min(1).max(128).regex(/^[^\u0000-\u001f\u007f-\u009f]*$/, 'must not contain control characters'),
+            name: z
+              .string()
+              .min(1)
+              .max(128)
+              .regex(/^[^\u0000-\u001f\u007f-\u009f]*$/, 'must not contain control characters'),
             router: z.string().min(1),
           })
           .strict(),

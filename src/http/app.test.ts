@@ -2,12 +2,12 @@ import http from 'node:http';
 import { gunzipSync } from 'node:zlib';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { createLiveRegistry } from '../metrics/live-registry.js';
-import { emptySummary, SnapshotBuilder, type Snapshot } from '../metrics/snapshot.js';
-import { initialRouterState } from '../poller/router-state.js';
 import { deviceRecord } from '../../test/support/devices.js';
 import { findSample, parseExposition } from '../../test/support/exposition-parser.js';
 import { promtoolCheckMetrics } from '../../test/support/promtool.js';
+import { createLiveRegistry } from '../metrics/live-registry.js';
+import { emptySummary, type Snapshot, SnapshotBuilder } from '../metrics/snapshot.js';
+import { initialRouterState } from '../poller/router-state.js';
 import { createApp } from './app.js';
 import { listen } from './server.js';
 
@@ -63,7 +63,8 @@ describe('HTTP app', () => {
     await server.close();
     expect(zipped.encoding).toBe('gzip');
     const text = gunzipSync(zipped.body).toString('utf8');
-    const strip = (page: string) => page.split('\n').filter((line) => line.startsWith('netmon_device') || line.startsWith('netmon_router'));
+    const strip = (page: string) =>
+      page.split('\n').filter((line) => line.startsWith('netmon_device') || line.startsWith('netmon_router'));
     expect(strip(text)).toEqual(strip(plain.text));
     expect(strip(text).length).toBeGreaterThan(5);
     expect(promtoolCheckMetrics(text)).toEqual({ status: 0, output: '' });
@@ -93,8 +94,12 @@ describe('HTTP app', () => {
 
   it('answers health and readiness', async () => {
     await request(appWith().app).get('/healthz').expect(200, 'OK\n');
-    await request(appWith({ ready: true }).app).get('/readyz').expect(200);
-    await request(appWith({ ready: false }).app).get('/readyz').expect(503);
+    await request(appWith({ ready: true }).app)
+      .get('/readyz')
+      .expect(200);
+    await request(appWith({ ready: false }).app)
+      .get('/readyz')
+      .expect(503);
   });
 
   it('renders hostile hostnames as text on the landing page', async () => {

@@ -75,14 +75,19 @@ export function createApp(deps: AppDependencies): express.Express {
     },
     '/readyz': (_req, res) => {
       const ready = deps.isReady();
-      res.status(ready ? 200 : 503).type('text/plain').send(ready ? 'ready\n' : 'waiting for the first poll of every router\n');
+      res
+        .status(ready ? 200 : 503)
+        .type('text/plain')
+        .send(ready ? 'ready\n' : 'waiting for the first poll of every router\n');
     },
     '/': (_req, res) => {
       res.setHeader('Content-Security-Policy', PAGE_CSP);
       res.setHeader('X-Content-Type-Options', 'nosniff');
       res.setHeader('Referrer-Policy', 'no-referrer');
       res.setHeader('Cache-Control', 'no-store');
-      res.type('html').send(renderLandingPage({ version: deps.version, snapshot: deps.snapshot(), decorate: deps.decorateDevice }));
+      res
+        .type('html')
+        .send(renderLandingPage({ version: deps.version, snapshot: deps.snapshot(), decorate: deps.decorateDevice }));
     },
   };
   for (const [path, asset] of Object.entries(PAGE_ASSETS)) {

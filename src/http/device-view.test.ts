@@ -71,10 +71,41 @@ describe('device display rules', () => {
 
 describe('search and sort', () => {
   const devices = [
-    device({ mac: '00:0C:42:00:00:0A', ip: '192.168.88.10', hostname: 'nas', present: true, lastSeen: NOW - 10, firstSeen: NOW - 100_000, vendor: 'Routerboard.com' }),
-    device({ mac: '00:0C:42:00:00:09', ip: '192.168.88.9', hostname: 'Printer', present: false, lastSeen: NOW - 5000, firstSeen: NOW - 200_000 }),
-    device({ mac: '00:0C:42:00:00:02', ip: '192.168.88.2', name: 'watched tv', watched: true, present: false, lastSeen: null, firstSeen: null }),
-    device({ mac: '00:0C:42:00:00:64', ip: '192.168.88.100', hostname: null, present: true, lastSeen: NOW - 3, firstSeen: NOW - 60, bridgePort: 'ether5' }),
+    device({
+      mac: '00:0C:42:00:00:0A',
+      ip: '192.168.88.10',
+      hostname: 'nas',
+      present: true,
+      lastSeen: NOW - 10,
+      firstSeen: NOW - 100_000,
+      vendor: 'Routerboard.com',
+    }),
+    device({
+      mac: '00:0C:42:00:00:09',
+      ip: '192.168.88.9',
+      hostname: 'Printer',
+      present: false,
+      lastSeen: NOW - 5000,
+      firstSeen: NOW - 200_000,
+    }),
+    device({
+      mac: '00:0C:42:00:00:02',
+      ip: '192.168.88.2',
+      name: 'watched tv',
+      watched: true,
+      present: false,
+      lastSeen: null,
+      firstSeen: null,
+    }),
+    device({
+      mac: '00:0C:42:00:00:64',
+      ip: '192.168.88.100',
+      hostname: null,
+      present: true,
+      lastSeen: NOW - 3,
+      firstSeen: NOW - 60,
+      bridgePort: 'ether5',
+    }),
   ];
   const macs = (list: ViewDevice[]) => list.map((d) => d.mac.slice(-2));
 
@@ -97,16 +128,32 @@ describe('search and sort', () => {
 
   it('sorts IP addresses numerically in both directions', () => {
     expect(macs(selectDevices(devices, { ...DEFAULT_SELECTION, sort: 'ip' }, NOW))).toEqual(['02', '09', '0A', '64']);
-    expect(macs(selectDevices(devices, { ...DEFAULT_SELECTION, sort: 'ip', direction: 'descending' }, NOW))).toEqual(['64', '0A', '09', '02']);
+    expect(macs(selectDevices(devices, { ...DEFAULT_SELECTION, sort: 'ip', direction: 'descending' }, NOW))).toEqual([
+      '64',
+      '0A',
+      '09',
+      '02',
+    ]);
   });
 
   it('keeps never-seen devices last whichever way times are sorted', () => {
-    expect(macs(selectDevices(devices, { ...DEFAULT_SELECTION, sort: 'lastSeen', direction: 'descending' }, NOW))).toEqual(['64', '0A', '09', '02']);
-    expect(macs(selectDevices(devices, { ...DEFAULT_SELECTION, sort: 'lastSeen', direction: 'ascending' }, NOW))).toEqual(['09', '0A', '64', '02']);
+    expect(macs(selectDevices(devices, { ...DEFAULT_SELECTION, sort: 'lastSeen', direction: 'descending' }, NOW))).toEqual([
+      '64',
+      '0A',
+      '09',
+      '02',
+    ]);
+    expect(macs(selectDevices(devices, { ...DEFAULT_SELECTION, sort: 'lastSeen', direction: 'ascending' }, NOW))).toEqual([
+      '09',
+      '0A',
+      '64',
+      '02',
+    ]);
   });
 
   it('filters present, absent, new (first seen within a day) and watched', () => {
-    const pick = (filter: 'present' | 'absent' | 'new' | 'watched') => macs(selectDevices(devices, { ...DEFAULT_SELECTION, filter, sort: 'mac' }, NOW));
+    const pick = (filter: 'present' | 'absent' | 'new' | 'watched') =>
+      macs(selectDevices(devices, { ...DEFAULT_SELECTION, filter, sort: 'mac' }, NOW));
     expect(pick('present')).toEqual(['0A', '64']);
     expect(pick('absent')).toEqual(['02', '09']);
     expect(pick('new')).toEqual(['64']);

@@ -21,7 +21,18 @@ export type SortKey = 'name' | 'ip' | 'mac' | 'vendor' | 'router' | 'port' | 'le
 export type SortDirection = 'ascending' | 'descending';
 export type DeviceFilter = 'all' | 'present' | 'absent' | 'new' | 'watched';
 
-export const SORT_KEYS: ReadonlyArray<SortKey> = ['name', 'ip', 'mac', 'vendor', 'router', 'port', 'lease', 'firstSeen', 'lastSeen', 'state'];
+export const SORT_KEYS: ReadonlyArray<SortKey> = [
+  'name',
+  'ip',
+  'mac',
+  'vendor',
+  'router',
+  'port',
+  'lease',
+  'firstSeen',
+  'lastSeen',
+  'state',
+];
 export const FILTERS: ReadonlyArray<DeviceFilter> = ['all', 'present', 'absent', 'new', 'watched'];
 
 export function deviceState(d: ViewDevice): DeviceState {
@@ -64,7 +75,13 @@ export function relativeTime(at: number, now: number): string {
   const size = Math.abs(delta);
   if (size < 2) return 'just now';
   const amount =
-    size < 60 ? `${size} s` : size < 3600 ? `${Math.floor(size / 60)} min` : size < 86400 ? `${Math.floor(size / 3600)} h` : `${Math.floor(size / 86400)} d`;
+    size < 60
+      ? `${size} s`
+      : size < 3600
+        ? `${Math.floor(size / 60)} min`
+        : size < 86400
+          ? `${Math.floor(size / 3600)} h`
+          : `${Math.floor(size / 86400)} d`;
   return delta > 0 ? `${amount} ago` : `in ${amount}`;
 }
 
@@ -120,7 +137,7 @@ function sortValue(d: ViewDevice, key: SortKey): SortValue {
     case 'name':
       return blankToNull(displayName(d).toLowerCase());
     case 'ip':
-      return d.ip === null ? null : ipv4Number(d.ip) ?? d.ip.toLowerCase();
+      return d.ip === null ? null : (ipv4Number(d.ip) ?? d.ip.toLowerCase());
     case 'mac':
       return d.mac;
     case 'vendor':

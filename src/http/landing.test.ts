@@ -1,9 +1,9 @@
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { deviceRecord } from '../../test/support/devices.js';
-import { createLiveRegistry } from '../metrics/live-registry.js';
-import { emptySummary, SnapshotBuilder, type Snapshot } from '../metrics/snapshot.js';
 import type { DeviceRecord } from '../inventory/types.js';
+import { createLiveRegistry } from '../metrics/live-registry.js';
+import { emptySummary, type Snapshot, SnapshotBuilder } from '../metrics/snapshot.js';
 import { initialRouterState } from '../poller/router-state.js';
 import { vendorFields } from '../vendor/oui.js';
 import { createApp } from './app.js';
@@ -16,13 +16,17 @@ function snapshotOf(devices: DeviceRecord[]): Snapshot {
   const routers = [...new Set(devices.map((d) => d.router))];
   const builder = new SnapshotBuilder(routers, initialRouterState);
   for (const router of routers) {
-    builder.updateRouter({ ...initialRouterState(router), attempted: true, up: true }, devices.filter((d) => d.router === router), emptySummary());
+    builder.updateRouter(
+      { ...initialRouterState(router), attempted: true, up: true },
+      devices.filter((d) => d.router === router),
+      emptySummary(),
+    );
   }
   return builder.build(NOW);
 }
 
 function rowsOf(html: string): string[] {
-  return html.match(/<tr class="[^"]*" data-router[^]*?<\/tr>/g) ?? [];
+  return html.match(/<tr class="[^"]*" data-router[\s\S]*?<\/tr>/g) ?? [];
 }
 
 const HOSTILE = `<img src=x onerror="alert('x')">&amp;`;
@@ -62,7 +66,14 @@ describe('landing page (server-rendered)', () => {
 
   it('renders the rows of the first paint in the default order with vendors, states and times', () => {
     const devices = [
-      deviceRecord({ router: 'home', mac: 'DA:A1:19:00:00:01', hostname: 'phone', present: false, lastSeen: NOW - 4000, firstSeen: NOW - 90_000 }),
+      deviceRecord({
+        router: 'home',
+        mac: 'DA:A1:19:00:00:01',
+        hostname: 'phone',
+        present: false,
+        lastSeen: NOW - 4000,
+        firstSeen: NOW - 90_000,
+      }),
       deviceRecord({
         router: 'home',
         mac: '00:0C:42:00:00:01',
@@ -100,20 +111,31 @@ describe('landing page (server-rendered)', () => {
 
   it('caps the first paint at one page of rows and says how many there are', () => {
     const devices = Array.from({ length: 10_000 }, (_, i) =>
-      deviceRecord({ router: 'home', mac: `02:00:00:00:${((i >> 8) & 255).toString(16).padStart(2, '0').toUpperCase()}:${(i & 255).toString(16).padStart(2, '0').toUpperCase()}`, hostname: `host-${i}`, present: i % 2 === 0, lastSeen: NOW - i, firstSeen: NOW - 100_000 }),
+      deviceRecord({
+        router: 'home',
+        mac: `02:00:00:00:${((i >> 8) & 255).toString(16).padStart(2, '0').toUpperCase()}:${(i & 255).toString(16).padStart(2, '0').toUpperCase()}`,
+        hostname: `host-${i}`,
+        present: i % 2 === 0,
+        lastSeen: NOW - i,
+        firstSeen: NOW - 100_000,
+      }),
     );
     const html = renderLandingPage({ version: '1', snapshot: snapshotOf(devices), now: NOW });
     expect(rowsOf(html)).toHaveLength(PAGE_ROWS);
     expect(html).toContain(`Showing ${PAGE_ROWS} of 10000 devices`);
     expect(html).toMatch(/<button class="more" id="more" type="button">Show 500 more<\/button>/);
     expect(showingText(10, 20, 30)).toBe('Showing 10 of 20 devices (30 in total)');
-    expect(summaryText({ total: 1, present: 1, absent: 0, new: 0, watched: 0 })).toBe('1 device: 1 present, 0 absent, 0 new, 0 watched');
+    expect(summaryText({ total: 1, present: 1, absent: 0, new: 0, watched: 0 })).toBe(
+      '1 device: 1 present, 0 absent, 0 new, 0 watched',
+    );
   });
 
   it('says "unknown" rather than failing on a time Date cannot hold', () => {
     const html = renderLandingPage({
       version: '1',
-      snapshot: snapshotOf([deviceRecord({ router: 'r', mac: '00:00:00:00:00:01', present: true, lastSeen: 1e300, firstSeen: 1e300 })]),
+      snapshot: snapshotOf([
+        deviceRecord({ router: 'r', mac: '00:00:00:00:00:01', present: true, lastSeen: 1e300, firstSeen: 1e300 }),
+      ]),
       now: NOW,
     });
     expect(rowsOf(html)[0]).toContain('<span class="none">unknown</span>');
@@ -123,7 +145,8 @@ describe('landing page (server-rendered)', () => {
 describe('landing page over HTTP', () => {
   const app = createApp({
     version: '1.2.3',
-    snapshot: () => snapshotOf([deviceRecord({ router: 'home', mac: '00:0C:42:00:00:01', hostname: 'nas', present: true, lastSeen: NOW })]),
+    snapshot: () =>
+      snapshotOf([deviceRecord({ router: 'home', mac: '00:0C:42:00:00:01', hostname: 'nas', present: true, lastSeen: NOW })]),
     liveRegistry: createLiveRegistry({ version: '1.2.3', stateWrites: () => ({ errorsTotal: 0, lastSuccess: null }) }),
     isReady: () => true,
     decorateDevice: vendorFields,

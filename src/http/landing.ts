@@ -14,10 +14,10 @@ import {
   NEW_DEVICE_SECONDS,
   portText,
   relativeTime,
+  type SortKey,
   secondaryName,
   selectDevices,
   summaryText,
-  type SortKey,
   type ViewDevice,
 } from './device-view.js';
 import { assetHref } from './page-assets.js';
@@ -138,7 +138,11 @@ export function renderRow(d: ViewDevice, now: number): string {
   const vendor = d.vendor ?? '';
   const expiry = leaseExpiryText(d, now);
   const cells = [
-    cell('Name', (name === '' ? `<span class="name none">unnamed</span>` : `<span class="name">${e(name)}</span>`) + (secondary ? `<span class="sub">${e(secondary)}</span>` : '')),
+    cell(
+      'Name',
+      (name === '' ? `<span class="name none">unnamed</span>` : `<span class="name">${e(name)}</span>`) +
+        (secondary ? `<span class="sub">${e(secondary)}</span>` : ''),
+    ),
     cell('IP', e(clip(d.ip ?? ''))),
     cell('MAC', `<code>${e(d.mac)}</code>`),
     cell('Vendor', vendor === 'private address' ? `<span class="private">${e(vendor)}</span>` : e(clip(vendor))),
@@ -168,6 +172,7 @@ function stateHtml(d: ViewDevice, state: string, now: number): string {
   let html = `<span class="badge ${badgeClass}">${state}</span>`;
   if (isNewDevice(d, now)) html += '<span class="tag new">new</span>';
   if (d.watched) html += '<span class="tag watched">watched</span>';
-  if (d.conflicts.length > 0) html += `<span class="tag conflict" title="${escapeHtml(clip(d.conflicts.join('; '), 500))}">conflict</span>`;
+  if (d.conflicts.length > 0)
+    html += `<span class="tag conflict" title="${escapeHtml(clip(d.conflicts.join('; '), 500))}">conflict</span>`;
   return html;
 }

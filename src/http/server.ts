@@ -1,7 +1,7 @@
+import type { RequestListener } from 'node:http';
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
-import type { RequestListener } from 'node:http';
 
 export interface ListeningServer {
   url: string;

@@ -3,22 +3,30 @@ import https from 'node:https';
 import path from 'node:path';
 import bcrypt from 'bcryptjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeSelfSignedCertificate, type TestCertificate } from '../../test/support/certs.js';
 import { createLiveRegistry } from '../metrics/live-registry.js';
 import { SnapshotBuilder } from '../metrics/snapshot.js';
 import { initialRouterState } from '../poller/router-state.js';
-import { makeSelfSignedCertificate, type TestCertificate } from '../../test/support/certs.js';
 import { createApp } from './app.js';
-import { listen, type ListeningServer } from './server.js';
+import { type ListeningServer, listen } from './server.js';
 import { loadWebConfig, WebConfigError } from './web-config.js';
 
-function get(url: string, ca: Buffer, auth?: string): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
+function get(
+  url: string,
+  ca: Buffer,
+  auth?: string,
+): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = https.get(url, { ca, headers: auth ? { authorization: `Basic ${Buffer.from(auth).toString('base64')}` } : {} }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-    });
+    const req = https.get(
+      url,
+      { ca, headers: auth ? { authorization: `Basic ${Buffer.from(auth).toString('base64')}` } : {} },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (body += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      },
+    );
     req.on('error', reject);
   });
 }
@@ -79,7 +87,10 @@ describe('web config (exporter-toolkit format) over real HTTPS', () => {
 
   it('names the problem in a bad web config', () => {
     const file = path.join(cert.dir, 'bad.yml');
-    writeFileSync(file, 'basic_auth_users:\n  alice: plaintext\ntls_server_config:\n  cert_file: missing.pem\n  key_file: key.pem\n');
+    writeFileSync(
+      file,
+      'basic_auth_users:\n  alice: plaintext\ntls_server_config:\n  cert_file: missing.pem\n  key_file: key.pem\n',
+    );
     expect(() => loadWebConfig(file)).toThrow(WebConfigError);
     expect(() => loadWebConfig(file)).toThrow(/basic_auth_users\.alice: expected a bcrypt hash/);
     writeFileSync(file, 'tls_server_config:\n  cert_file: missing.pem\n  key_file: key.pem\n');

@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import type { ServerOptions } from 'node:https';
+import path from 'node:path';
 import bcrypt from 'bcryptjs';
 import type { NextFunction, Request, Response } from 'express';
 import { parse as parseYaml } from 'yaml';
@@ -19,7 +19,13 @@ const webConfigSchema = z
         cert_file: z.string().min(1),
         key_file: z.string().min(1),
         client_auth_type: z
-          .enum(['NoClientCert', 'RequestClientCert', 'RequireAnyClientCert', 'VerifyClientCertIfGiven', 'RequireAndVerifyClientCert'])
+          .enum([
+            'NoClientCert',
+            'RequestClientCert',
+            'RequireAnyClientCert',
+            'VerifyClientCertIfGiven',
+            'RequireAndVerifyClientCert',
+          ])
           .default('NoClientCert'),
         client_ca_file: z.string().min(1).optional(),
         min_version: z.enum(['TLS10', 'TLS11', 'TLS12', 'TLS13']).default('TLS12'),
@@ -65,7 +71,12 @@ export function loadWebConfig(file: string): WebConfig {
   const tls = parsed.data.tls_server_config;
   if (tls) {
     const clientAuth = tls.client_auth_type;
-    if (clientAuth !== 'NoClientCert' && clientAuth !== 'RequestClientCert' && clientAuth !== 'RequireAnyClientCert' && !tls.client_ca_file) {
+    if (
+      clientAuth !== 'NoClientCert' &&
+      clientAuth !== 'RequestClientCert' &&
+      clientAuth !== 'RequireAnyClientCert' &&
+      !tls.client_ca_file
+    ) {
       throw new WebConfigError(`web config ${file}: client_auth_type ${clientAuth} needs client_ca_file`);
     }
     config.tls = {
@@ -99,10 +110,18 @@ export function basicAuth(users: Record<string, string>) {
       res.setHeader('WWW-Authenticate', 'Basic realm="network-monitor", charset="UTF-8"');
       res.status(401).type('text/plain').send('unauthorized\n');
     };
-    if (!credentials) return deny();
+    if (!credentials) {
+      deny();
+      return;
+    }
     const hash = lookupUser(users, credentials.user);
-    const cacheKey = createHash('sha256').update(`${credentials.user}\0${credentials.password}\0${hash ?? ''}`).digest('hex');
-    if (hash !== undefined && verified.has(cacheKey)) return next();
+    const cacheKey = createHash('sha256')
+      .update(`${credentials.user}\0${credentials.password}\0${hash ?? ''}`)
+      .digest('hex');
+    if (hash !== undefined && verified.has(cacheKey)) {
+      next();
+      return;
+    }
     bcrypt
       .compare(credentials.password, hash ?? dummyHash)
       .then((ok) => {

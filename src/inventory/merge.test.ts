@@ -1,7 +1,7 @@
-import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { mergeObservations, type PresenceConfig } from './merge.js';
+import { describe, expect, it } from 'vitest';
 import { normalizeMac } from '../routeros/values.js';
+import { mergeObservations, type PresenceConfig } from './merge.js';
 import { arp, bridgeHost, lan, lease, observations } from './test-support.js';
 import type { ArpObservation, BridgeHostObservation, LeaseObservation, RouterObservations } from './types.js';
 
@@ -25,7 +25,15 @@ describe('mergeObservations: one device from several tables', () => {
   it('joins lease, ARP and bridge host of the same MAC', () => {
     const d = only(
       observations({
-        leases: [lease(A, '192.168.88.10', { hostname: 'laptop', comment: 'Alice', server: 'lan', expiresAfterSeconds: 1200, lastSeenAgoSeconds: 42 })],
+        leases: [
+          lease(A, '192.168.88.10', {
+            hostname: 'laptop',
+            comment: 'Alice',
+            server: 'lan',
+            expiresAfterSeconds: 1200,
+            lastSeenAgoSeconds: 42,
+          }),
+        ],
         arp: [arp(A, '192.168.88.10', { interface: 'bridge1', status: 'stale' })],
         bridgeHosts: [bridgeHost(A, { port: 'ether5' })],
       }),
@@ -251,7 +259,9 @@ describe('mergeObservations: conflicts', () => {
   });
 
   it('the same MAC claiming an IP twice is not a conflict', () => {
-    const result = merge(observations({ leases: [lease(A, '10.0.0.10')], arp: [arp(A, '10.0.0.10'), arp(A, '10.0.0.10', { interface: 'x' })] }));
+    const result = merge(
+      observations({ leases: [lease(A, '10.0.0.10')], arp: [arp(A, '10.0.0.10'), arp(A, '10.0.0.10', { interface: 'x' })] }),
+    );
     expect(result.conflictCount).toBe(0);
   });
 
@@ -274,7 +284,9 @@ describe('mergeObservations: conflicts', () => {
   });
 
   it('a thousand MACs on one IP stay linear and name at most five others each', () => {
-    const macs = Array.from({ length: 1000 }, (_, i) => `02:00:00:00:${((i >> 8) & 0xff).toString(16).padStart(2, '0')}:${(i & 0xff).toString(16).padStart(2, '0')}`.toUpperCase());
+    const macs = Array.from({ length: 1000 }, (_, i) =>
+      `02:00:00:00:${((i >> 8) & 0xff).toString(16).padStart(2, '0')}:${(i & 0xff).toString(16).padStart(2, '0')}`.toUpperCase(),
+    );
     const result = merge(observations({ arp: macs.map((mac, i) => arp(mac, '10.0.0.1', { interface: `i${i}` })) }));
     expect(result.conflictCount).toBe(1);
     const first = result.devices.get(macs[0]!)!.conflicts[0]!;

@@ -1,11 +1,5 @@
 import { normalizeMac } from '../routeros/values.js';
-import type {
-  ArpObservation,
-  BridgeHostObservation,
-  LeaseKind,
-  LeaseObservation,
-  RouterObservations,
-} from './types.js';
+import type { ArpObservation, LeaseKind, LeaseObservation, RouterObservations } from './types.js';
 
 /**
  * One poll of one router, merged into one entry per MAC. Pure: no clock, no
@@ -191,7 +185,10 @@ export function mergeObservations(
     const server = nonEmpty(lease.server) ?? '';
     const status = typeof lease.status === 'string' ? lease.status : '';
     let byStatus = leaseCounts.get(server);
-    if (!byStatus) leaseCounts.set(server, (byStatus = new Map()));
+    if (!byStatus) {
+      byStatus = new Map();
+      leaseCounts.set(server, byStatus);
+    }
     const counted = byStatus.get(status);
     if (counted) counted.count++;
     else byStatus.set(status, { server, status, count: 1 });

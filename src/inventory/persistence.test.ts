@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../logging.js';
 import { StateStore, type StoreLogger } from './persistence.js';
-import { persistedStateSchema, type PersistedState } from './state.js';
+import { type PersistedState, persistedStateSchema } from './state.js';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const PERSISTENCE_MODULE = fileURLToPath(new URL('./persistence.ts', import.meta.url));
@@ -73,7 +73,7 @@ async function names(): Promise<string[]> {
 }
 
 describe('StateStore: round trip and backup', () => {
-  it('accepts the exporter\'s pino logger', async () => {
+  it("accepts the exporter's pino logger", async () => {
     const logger: StoreLogger = createLogger('silent');
     const store = new StateStore(join(dir, 'state.json'), logger);
     expect(await store.load()).toBeNull();
@@ -125,14 +125,35 @@ describe('StateStore: round trip and backup', () => {
 
   it('accepts unknown keys and fills defaults (forward-compatible within version 1)', async () => {
     const path = join(dir, 'state.json');
-    await writeFile(path, JSON.stringify({ version: 1, savedAt: 5, future: true, devices: [{ router: 'r', mac: 'AA:00:00:00:00:01', firstSeen: 1, lastSeen: 2, extra: 1 }] }));
+    await writeFile(
+      path,
+      JSON.stringify({
+        version: 1,
+        savedAt: 5,
+        future: true,
+        devices: [{ router: 'r', mac: 'AA:00:00:00:00:01', firstSeen: 1, lastSeen: 2, extra: 1 }],
+      }),
+    );
     const loaded = await new StateStore(path).load();
     expect(loaded).toEqual({
       version: 1,
       savedAt: 5,
       routers: [],
       devices: [
-        { router: 'r', mac: 'AA:00:00:00:00:01', firstSeen: 1, lastSeen: 2, lastListedAt: null, ip: null, hostname: null, leaseComment: null, interface: null, bridgePort: null, dhcpServer: null, lease: 'none' },
+        {
+          router: 'r',
+          mac: 'AA:00:00:00:00:01',
+          firstSeen: 1,
+          lastSeen: 2,
+          lastListedAt: null,
+          ip: null,
+          hostname: null,
+          leaseComment: null,
+          interface: null,
+          bridgePort: null,
+          dhcpServer: null,
+          lease: 'none',
+        },
       ],
     });
   });

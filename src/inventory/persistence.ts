@@ -1,6 +1,6 @@
-import { copyFile, link, mkdir, open, readFile, readdir, rename, stat, unlink } from 'node:fs/promises';
+import { copyFile, type FileHandle, link, mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { persistedStateSchema, type PersistedState } from './state.js';
+import { type PersistedState, persistedStateSchema } from './state.js';
 
 /**
  * The device state file (SPEC "Device model": state).
@@ -239,7 +239,7 @@ export class StateStore {
   }
 
   private async syncDirectory(): Promise<void> {
-    let handle;
+    let handle: FileHandle;
     try {
       handle = await open(this.dir, 'r');
     } catch (error) {

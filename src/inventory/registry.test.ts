@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
 import { DeviceRegistry, type RegistryOptions } from './registry.js';
 import { persistedStateSchema } from './state.js';
 import { arp, bridgeHost, ipAt, lan, lease, macAt, observations } from './test-support.js';
@@ -36,7 +36,15 @@ describe('DeviceRegistry: records', () => {
     reg.applyPoll(
       'home',
       observations({
-        leases: [lease(A, '192.168.88.10', { hostname: 'nas', comment: 'Storage', server: 'lan', lastSeenAgoSeconds: 20, expiresAfterSeconds: 900 })],
+        leases: [
+          lease(A, '192.168.88.10', {
+            hostname: 'nas',
+            comment: 'Storage',
+            server: 'lan',
+            lastSeenAgoSeconds: 20,
+            expiresAfterSeconds: 900,
+          }),
+        ],
         arp: [arp(A, '192.168.88.10', { interface: 'bridge' })],
         bridgeHosts: [bridgeHost(A, { port: 'ether3' })],
       }),
@@ -72,7 +80,14 @@ describe('DeviceRegistry: records', () => {
 
   it('marks locally administered MACs as randomized', () => {
     const reg = registry();
-    const macs = ['02:00:00:00:00:01', '16:00:00:00:00:01', 'DA:00:00:00:00:01', 'FE:00:00:00:00:01', '00:00:00:00:00:01', '0C:00:00:00:00:01'];
+    const macs = [
+      '02:00:00:00:00:01',
+      '16:00:00:00:00:01',
+      'DA:00:00:00:00:01',
+      'FE:00:00:00:00:01',
+      '00:00:00:00:00:01',
+      '0C:00:00:00:00:01',
+    ];
     reg.applyPoll('home', observations({ bridgeHosts: macs.map((mac) => bridgeHost(mac)) }), T);
     expect(Object.fromEntries(reg.devices().map((d) => [d.mac, d.randomized]))).toEqual({
       '00:00:00:00:00:01': false,
@@ -102,7 +117,11 @@ describe('DeviceRegistry: records', () => {
     const reg = registry();
     reg.applyPoll(
       'home',
-      observations({ leases: [lease(A, '10.0.0.1', { dynamic: false, status: 'waiting', expiresAfterSeconds: null, lastSeenAgoSeconds: 3 * DAY })] }),
+      observations({
+        leases: [
+          lease(A, '10.0.0.1', { dynamic: false, status: 'waiting', expiresAfterSeconds: null, lastSeenAgoSeconds: 3 * DAY }),
+        ],
+      }),
       T,
     );
     const d = device(reg, A);
@@ -148,7 +167,11 @@ describe('DeviceRegistry: first/last seen and presence', () => {
 
   it('during a router outage devices keep the values of the last good poll and never age into absent', () => {
     const reg = registry({ routers: ['home', 'office'] });
-    reg.applyPoll('home', observations({ arp: [arp(A, '10.0.0.1')], leases: [lease(B, '10.0.0.2', { lastSeenAgoSeconds: 200 })] }), T);
+    reg.applyPoll(
+      'home',
+      observations({ arp: [arp(A, '10.0.0.1')], leases: [lease(B, '10.0.0.2', { lastSeenAgoSeconds: 200 })] }),
+      T,
+    );
     reg.applyPoll('office', seenByArp(C, '10.1.0.3'), T);
     const before = reg.routerDevices('home');
     const summaryBefore = reg.routerSummary('home');
@@ -236,12 +259,17 @@ describe('DeviceRegistry: changes to log', () => {
     const reg = registry();
     expect(reg.applyPoll('home', seenByArp(A, '10.0.0.1'), T).newDevices.map((d) => d.mac)).toEqual([A]);
     expect(reg.applyPoll('home', seenByArp(A, '10.0.0.1'), T + 15).newDevices).toEqual([]);
-    expect(reg.applyPoll('home', observations({ arp: [arp(A, '10.0.0.1'), arp(B, '10.0.0.2')] }), T + 30).newDevices.map((d) => d.mac)).toEqual([B]);
+    expect(
+      reg.applyPoll('home', observations({ arp: [arp(A, '10.0.0.1'), arp(B, '10.0.0.2')] }), T + 30).newDevices.map((d) => d.mac),
+    ).toEqual([B]);
   });
 
   it('reports each conflict change once: appears, unchanged, changes, resolves', () => {
     const reg = registry();
-    const clash = observations({ leases: [lease(A, '10.0.0.10')], arp: [arp(A, '10.0.0.10'), arp(B, '10.0.0.10', { interface: 'x' })] });
+    const clash = observations({
+      leases: [lease(A, '10.0.0.10')],
+      arp: [arp(A, '10.0.0.10'), arp(B, '10.0.0.10', { interface: 'x' })],
+    });
     let changes = reg.applyPoll('home', clash, T);
     expect(changes.conflictChanges).toEqual([
       { router: 'home', mac: A, previous: [], current: [`ip 10.0.0.10 also claimed by ${B}`] },
@@ -357,7 +385,11 @@ describe('DeviceRegistry: retention', () => {
   it('drops unlisted devices before listed ones, never-seen before seen', () => {
     const reg = registry({ retention: { forgetAfterDays: 30, maxDevicesPerRouter: 2 } });
     reg.applyPoll('home', observations({ arp: [arp(A, '10.0.0.1'), arp(B, '10.0.0.2', { status: 'failed' })] }), T);
-    const changes = reg.applyPoll('home', observations({ arp: [arp(C, '10.0.0.3'), arp(B, '10.0.0.2', { status: 'failed' })] }), T + 60);
+    const changes = reg.applyPoll(
+      'home',
+      observations({ arp: [arp(C, '10.0.0.3'), arp(B, '10.0.0.2', { status: 'failed' })] }),
+      T + 60,
+    );
     // A (seen, unlisted) goes before B (never seen, but listed now)
     expect(changes.dropped).toBe(1);
     expect(reg.devices().map((d) => d.mac)).toEqual([B, C]);
@@ -414,7 +446,10 @@ describe('DeviceRegistry: retention', () => {
       for (let p = 0; p < 24; p++) {
         const here = Array.from({ length: 125 }, () => next++); // 3000 new MACs a day
         const obs = observations({
-          arp: [...here.map((n) => arp(macAt(n, 0x06), ipAt(n % 60_000))), ...(day === 0 && p === 0 ? [arp(watchedMac, '10.9.9.9')] : [])],
+          arp: [
+            ...here.map((n) => arp(macAt(n, 0x06), ipAt(n % 60_000))),
+            ...(day === 0 && p === 0 ? [arp(watchedMac, '10.9.9.9')] : []),
+          ],
         });
         created += reg.applyPoll('home', obs, T + day * DAY + p * 3600).newDevices.length;
         expect(reg.devices().length).toBeLessThanOrEqual(500);
@@ -425,7 +460,12 @@ describe('DeviceRegistry: retention', () => {
     expect(summary.droppedTotal).toBe(created - 500);
     expect(reg.devices().some((d) => d.mac === watchedMac && d.watched)).toBe(true);
     // survivors are the most recent arrivals
-    expect(reg.devices().filter((d) => !d.watched).every((d) => d.lastSeen! >= T + 13 * DAY)).toBe(true);
+    expect(
+      reg
+        .devices()
+        .filter((d) => !d.watched)
+        .every((d) => d.lastSeen! >= T + 13 * DAY),
+    ).toBe(true);
   });
 });
 
@@ -433,7 +473,11 @@ describe('DeviceRegistry: state export/import', () => {
   it('a restart keeps first/last seen and descriptive facts, and presence while the router is still down', () => {
     const watched = [{ mac: C, name: 'cam', router: 'home' }];
     const before = registry({ watched });
-    before.applyPoll('home', observations({ leases: [lease(A, '10.0.0.1', { hostname: 'a', comment: 'Alpha' })], arp: [arp(A, '10.0.0.1')] }), T);
+    before.applyPoll(
+      'home',
+      observations({ leases: [lease(A, '10.0.0.1', { hostname: 'a', comment: 'Alpha' })], arp: [arp(A, '10.0.0.1')] }),
+      T,
+    );
     before.applyPoll('home', seenByArp(B, '10.0.0.2'), T + 100);
     const state = persistedStateSchema.parse(JSON.parse(JSON.stringify(before.exportState(T + 101))));
     expect(state.savedAt).toBe(T + 101);
@@ -461,11 +505,53 @@ describe('DeviceRegistry: state export/import', () => {
     reg.importState({
       version: 1,
       savedAt: T,
-      routers: [{ name: 'home', lastGoodPollAt: T }, { name: 'gone', lastGoodPollAt: T }],
+      routers: [
+        { name: 'home', lastGoodPollAt: T },
+        { name: 'gone', lastGoodPollAt: T },
+      ],
       devices: [
-        { router: 'home', mac: A, firstSeen: T - 50, lastSeen: T, lastListedAt: T, ip: '10.9.9.9', hostname: 'x', leaseComment: null, interface: null, bridgePort: null, dhcpServer: null, lease: 'none' },
-        { router: 'gone', mac: B, firstSeen: T, lastSeen: T, lastListedAt: T, ip: null, hostname: null, leaseComment: null, interface: null, bridgePort: null, dhcpServer: null, lease: 'none' },
-        { router: 'home', mac: 'zz', firstSeen: T, lastSeen: T, lastListedAt: T, ip: null, hostname: null, leaseComment: null, interface: null, bridgePort: null, dhcpServer: null, lease: 'none' },
+        {
+          router: 'home',
+          mac: A,
+          firstSeen: T - 50,
+          lastSeen: T,
+          lastListedAt: T,
+          ip: '10.9.9.9',
+          hostname: 'x',
+          leaseComment: null,
+          interface: null,
+          bridgePort: null,
+          dhcpServer: null,
+          lease: 'none',
+        },
+        {
+          router: 'gone',
+          mac: B,
+          firstSeen: T,
+          lastSeen: T,
+          lastListedAt: T,
+          ip: null,
+          hostname: null,
+          leaseComment: null,
+          interface: null,
+          bridgePort: null,
+          dhcpServer: null,
+          lease: 'none',
+        },
+        {
+          router: 'home',
+          mac: 'zz',
+          firstSeen: T,
+          lastSeen: T,
+          lastListedAt: T,
+          ip: null,
+          hostname: null,
+          leaseComment: null,
+          interface: null,
+          bridgePort: null,
+          dhcpServer: null,
+          lease: 'none',
+        },
       ],
     });
     const d = device(reg, A);
@@ -532,7 +618,11 @@ describe('DeviceRegistry: properties', () => {
       { maxLength: 4 },
     ),
     arp: fc.array(
-      fc.record({ mac: fc.constantFrom(...macPool), ip: fc.constantFrom(...ipPool), status: fc.constantFrom('reachable', 'stale', 'failed') }),
+      fc.record({
+        mac: fc.constantFrom(...macPool),
+        ip: fc.constantFrom(...ipPool),
+        status: fc.constantFrom('reachable', 'stale', 'failed'),
+      }),
       { maxLength: 4 },
     ),
     bridge: fc.array(fc.record({ mac: fc.constantFrom(...macPool), dynamic: fc.boolean() }), { maxLength: 3 }),
@@ -564,8 +654,10 @@ describe('DeviceRegistry: properties', () => {
           expect(new Set(all.map((d) => d.mac)).size).toBe(all.length);
           for (const d of all) {
             const before = history.get(d.mac);
-            if (before && d.firstSeen !== null && before.firstSeen !== null) expect(d.firstSeen).toBeLessThanOrEqual(before.firstSeen);
-            if (before && d.lastSeen !== null && before.lastSeen !== null) expect(d.lastSeen).toBeGreaterThanOrEqual(before.lastSeen);
+            if (before && d.firstSeen !== null && before.firstSeen !== null)
+              expect(d.firstSeen).toBeLessThanOrEqual(before.firstSeen);
+            if (before && d.lastSeen !== null && before.lastSeen !== null)
+              expect(d.lastSeen).toBeGreaterThanOrEqual(before.lastSeen);
             if (d.firstSeen !== null) expect(d.firstSeen).toBeLessThanOrEqual(d.lastSeen!);
             expect(d.present).toBe(d.lastSeen !== null && now - d.lastSeen <= 300);
             expect(d.lastSeen === null || d.lastSeen <= now).toBe(true);

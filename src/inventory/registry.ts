@@ -1,6 +1,6 @@
 import { isLocallyAdministered, normalizeMac } from '../routeros/values.js';
-import { mergeObservations, newDevice, type LeaseCount, type MergedDevice, type PresenceConfig } from './merge.js';
-import { STATE_VERSION, type PersistedDevice, type PersistedState } from './state.js';
+import { type LeaseCount, type MergedDevice, mergeObservations, newDevice, type PresenceConfig } from './merge.js';
+import { type PersistedDevice, type PersistedState, STATE_VERSION } from './state.js';
 import type { DeviceRecord, RouterObservations } from './types.js';
 
 /**
@@ -112,7 +112,6 @@ interface RouterState {
   records: DeviceRecord[] | null;
 }
 
-
 /** What an unlisted device keeps: descriptive facts only. */
 function fade(facts: MergedDevice): MergedDevice {
   return {
@@ -173,7 +172,10 @@ export class DeviceRegistry {
       const mac = normalizeMac(device.mac);
       if (mac === null) throw new Error(`watched device "${device.name}": invalid MAC address ${JSON.stringify(device.mac)}`);
       let byMac = this.watched.get(device.router);
-      if (!byMac) this.watched.set(device.router, (byMac = new Map()));
+      if (!byMac) {
+        byMac = new Map();
+        this.watched.set(device.router, byMac);
+      }
       byMac.set(mac, device.name);
       const state = this.router(device.router);
       const entry = this.entry(state, mac);

@@ -6,18 +6,22 @@ import { escapeLabelValue, formatSampleValue } from './text-format.js';
 describe('ByteWriter', () => {
   it('writes label values exactly as escaping then UTF-8 encoding the string would', () => {
     fc.assert(
-      fc.property(fc.array(fc.string({ unit: 'binary' }), { maxLength: 8 }), fc.string({ unit: 'grapheme-ascii' }), (values, ascii) => {
-        // Starts tiny so every call also exercises growing the buffer.
-        const writer = new ByteWriter(1);
-        let expected = '';
-        for (const value of values) {
-          writer.labelValue(value);
-          writer.ascii(ascii);
-          expected += escapeLabelValue(value) + ascii;
-        }
-        expect(writer.finish().toString('utf8')).toBe(expected);
-        expect(writer.length).toBe(Buffer.byteLength(expected));
-      }),
+      fc.property(
+        fc.array(fc.string({ unit: 'binary' }), { maxLength: 8 }),
+        fc.string({ unit: 'grapheme-ascii' }),
+        (values, ascii) => {
+          // Starts tiny so every call also exercises growing the buffer.
+          const writer = new ByteWriter(1);
+          let expected = '';
+          for (const value of values) {
+            writer.labelValue(value);
+            writer.ascii(ascii);
+            expected += escapeLabelValue(value) + ascii;
+          }
+          expect(writer.finish().toString('utf8')).toBe(expected);
+          expect(writer.length).toBe(Buffer.byteLength(expected));
+        },
+      ),
     );
   });
 
@@ -41,7 +45,9 @@ describe('ByteWriter', () => {
       writer.sampleValue(value);
       writer.ascii(' ');
     }
-    expect(writer.finish().toString()).toBe([1, 0, 1_700_000_000.123, Number.NaN, Infinity, -Infinity].map(formatSampleValue).join(' ') + ' ');
+    expect(writer.finish().toString()).toBe(
+      `${[1, 0, 1_700_000_000.123, Number.NaN, Infinity, -Infinity].map(formatSampleValue).join(' ')} `,
+    );
   });
 
   it('hands back a right-sized copy when the buffer is mostly slack', () => {
@@ -56,11 +62,14 @@ describe('ByteWriter', () => {
 describe('ByteWriter.milliseconds', () => {
   it('writes what formatSampleValue writes for the value rounded to the millisecond', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.double({ min: 0, max: 1e11, noNaN: true }), fc.integer({ min: 0, max: 2e9 }), fc.double()), (seconds) => {
-        const writer = new ByteWriter(1);
-        writer.milliseconds(seconds);
-        expect(writer.finish().toString()).toBe(formatSampleValue(Math.round(seconds * 1000) / 1000));
-      }),
+      fc.property(
+        fc.oneof(fc.double({ min: 0, max: 1e11, noNaN: true }), fc.integer({ min: 0, max: 2e9 }), fc.double()),
+        (seconds) => {
+          const writer = new ByteWriter(1);
+          writer.milliseconds(seconds);
+          expect(writer.finish().toString()).toBe(formatSampleValue(Math.round(seconds * 1000) / 1000));
+        },
+      ),
       { numRuns: 2000 },
     );
   });

@@ -1,22 +1,25 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { DeviceRecord } from '../inventory/types.js';
 import { deviceRecord } from '../../test/support/devices.js';
+import type { DeviceRecord } from '../inventory/types.js';
 import { DeviceFamiliesRenderer, renderDeviceFragments } from './device-families.js';
 
-const macOf = (i: number) => `AA:BB:CC:00:${(i >> 8).toString(16).padStart(2, '0')}:${(i & 255).toString(16).padStart(2, '0')}`.toUpperCase();
+const macOf = (i: number) =>
+  `AA:BB:CC:00:${(i >> 8).toString(16).padStart(2, '0')}:${(i & 255).toString(16).padStart(2, '0')}`.toUpperCase();
 
 const arbitraryDevice = (i: number) =>
-  fc.record({
-    router: fc.constantFrom('home', 'office "2"'),
-    present: fc.boolean(),
-    firstSeen: fc.option(fc.constantFrom(1_600_000_000, 1_600_000_000.5, 1_700_000_123.457), { nil: null }),
-    lastSeen: fc.option(fc.double({ min: 0, max: 2e9, noNaN: true }), { nil: null }),
-    leaseExpiresAt: fc.option(fc.integer({ min: 0, max: 2e9 }), { nil: null }),
-    hostname: fc.option(fc.constantFrom('nas', 'Вася', 'a"b\\c\nd', ''), { nil: null }),
-    ip: fc.option(fc.constantFrom('10.0.0.1', '10.0.0.2'), { nil: null }),
-    watched: fc.boolean(),
-  }).map((fields) => deviceRecord({ mac: macOf(i), ...fields }));
+  fc
+    .record({
+      router: fc.constantFrom('home', 'office "2"'),
+      present: fc.boolean(),
+      firstSeen: fc.option(fc.constantFrom(1_600_000_000, 1_600_000_000.5, 1_700_000_123.457), { nil: null }),
+      lastSeen: fc.option(fc.double({ min: 0, max: 2e9, noNaN: true }), { nil: null }),
+      leaseExpiresAt: fc.option(fc.integer({ min: 0, max: 2e9 }), { nil: null }),
+      hostname: fc.option(fc.constantFrom('nas', 'Вася', 'a"b\\c\nd', ''), { nil: null }),
+      ip: fc.option(fc.constantFrom('10.0.0.1', '10.0.0.2'), { nil: null }),
+      watched: fc.boolean(),
+    })
+    .map((fields) => deviceRecord({ mac: macOf(i), ...fields }));
 
 /** A sorted list of distinct devices, some of 0..39. */
 const arbitraryPoll = fc
@@ -33,7 +36,9 @@ describe('DeviceFamiliesRenderer', () => {
       fc.property(fc.array(arbitraryPoll, { minLength: 1, maxLength: 6 }), (polls) => {
         const renderer = new DeviceFamiliesRenderer();
         for (const devices of polls) {
-          expect(text(renderer.render(devices as DeviceRecord[]))).toEqual(text(renderDeviceFragments(devices as DeviceRecord[])));
+          expect(text(renderer.render(devices as DeviceRecord[]))).toEqual(
+            text(renderDeviceFragments(devices as DeviceRecord[])),
+          );
         }
       }),
       { numRuns: 150 },
@@ -42,12 +47,19 @@ describe('DeviceFamiliesRenderer', () => {
 
   it('writes the lines a changed device needs and reuses the others', () => {
     const renderer = new DeviceFamiliesRenderer();
-    const devices = [0, 1, 2].map((i) => deviceRecord({ router: 'home', mac: macOf(i), present: true, firstSeen: 100, lastSeen: 200, hostname: `h${i}` }));
+    const devices = [0, 1, 2].map((i) =>
+      deviceRecord({ router: 'home', mac: macOf(i), present: true, firstSeen: 100, lastSeen: 200, hostname: `h${i}` }),
+    );
     renderer.render(devices);
     const next = devices.map((d) => ({ ...d, lastSeen: 215 }));
     next[1] = { ...next[1]!, hostname: 'renamed', present: false };
     const info = renderer.render(next).get('netmon_device_info')!.toString();
-    expect(info.split('\n').filter(Boolean).map((line) => /hostname="([^"]*)"/.exec(line)?.[1])).toEqual(['h0', 'renamed', 'h2']);
+    expect(
+      info
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => /hostname="([^"]*)"/.exec(line)?.[1]),
+    ).toEqual(['h0', 'renamed', 'h2']);
   });
 
   it('still renders devices that arrive out of MAC order', () => {

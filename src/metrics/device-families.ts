@@ -197,7 +197,11 @@ export class DeviceFamiliesRenderer {
       [F.leaseExpiry.name, leaseExpiry.finish()],
       [F.info.name, info.finish()],
     ]);
-    this.last = { present: fragments.get(F.present.name)!, firstSeen: fragments.get(F.firstSeen.name)!, info: fragments.get(F.info.name)! };
+    this.last = {
+      present: fragments.get(F.present.name)!,
+      firstSeen: fragments.get(F.firstSeen.name)!,
+      info: fragments.get(F.info.name)!,
+    };
     this.kept = kept;
     this.sizes = new Map([...fragments].map(([family, bytes]) => [family, bytes.length]));
     return fragments;

@@ -2,26 +2,70 @@ import type { FamilyDefinition } from './text-format.js';
 
 /** Every family rendered per poll, in exposition order. Names are SPEC's contract. */
 export const DEVICE_FAMILIES = {
-  present: { name: 'netmon_device_present', help: '1 if the device was seen within presence.timeoutSeconds of its router\'s last good poll, else 0.', type: 'gauge' },
-  lastSeen: { name: 'netmon_device_last_seen_timestamp_seconds', help: 'Unix time of the last observation of the device.', type: 'gauge' },
-  firstSeen: { name: 'netmon_device_first_seen_timestamp_seconds', help: 'Unix time of the first observation of the device.', type: 'gauge' },
-  leaseExpiry: { name: 'netmon_device_dhcp_lease_expiry_timestamp_seconds', help: 'Unix time the device\'s bound DHCP lease expires.', type: 'gauge' },
+  present: {
+    name: 'netmon_device_present',
+    help: "1 if the device was seen within presence.timeoutSeconds of its router's last good poll, else 0.",
+    type: 'gauge',
+  },
+  lastSeen: {
+    name: 'netmon_device_last_seen_timestamp_seconds',
+    help: 'Unix time of the last observation of the device.',
+    type: 'gauge',
+  },
+  firstSeen: {
+    name: 'netmon_device_first_seen_timestamp_seconds',
+    help: 'Unix time of the first observation of the device.',
+    type: 'gauge',
+  },
+  leaseExpiry: {
+    name: 'netmon_device_dhcp_lease_expiry_timestamp_seconds',
+    help: "Unix time the device's bound DHCP lease expires.",
+    type: 'gauge',
+  },
   info: { name: 'netmon_device_info', help: 'Descriptive labels of a device; always 1.', type: 'gauge' },
 } as const satisfies Record<string, FamilyDefinition>;
 
 export const ROUTER_FAMILIES = {
   up: { name: 'netmon_router_up', help: '1 if the last poll of the router succeeded, else 0.', type: 'gauge' },
-  lastSuccess: { name: 'netmon_router_last_success_timestamp_seconds', help: 'Unix time of the last successful poll.', type: 'gauge' },
+  lastSuccess: {
+    name: 'netmon_router_last_success_timestamp_seconds',
+    help: 'Unix time of the last successful poll.',
+    type: 'gauge',
+  },
   pollDuration: { name: 'netmon_router_poll_duration_seconds', help: 'Duration of the last poll of the router.', type: 'gauge' },
-  pollErrors: { name: 'netmon_router_poll_errors_total', help: 'Failed polls by reason (auth, timeout, connection, protocol).', type: 'counter' },
+  pollErrors: {
+    name: 'netmon_router_poll_errors_total',
+    help: 'Failed polls by reason (auth, timeout, connection, protocol).',
+    type: 'counter',
+  },
   info: { name: 'netmon_router_info', help: 'Identity, RouterOS version and board of the router; always 1.', type: 'gauge' },
   devices: { name: 'netmon_devices', help: 'Known devices of the router by state (present, absent).', type: 'gauge' },
   dhcpLeases: { name: 'netmon_dhcp_leases', help: 'DHCP leases by server and status at the last good poll.', type: 'gauge' },
-  conflicts: { name: 'netmon_address_conflicts', help: 'IP addresses claimed by more than one MAC at the last good poll.', type: 'gauge' },
-  rejectedRows: { name: 'netmon_router_rejected_rows_total', help: 'API rows skipped because a value could not be parsed.', type: 'counter' },
-  skippedPolls: { name: 'netmon_router_skipped_polls_total', help: 'Poll slots skipped because the previous poll was still running.', type: 'counter' },
-  dropped: { name: 'netmon_devices_dropped_total', help: 'Unwatched devices dropped because the router exceeded retention.maxDevicesPerRouter.', type: 'counter' },
-  forgotten: { name: 'netmon_devices_forgotten_total', help: 'Unwatched devices forgotten after retention.forgetAfterDays of absence.', type: 'counter' },
+  conflicts: {
+    name: 'netmon_address_conflicts',
+    help: 'IP addresses claimed by more than one MAC at the last good poll.',
+    type: 'gauge',
+  },
+  rejectedRows: {
+    name: 'netmon_router_rejected_rows_total',
+    help: 'API rows skipped because a value could not be parsed.',
+    type: 'counter',
+  },
+  skippedPolls: {
+    name: 'netmon_router_skipped_polls_total',
+    help: 'Poll slots skipped because the previous poll was still running.',
+    type: 'counter',
+  },
+  dropped: {
+    name: 'netmon_devices_dropped_total',
+    help: 'Unwatched devices dropped because the router exceeded retention.maxDevicesPerRouter.',
+    type: 'counter',
+  },
+  forgotten: {
+    name: 'netmon_devices_forgotten_total',
+    help: 'Unwatched devices forgotten after retention.forgetAfterDays of absence.',
+    type: 'counter',
+  },
 } as const satisfies Record<string, FamilyDefinition>;
 
 export const SNAPSHOT_FAMILIES: ReadonlyArray<FamilyDefinition> = [

@@ -2,10 +2,10 @@ import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
-import { initialRouterState } from '../poller/router-state.js';
 import { deviceRecord } from '../../test/support/devices.js';
+import { initialRouterState } from '../poller/router-state.js';
 import { acceptsGzip, EXPOSITION_CONTENT_TYPE, sendExposition } from './http-exposition.js';
-import { emptySummary, SnapshotBuilder, type Snapshot } from './snapshot.js';
+import { emptySummary, type Snapshot, SnapshotBuilder } from './snapshot.js';
 
 let server: Server | null = null;
 afterEach(async () => {
@@ -16,7 +16,13 @@ afterEach(async () => {
 function snapshotOf(count: number, hostname = 'host'): Snapshot {
   const builder = new SnapshotBuilder(['home', 'office'], initialRouterState);
   const devices = Array.from({ length: count }, (_, i) =>
-    deviceRecord({ router: 'home', mac: `AA:BB:CC:00:${(i >> 8).toString(16).padStart(2, '0')}:${(i & 255).toString(16).padStart(2, '0')}`.toUpperCase(), hostname: `${hostname}-${i}`, present: i % 2 === 0, lastSeen: 1_700_000_000 + i }),
+    deviceRecord({
+      router: 'home',
+      mac: `AA:BB:CC:00:${(i >> 8).toString(16).padStart(2, '0')}:${(i & 255).toString(16).padStart(2, '0')}`.toUpperCase(),
+      hostname: `${hostname}-${i}`,
+      present: i % 2 === 0,
+      lastSeen: 1_700_000_000 + i,
+    }),
   );
   builder.updateRouter({ ...initialRouterState('home'), attempted: true, up: true }, devices, emptySummary());
   return builder.build(1);
@@ -30,7 +36,11 @@ async function serve(snapshot: () => Snapshot, live: () => string): Promise<stri
   return `http://127.0.0.1:${(server!.address() as AddressInfo).port}/metrics`;
 }
 
-function get(url: string, headers: Record<string, string>, method = 'GET'): Promise<{ status: number; headers: Record<string, unknown>; body: Buffer }> {
+function get(
+  url: string,
+  headers: Record<string, string>,
+  method = 'GET',
+): Promise<{ status: number; headers: Record<string, unknown>; body: Buffer }> {
   return new Promise((resolve, reject) => {
     request(url, { headers, method }, (res) => {
       const chunks: Buffer[] = [];
@@ -47,7 +57,10 @@ describe('sendExposition', () => {
 
   it('sends the page and the live text as they are, with their exact length', async () => {
     const snapshot = snapshotOf(300);
-    const url = await serve(() => snapshot, () => live);
+    const url = await serve(
+      () => snapshot,
+      () => live,
+    );
     const res = await get(url, {});
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toBe(EXPOSITION_CONTENT_TYPE);
@@ -59,7 +72,10 @@ describe('sendExposition', () => {
   it('gzips when asked: one member that any gunzip reads back to the same text, also after the live text changes', async () => {
     const snapshot = snapshotOf(2000, 'Вася');
     let liveText = live;
-    const url = await serve(() => snapshot, () => liveText);
+    const url = await serve(
+      () => snapshot,
+      () => liveText,
+    );
     for (const text of [live, live, `${live}process_y 2\n`]) {
       liveText = text;
       const res = await get(url, { 'accept-encoding': 'br;q=1, gzip;q=0.8' });
@@ -73,7 +89,10 @@ describe('sendExposition', () => {
 
   it('answers HEAD with the headers only', async () => {
     const snapshot = snapshotOf(10);
-    const url = await serve(() => snapshot, () => live);
+    const url = await serve(
+      () => snapshot,
+      () => live,
+    );
     const res = await get(url, { 'accept-encoding': 'gzip' }, 'HEAD');
     expect(res.status).toBe(200);
     expect(Number(res.headers['content-length'])).toBeGreaterThan(0);

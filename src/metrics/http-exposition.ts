@@ -80,7 +80,11 @@ function liveTail(text: string): LiveTail {
 }
 
 /** The body for a snapshot and live text: the byte chunks to send and their encoding. */
-export async function expositionBody(snapshot: Snapshot, live: string, gzip: boolean): Promise<{ chunks: Buffer[]; gzip: boolean }> {
+export async function expositionBody(
+  snapshot: Snapshot,
+  live: string,
+  gzip: boolean,
+): Promise<{ chunks: Buffer[]; gzip: boolean }> {
   const tail = liveTail(live);
   if (!gzip) return { chunks: [...snapshot.expositionChunks, tail.bytes], gzip: false };
   const part = await deflatedSnapshot(snapshot);

@@ -28,7 +28,14 @@ export function renderRouterFragments(state: RouterPollState, summary: RouterDev
   for (const reason of POLL_ERROR_REASONS) {
     put(
       F.pollErrors.name,
-      sampleLine(F.pollErrors.name, formatLabels([['router', state.name], ['reason', reason]]), state.errorsTotal[reason]),
+      sampleLine(
+        F.pollErrors.name,
+        formatLabels([
+          ['router', state.name],
+          ['reason', reason],
+        ]),
+        state.errorsTotal[reason],
+      ),
     );
   }
   if (state.system !== null) {
@@ -40,8 +47,28 @@ export function renderRouterFragments(state: RouterPollState, summary: RouterDev
     ]);
     put(F.info.name, sampleLine(F.info.name, labels, 1));
   }
-  put(F.devices.name, sampleLine(F.devices.name, formatLabels([['router', state.name], ['state', 'present']]), summary.present));
-  put(F.devices.name, sampleLine(F.devices.name, formatLabels([['router', state.name], ['state', 'absent']]), summary.absent));
+  put(
+    F.devices.name,
+    sampleLine(
+      F.devices.name,
+      formatLabels([
+        ['router', state.name],
+        ['state', 'present'],
+      ]),
+      summary.present,
+    ),
+  );
+  put(
+    F.devices.name,
+    sampleLine(
+      F.devices.name,
+      formatLabels([
+        ['router', state.name],
+        ['state', 'absent'],
+      ]),
+      summary.absent,
+    ),
+  );
   for (const lease of summary.leasesByServerStatus) {
     const labels = formatLabels([
       ['router', state.name],

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { initialRouterState } from '../poller/router-state.js';
 import { deviceRecord } from '../../test/support/devices.js';
 import { findSample, parseExposition } from '../../test/support/exposition-parser.js';
 import { promtoolCheckMetrics } from '../../test/support/promtool.js';
+import { initialRouterState } from '../poller/router-state.js';
 import { emptySummary, SnapshotBuilder } from './snapshot.js';
 
 const hostile = [
@@ -17,13 +17,25 @@ const hostile = [
 
 function builderWith(devices: Parameters<typeof deviceRecord>[0][]) {
   const builder = new SnapshotBuilder(['home', 'office'], initialRouterState);
-  const state = { ...initialRouterState('home'), attempted: true, up: true, lastSuccess: 1_700_000_000, lastPollDurationSeconds: 0.25 };
+  const state = {
+    ...initialRouterState('home'),
+    attempted: true,
+    up: true,
+    lastSuccess: 1_700_000_000,
+    lastPollDurationSeconds: 0.25,
+  };
   state.errorsTotal.timeout = 3;
   state.system = { identity: 'MikroTik "core"', version: '7.16.2 (stable)', board: 'hAP ax^3' };
   builder.updateRouter(
     state,
     devices.map((d) => deviceRecord(d)),
-    { ...emptySummary(), present: 1, absent: 1, conflicts: 2, leasesByServerStatus: [{ server: 'dhcp1', status: 'bound', count: 5 }] },
+    {
+      ...emptySummary(),
+      present: 1,
+      absent: 1,
+      conflicts: 2,
+      leasesByServerStatus: [{ server: 'dhcp1', status: 'bound', count: 5 }],
+    },
   );
   return builder;
 }
@@ -68,7 +80,11 @@ describe('snapshot exposition', () => {
     const dev2 = { router: 'home', mac: '02:00:00:00:00:02' };
     expect(findSample(samples, 'netmon_device_present', dev2)?.value).toBe(0);
     expect(findSample(samples, 'netmon_device_last_seen_timestamp_seconds', dev2)).toBeUndefined();
-    expect(findSample(samples, 'netmon_device_info', dev2)?.labels).toMatchObject({ randomized: 'true', watched: 'true', name: 'phone' });
+    expect(findSample(samples, 'netmon_device_info', dev2)?.labels).toMatchObject({
+      randomized: 'true',
+      watched: 'true',
+      name: 'phone',
+    });
     expect(findSample(samples, 'netmon_router_up', { router: 'home' })?.value).toBe(1);
     expect(findSample(samples, 'netmon_router_up', { router: 'office' })?.value).toBe(0);
     expect(findSample(samples, 'netmon_router_poll_errors_total', { router: 'home', reason: 'timeout' })?.value).toBe(3);
@@ -82,7 +98,12 @@ describe('snapshot exposition', () => {
 
   it('keeps hostile strings inside their label values', () => {
     const snapshot = builderWith(
-      hostile.map((text, i) => ({ router: 'home', mac: `AA:BB:CC:DD:EE:${String(i).padStart(2, '0')}`, hostname: text, name: text })),
+      hostile.map((text, i) => ({
+        router: 'home',
+        mac: `AA:BB:CC:DD:EE:${String(i).padStart(2, '0')}`,
+        hostname: text,
+        name: text,
+      })),
     ).build(1);
     const samples = parseExposition(snapshot.exposition);
     const infos = samples.filter((s) => s.name === 'netmon_device_info');
@@ -96,7 +117,12 @@ describe('snapshot exposition', () => {
     fc.assert(
       fc.property(fc.array(fc.tuple(fc.string({ unit: 'binary' }), fc.string()), { maxLength: 20 }), (texts) => {
         const snapshot = builderWith(
-          texts.map(([hostname, name], i) => ({ router: 'home', mac: `AA:BB:CC:00:${(i >> 8).toString(16).padStart(2, '0')}:${(i & 255).toString(16).padStart(2, '0')}`, hostname, name })),
+          texts.map(([hostname, name], i) => ({
+            router: 'home',
+            mac: `AA:BB:CC:00:${(i >> 8).toString(16).padStart(2, '0')}:${(i & 255).toString(16).padStart(2, '0')}`,
+            hostname,
+            name,
+          })),
         ).build(1);
         const infos = parseExposition(snapshot.exposition).filter((s) => s.name === 'netmon_device_info');
         expect(infos.map((s) => [s.labels.hostname, s.labels.name])).toEqual(texts);
@@ -121,7 +147,12 @@ describe('snapshot exposition', () => {
   it('re-renders a router at its new size after it shrinks or grows', () => {
     const builder = new SnapshotBuilder(['home'], initialRouterState);
     const state = initialRouterState('home');
-    const many = Array.from({ length: 500 }, (_, i) => deviceRecord({ router: 'home', mac: `AA:BB:CC:DD:${(i >> 8).toString(16).padStart(2, '0')}:${(i & 255).toString(16).padStart(2, '0')}`.toUpperCase() }));
+    const many = Array.from({ length: 500 }, (_, i) =>
+      deviceRecord({
+        router: 'home',
+        mac: `AA:BB:CC:DD:${(i >> 8).toString(16).padStart(2, '0')}:${(i & 255).toString(16).padStart(2, '0')}`.toUpperCase(),
+      }),
+    );
     builder.updateRouter(state, many, emptySummary());
     builder.updateRouter(state, many.slice(0, 3), emptySummary());
     const infos = parseExposition(builder.build(1).exposition).filter((s) => s.name === 'netmon_device_info');

@@ -2,7 +2,7 @@ import type { DeviceRecord } from '../inventory/types.js';
 import type { RouterPollState } from '../poller/router-state.js';
 import { DeviceFamiliesRenderer } from './device-families.js';
 import { SNAPSHOT_FAMILIES } from './families.js';
-import { renderRouterFragments, type RouterDeviceSummary } from './router-families.js';
+import { type RouterDeviceSummary, renderRouterFragments } from './router-families.js';
 import { familyHeader } from './text-format.js';
 
 /** Everything a scrape or an API call reads; immutable once built, replaced whole after each poll. */
@@ -27,8 +27,9 @@ interface RouterPart {
   fragments: Map<string, Buffer>;
 }
 
-
-const HEADERS = new Map(SNAPSHOT_FAMILIES.map((family) => [family.name, Buffer.from(familyHeader(family.name, family.help, family.type), 'utf8')]));
+const HEADERS = new Map(
+  SNAPSHOT_FAMILIES.map((family) => [family.name, Buffer.from(familyHeader(family.name, family.help, family.type), 'utf8')]),
+);
 
 /**
  * Keeps each router's rendered fragments so a poll re-renders only its own
@@ -51,7 +52,10 @@ export class SnapshotBuilder {
 
   updateRouter(state: RouterPollState, devices: ReadonlyArray<DeviceRecord>, summary: RouterDeviceSummary): void {
     let renderer = this.renderers.get(state.name);
-    if (renderer === undefined) this.renderers.set(state.name, (renderer = new DeviceFamiliesRenderer()));
+    if (renderer === undefined) {
+      renderer = new DeviceFamiliesRenderer();
+      this.renderers.set(state.name, renderer);
+    }
     const fragments = renderer.render(devices);
     for (const [family, bytes] of routerFragments(state, summary)) fragments.set(family, bytes);
     // Copy the state: the poller keeps mutating its own object, the snapshot must not change under a scrape.

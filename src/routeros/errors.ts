@@ -33,7 +33,10 @@ export function isMissingMenu(trap: CommandTrap): boolean {
 
 function oneLine(text: string): string {
   // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').trim().slice(0, 500);
+  return text
+    .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ')
+    .trim()
+    .slice(0, 500);
 }
 
 /** Removes every occurrence of secret from text that came from outside our code. */

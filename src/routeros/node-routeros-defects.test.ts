@@ -7,13 +7,13 @@
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
 import { RouterOSAPI } from 'node-routeros';
-import { sampleLan, startSimulator, type RunningSimulator, type SimulatorOptions } from '../simulator/index.js';
-import { RouterSession } from './session.js';
-import { encodeSentence } from './wire.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type RunningSimulator, type SimulatorOptions, sampleLan, startSimulator } from '../simulator/index.js';
 import { createNodeRouterosTransport } from './node-routeros-transport.js';
+import { RouterSession } from './session.js';
 import { capturingLogger, rejectionOf, sessionFor } from './test-support.js';
+import { encodeSentence } from './wire.js';
 
 const PROBE = fileURLToPath(new URL('./fixtures/raw-node-routeros.cjs', import.meta.url));
 

@@ -35,9 +35,10 @@
  * (e) RouterOSAPI.setOptions defaults the port to 8728 before Connector can pick
  *     8729 for TLS. Contained by always passing an explicit port (resolvePort).
  */
+
+import type { EventEmitter } from 'node:events';
 import { createRequire } from 'node:module';
 import type { Socket } from 'node:net';
-import { EventEmitter } from 'node:events';
 import { RosException, RouterOSAPI } from 'node-routeros';
 import { CommandTrap, PollError } from './errors.js';
 import type { RawRow } from './observations.js';
@@ -327,15 +328,22 @@ export class NodeRouterosTransport implements RouterTransport {
     if (this.failure) return this.failure;
     if (error instanceof RosException) {
       if (error.errno === 'SOCKTMOUT') {
-        return new PollError('timeout', `${this.where}: no answer within ${this.options.connectTimeoutSeconds} s while connecting`);
+        return new PollError(
+          'timeout',
+          `${this.where}: no answer within ${this.options.connectTimeoutSeconds} s while connecting`,
+        );
       }
-      if (error.errno === 'CANTLOGIN') return new PollError('auth', `${this.where}: login refused (invalid user name or password)`);
+      if (error.errno === 'CANTLOGIN')
+        return new PollError('auth', `${this.where}: login refused (invalid user name or password)`);
       return this.closedError();
     }
     if (this.lastSocketError) return this.closedError();
     // RouterOSAPI.login rejects with the router's `!trap` text.
     if (error instanceof Error) {
-      return new PollError('auth', `${this.where}: login refused (${sanitizeText(decodeWordText(error.message), 200) ?? 'no reason given'})`);
+      return new PollError(
+        'auth',
+        `${this.where}: login refused (${sanitizeText(decodeWordText(error.message), 200) ?? 'no reason given'})`,
+      );
     }
     return new PollError('protocol', `${this.where}: connect failed (${describe(error)})`);
   }

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
 import { mapArp, mapBridgeHosts, mapIdentity, mapLeases } from './observations.js';
 
 // Rows as RouterOS 7 prints them (attribute spellings per terraform-provider-routeros
@@ -66,9 +66,23 @@ describe('mapLeases', () => {
 
   it('a waiting static lease: the reservation, never seen, no expiry', () => {
     const [lease] = mapLeases([
-      { address: '192.168.88.50', 'mac-address': '00-11-22-33-44-55', server: 'defconf', status: 'waiting', 'last-seen': 'never', dynamic: 'false', disabled: 'false' },
+      {
+        address: '192.168.88.50',
+        'mac-address': '00-11-22-33-44-55',
+        server: 'defconf',
+        status: 'waiting',
+        'last-seen': 'never',
+        dynamic: 'false',
+        disabled: 'false',
+      },
     ]).observations;
-    expect(lease).toMatchObject({ mac: '00:11:22:33:44:55', address: '192.168.88.50', status: 'waiting', lastSeenAgoSeconds: null, expiresAfterSeconds: null });
+    expect(lease).toMatchObject({
+      mac: '00:11:22:33:44:55',
+      address: '192.168.88.50',
+      status: 'waiting',
+      lastSeenAgoSeconds: null,
+      expiresAfterSeconds: null,
+    });
   });
 
   it('falls back to active-mac-address; rejects and counts rows with no usable MAC', () => {
@@ -85,7 +99,13 @@ describe('mapLeases', () => {
 
   it('a pool name instead of an address gives null, unknown values give defaults', () => {
     const [lease] = mapLeases([
-      { 'mac-address': 'AA:BB:CC:DD:EE:01', address: 'dhcp_pool1', status: 'offered', dynamic: 'sometimes', 'last-seen': 'yesterday' },
+      {
+        'mac-address': 'AA:BB:CC:DD:EE:01',
+        address: 'dhcp_pool1',
+        status: 'offered',
+        dynamic: 'sometimes',
+        'last-seen': 'yesterday',
+      },
     ]).observations;
     expect(lease).toMatchObject({ address: null, dynamic: false, lastSeenAgoSeconds: null, status: 'offered' });
     const [noStatus] = mapLeases([{ 'mac-address': 'AA:BB:CC:DD:EE:02' }]).observations;
@@ -102,15 +122,39 @@ describe('mapLeases', () => {
 describe('mapArp', () => {
   it('RouterOS 7.14+ entry with status', () => {
     const { observations } = mapArp([
-      { '.id': '*3', address: '192.168.88.23', 'mac-address': 'F0:9F:C2:11:22:33', interface: 'bridge', status: 'reachable', DHCP: 'true', dynamic: 'true', complete: 'true', invalid: 'false', published: 'false', disabled: 'false' },
+      {
+        '.id': '*3',
+        address: '192.168.88.23',
+        'mac-address': 'F0:9F:C2:11:22:33',
+        interface: 'bridge',
+        status: 'reachable',
+        DHCP: 'true',
+        dynamic: 'true',
+        complete: 'true',
+        invalid: 'false',
+        published: 'false',
+        disabled: 'false',
+      },
     ]);
     expect(observations).toEqual([
-      { mac: 'F0:9F:C2:11:22:33', address: '192.168.88.23', interface: 'bridge', status: 'reachable', dynamic: true, complete: true, invalid: false, disabled: false, comment: null },
+      {
+        mac: 'F0:9F:C2:11:22:33',
+        address: '192.168.88.23',
+        interface: 'bridge',
+        status: 'reachable',
+        dynamic: true,
+        complete: true,
+        invalid: false,
+        disabled: false,
+        comment: null,
+      },
     ]);
   });
 
   it('pre-7.14 entry has no status; complete is taken from the router', () => {
-    const [entry] = mapArp([{ address: '10.0.0.2', 'mac-address': '00:11:22:33:44:55', interface: 'ether2', dynamic: 'true', complete: 'false' }]).observations;
+    const [entry] = mapArp([
+      { address: '10.0.0.2', 'mac-address': '00:11:22:33:44:55', interface: 'ether2', dynamic: 'true', complete: 'false' },
+    ]).observations;
     expect(entry).toMatchObject({ status: null, complete: false });
   });
 
@@ -132,7 +176,15 @@ describe('mapArp', () => {
 describe('mapBridgeHosts', () => {
   it('port from `interface` (v7) or `on-interface` (v6); vid only when a real VLAN id', () => {
     const result = mapBridgeHosts([
-      { 'mac-address': 'F0:9F:C2:11:22:33', bridge: 'bridge', interface: 'ether3', vid: '10', dynamic: 'true', local: 'false', external: 'false' },
+      {
+        'mac-address': 'F0:9F:C2:11:22:33',
+        bridge: 'bridge',
+        interface: 'ether3',
+        vid: '10',
+        dynamic: 'true',
+        local: 'false',
+        external: 'false',
+      },
       { 'mac-address': 'f0:9f:c2:11:22:34', bridge: 'bridge', 'on-interface': 'wlan1', vid: '5000', dynamic: 'true' },
       { 'mac-address': '', bridge: 'bridge', interface: 'ether4' },
     ]);
@@ -146,7 +198,9 @@ describe('mapBridgeHosts', () => {
 
 describe('mapIdentity', () => {
   it('identity, version and board from their tables; missing tables give nulls', () => {
-    expect(mapIdentity([{ name: 'core-router' }], [{ version: '7.18.2 (stable)', 'board-name': 'RB5009UG+S+', uptime: '1w' }])).toEqual({
+    expect(
+      mapIdentity([{ name: 'core-router' }], [{ version: '7.18.2 (stable)', 'board-name': 'RB5009UG+S+', uptime: '1w' }]),
+    ).toEqual({
       identity: 'core-router',
       version: '7.18.2 (stable)',
       board: 'RB5009UG+S+',
@@ -162,9 +216,32 @@ describe('never throws on hostile rows', () => {
     fc.anything(),
   );
   const keys = fc.constantFrom(
-    'mac-address', 'active-mac-address', 'address', 'active-address', 'host-name', 'status', 'dynamic', 'disabled',
-    'last-seen', 'expires-after', 'server', 'active-server', 'comment', 'interface', 'on-interface', 'vid', 'complete',
-    'invalid', 'local', 'external', 'bridge', 'name', 'version', 'board-name', '__proto__', 'constructor',
+    'mac-address',
+    'active-mac-address',
+    'address',
+    'active-address',
+    'host-name',
+    'status',
+    'dynamic',
+    'disabled',
+    'last-seen',
+    'expires-after',
+    'server',
+    'active-server',
+    'comment',
+    'interface',
+    'on-interface',
+    'vid',
+    'complete',
+    'invalid',
+    'local',
+    'external',
+    'bridge',
+    'name',
+    'version',
+    'board-name',
+    '__proto__',
+    'constructor',
   );
   const row = fc.dictionary(keys, hostileValue);
   const rows = fc.array(fc.oneof(row, fc.anything()), { maxLength: 20 });

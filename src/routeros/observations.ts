@@ -9,12 +9,7 @@
  * RouterOS 6 spellings accepted where they differ.
  */
 import { isIP } from 'node:net';
-import type {
-  ArpObservation,
-  BridgeHostObservation,
-  LeaseObservation,
-  RouterIdentity,
-} from '../inventory/types.js';
+import type { ArpObservation, BridgeHostObservation, LeaseObservation, RouterIdentity } from '../inventory/types.js';
 import { booleanOr, normalizeMac, parseDuration, sanitizeComment, sanitizeHostname, sanitizeText } from './values.js';
 
 export type RawRow = Readonly<Record<string, string>>;

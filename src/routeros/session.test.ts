@@ -8,17 +8,17 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   DEFAULT_GARBAGE,
   generateLan,
-  sampleLan,
-  startSimulator,
   type RunningSimulator,
   type SimulatorOptions,
+  sampleLan,
+  startSimulator,
 } from '../simulator/index.js';
-import { normalizeMac } from './values.js';
 import { createNodeRouterosTransport } from './node-routeros-transport.js';
-import { defaultTransport, RouterSession, type RouterSessionOptions } from './session.js';
-import { createWireTransport } from './wire-transport.js';
+import { defaultTransport, type RouterSession, type RouterSessionOptions } from './session.js';
 import { rejectionOf, sessionFor } from './test-support.js';
 import type { TransportFactory, TransportOptions } from './transport.js';
+import { normalizeMac } from './values.js';
+import { createWireTransport } from './wire-transport.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../../test/fixtures/tls/${name}`, import.meta.url));
 const PASSWORD = 'correct-horse-battery-staple';
@@ -66,11 +66,14 @@ describe('the transport seam', () => {
         onFailure: () => undefined,
       };
     };
-    const { session } = sessionFor({ port: 0 }, {
-      port: undefined,
-      transport,
-      tls: { enabled: true, ca: null, rejectUnauthorized: true, anonymous: true },
-    });
+    const { session } = sessionFor(
+      { port: 0 },
+      {
+        port: undefined,
+        transport,
+        tls: { enabled: true, ca: null, rejectUnauthorized: true, anonymous: true },
+      },
+    );
     sessions.push(session);
     const result = await session.poll();
     expect(result.arp).toEqual([expect.objectContaining({ mac: 'AA:BB:CC:DD:EE:01', status: 'reachable' })]);
@@ -352,7 +355,11 @@ describe.each(TRANSPORTS)('over the %s transport', (_name, factory) => {
   });
 
   describe('TLS', () => {
-    const cert = () => ({ mode: 'certificate' as const, cert: readFileSync(fixture('server.pem')), key: readFileSync(fixture('server-key.pem')) });
+    const cert = () => ({
+      mode: 'certificate' as const,
+      cert: readFileSync(fixture('server.pem')),
+      key: readFileSync(fixture('server-key.pem')),
+    });
     const tlsConfig = { enabled: true, ca: null as string | null, rejectUnauthorized: true, anonymous: false };
 
     it('verifies the router certificate against the configured CA file', async () => {
@@ -388,7 +395,9 @@ describe.each(TRANSPORTS)('over the %s transport', (_name, factory) => {
 
     it('a TLS handshake slower than the deadline: reason timeout', async () => {
       const sim = await simulator({ tls: cert(), faults: { tlsHandshakeDelayMs: 1000 } });
-      const error = await rejectionOf(connect(sim, { timeoutSeconds: 0.3, tls: { ...tlsConfig, ca: fixture('ca.pem') } }).session.poll());
+      const error = await rejectionOf(
+        connect(sim, { timeoutSeconds: 0.3, tls: { ...tlsConfig, ca: fixture('ca.pem') } }).session.poll(),
+      );
       expect(error.reason).toBe('timeout');
     });
 

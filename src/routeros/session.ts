@@ -12,16 +12,16 @@
  */
 import type { Logger } from 'pino';
 import type { RouterObservations } from '../inventory/types.js';
-import { backoffDelayMs, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.js';
+import { type BackoffPolicy, backoffDelayMs, DEFAULT_BACKOFF } from './backoff.js';
 import { CommandTrap, isMissingMenu, PollError, redact } from './errors.js';
 import { createNodeRouterosTransport } from './node-routeros-transport.js';
-import { createWireTransport } from './wire-transport.js';
 import { mapArp, mapBridgeHosts, mapIdentity, mapLeases, PROPLISTS, type RawRow } from './observations.js';
-import { buildTlsOptions, resolvePort, type RouterTlsConfig } from './tls-options.js';
+import { buildTlsOptions, type RouterTlsConfig, resolvePort } from './tls-options.js';
 import type { RouterTransport, TransportFactory } from './transport.js';
+import { createWireTransport } from './wire-transport.js';
 
-export { PollError } from './errors.js';
 export type { PollErrorReason } from './errors.js';
+export { PollError } from './errors.js';
 
 export interface RouterSessionOptions {
   name: string;
@@ -166,7 +166,10 @@ export class RouterSession {
       const last = this.lastFailure ? ` after: ${this.lastFailure.message}` : '';
       // Keep the reason of the failure that started the backoff: a wrong password must keep
       // counting as `auth` on every poll, or the error counter would hide what is wrong.
-      throw new PollError(this.lastFailure?.reason ?? 'connection', `${this.address}: not reconnecting for another ${wait} s${last}`);
+      throw new PollError(
+        this.lastFailure?.reason ?? 'connection',
+        `${this.address}: not reconnecting for another ${wait} s${last}`,
+      );
     }
     let transport: RouterTransport;
     try {

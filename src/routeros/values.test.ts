@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
-import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
 import {
   booleanOr,
   COMMENT_MAX_LENGTH,
@@ -199,15 +199,19 @@ describe('hostile text', () => {
 
   it('never throws; output is bounded, clean, well-formed and idempotent', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string({ unit: 'binary' }), fc.string({ unit: 'grapheme', maxLength: 400 }), anything), fc.integer({ min: 1, max: 300 }), (input, max) => {
-        const result = sanitizeText(input, max);
-        if (result === null) return;
-        expect(Array.from(result).length).toBeLessThanOrEqual(max);
-        expect(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/.test(result)).toBe(false);
-        expect(wellFormed(result)).toBe(true);
-        expect(result).toBe(result.trim());
-        expect(sanitizeText(result, max)).toBe(result);
-      }),
+      fc.property(
+        fc.oneof(fc.string({ unit: 'binary' }), fc.string({ unit: 'grapheme', maxLength: 400 }), anything),
+        fc.integer({ min: 1, max: 300 }),
+        (input, max) => {
+          const result = sanitizeText(input, max);
+          if (result === null) return;
+          expect(Array.from(result).length).toBeLessThanOrEqual(max);
+          expect(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/.test(result)).toBe(false);
+          expect(wellFormed(result)).toBe(true);
+          expect(result).toBe(result.trim());
+          expect(sanitizeText(result, max)).toBe(result);
+        },
+      ),
       { numRuns: 2000 },
     );
   });

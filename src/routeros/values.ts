@@ -190,7 +190,8 @@ const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[
 // Anything the slow path below would change: controls, line breaks, direction
 // marks, BOM, any surrogate (pairs are counted as one character there), and
 // leading/trailing whitespace.
-const NEEDS_CLEANING = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff\ud800-\udfff]|^\s|\s$/;
+const NEEDS_CLEANING =
+  /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff\ud800-\udfff]|^\s|\s$/;
 
 export function sanitizeText(text: unknown, maxLength: number): string | null {
   if (typeof text !== 'string') return null;
@@ -198,11 +199,7 @@ export function sanitizeText(text: unknown, maxLength: number): string | null {
   // Bound the work before the regexes run: 4 code units per allowed character is
   // more than any input that survives stripping could need.
   const bounded = text.length > maxLength * 4 + 64 ? text.slice(0, maxLength * 4 + 64) : text;
-  const cleaned = bounded
-    .replace(LONE_SURROGATE, '\ufffd')
-    .replace(LINE_BREAKS, ' ')
-    .replace(INVISIBLE, '')
-    .trim();
+  const cleaned = bounded.replace(LONE_SURROGATE, '\ufffd').replace(LINE_BREAKS, ' ').replace(INVISIBLE, '').trim();
   if (cleaned === '') return null;
   const codePoints = Array.from(cleaned);
   const capped = codePoints.length > maxLength ? codePoints.slice(0, maxLength).join('').trimEnd() : cleaned;
@@ -227,9 +224,38 @@ export function sanitizeComment(text: unknown): string | null {
 
 /** Windows-1252 0x80..0x9F; null marks the five bytes the code page leaves undefined. */
 const WIN1252_HIGH: ReadonlyArray<number | null> = [
-  0x20ac, null, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021, 0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, null,
-  0x017d, null, null, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014, 0x02dc, 0x2122, 0x0161, 0x203a,
-  0x0153, null, 0x017e, 0x0178,
+  0x20ac,
+  null,
+  0x201a,
+  0x0192,
+  0x201e,
+  0x2026,
+  0x2020,
+  0x2021,
+  0x02c6,
+  0x2030,
+  0x0160,
+  0x2039,
+  0x0152,
+  null,
+  0x017d,
+  null,
+  null,
+  0x2018,
+  0x2019,
+  0x201c,
+  0x201d,
+  0x2022,
+  0x2013,
+  0x2014,
+  0x02dc,
+  0x2122,
+  0x0161,
+  0x203a,
+  0x0153,
+  null,
+  0x017e,
+  0x0178,
 ];
 
 const UNICODE_TO_WIN1252 = new Map<number, number>();

@@ -7,28 +7,28 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   DEFAULT_GARBAGE,
-  HUGE_WORD_PREFIX,
   generateLan,
-  sampleLan,
-  startSimulator,
+  HUGE_WORD_PREFIX,
   type RunningSimulator,
   type SimulatorOptions,
+  sampleLan,
+  startSimulator,
 } from '../simulator/index.js';
 import { CommandTrap, PollError } from './errors.js';
+import { createNodeRouterosTransport } from './node-routeros-transport.js';
 import { PROPLISTS } from './observations.js';
 import type { RouterSessionOptions } from './session.js';
-import { createNodeRouterosTransport } from './node-routeros-transport.js';
 import { rejectionOf, sessionFor } from './test-support.js';
 import { normalizeMac } from './values.js';
-import { encodeSentence, encodeLength } from './wire.js';
+import { encodeLength, encodeSentence } from './wire.js';
 import {
   createWireTransport,
+  type DecodedReply,
   FramingError,
   md5LoginResponse,
   ReplyDecoder,
   SentenceReader,
   WireTransport,
-  type DecodedReply,
 } from './wire-transport.js';
 
 const PASSWORD = 'correct-horse-battery-staple';
@@ -55,7 +55,10 @@ function connect(sim: RunningSimulator, overrides: Partial<RouterSessionOptions>
   return made;
 }
 
-function transportTo(sim: RunningSimulator, overrides: Partial<ConstructorParameters<typeof WireTransport>[0]> = {}): WireTransport {
+function transportTo(
+  sim: RunningSimulator,
+  overrides: Partial<ConstructorParameters<typeof WireTransport>[0]> = {},
+): WireTransport {
   const transport = new WireTransport({
     host: '127.0.0.1',
     port: sim.port,
@@ -165,7 +168,6 @@ describe('polls through RouterSession', () => {
     expect(sim.stats.logins).toBe(1);
     expect(log.text()).not.toContain('connection lost');
   });
-
 });
 
 describe('failures', () => {
@@ -290,9 +292,9 @@ function collect(maxWord?: number) {
 
 describe('SentenceReader', () => {
   const sentences = [
-    ['!re', '.tag=3', '=mac-address=AA:BB:CC:DD:EE:FF', '=comment=' + 'x'.repeat(200)],
-    ['!re', '.tag=3', '=comment=' + 'y'.repeat(20_000)],
-    ['!re', '.tag=3', '=big=' + 'z'.repeat(0x200000 + 5)],
+    ['!re', '.tag=3', '=mac-address=AA:BB:CC:DD:EE:FF', `=comment=${'x'.repeat(200)}`],
+    ['!re', '.tag=3', `=comment=${'y'.repeat(20_000)}`],
+    ['!re', '.tag=3', `=big=${'z'.repeat(0x200000 + 5)}`],
     ['!done', '.tag=3'],
   ];
   const bytes = Buffer.concat(sentences.map((s) => encodeSentence(s)));
@@ -352,17 +354,31 @@ describe('ReplyDecoder', () => {
     const reply = decodeOne(['!re', '=comment=a=b==c', '.tag=17', '=empty=', '=flag', '=__proto__=polluted']);
     expect(reply).toEqual({ kind: '!re', tag: '17', attributes: { comment: 'a=b==c', empty: '', flag: '' }, bare: null });
     expect(Object.getPrototypeOf(reply.attributes)).toBe(Object.prototype);
-    expect(decodeOne(['!fatal', 'session terminated on request'])).toMatchObject({ kind: '!fatal', bare: 'session terminated on request' });
+    expect(decodeOne(['!fatal', 'session terminated on request'])).toMatchObject({
+      kind: '!fatal',
+      bare: 'session terminated on request',
+    });
   });
 
   it('decodes names and values as UTF-8 when valid, else Windows-1252, in the same sentence', () => {
-    const reply = decodeOne(['!re', Buffer.from('=host-name=Вася'), Buffer.concat([Buffer.from('=comment='), Buffer.from([0x93, 0x71, 0x94])]), '=ascii=plain']);
+    const reply = decodeOne([
+      '!re',
+      Buffer.from('=host-name=Вася'),
+      Buffer.concat([Buffer.from('=comment='), Buffer.from([0x93, 0x71, 0x94])]),
+      '=ascii=plain',
+    ]);
     expect(reply.attributes).toEqual({ 'host-name': 'Вася', comment: '\u201cq\u201d', ascii: 'plain' });
   });
 
   it('gives every row its own names even when rows differ', () => {
     const { reader, replies } = collect();
-    reader.push(Buffer.concat([encodeSentence(['!re', '=a=1', '=b=2']), encodeSentence(['!re', '=b=3', '=ab=4']), encodeSentence(['!re', '=a=5'])]));
+    reader.push(
+      Buffer.concat([
+        encodeSentence(['!re', '=a=1', '=b=2']),
+        encodeSentence(['!re', '=b=3', '=ab=4']),
+        encodeSentence(['!re', '=a=5']),
+      ]),
+    );
     expect(replies.map((r) => r.attributes)).toEqual([{ a: '1', b: '2' }, { b: '3', ab: '4' }, { a: '5' }]);
   });
 

@@ -323,7 +323,9 @@ interface Latin1Slicer {
 }
 
 function asciiValue(buf: Buffer, start: number, text: string, from: number, to: number): string {
-  return to - from < SLICE_KEEPS_PARENT ? text.slice(from, to) : (buf as unknown as Latin1Slicer).latin1Slice(start + from, start + to);
+  return to - from < SLICE_KEEPS_PARENT
+    ? text.slice(from, to)
+    : (buf as unknown as Latin1Slicer).latin1Slice(start + from, start + to);
 }
 
 function textValue(buf: Buffer, start: number, from: number, to: number): string {
@@ -404,9 +406,12 @@ export class WireTransport implements RouterTransport {
     this.started = true;
     if (this.closed) throw new PollError('connection', 'session closed');
     const seconds = this.options.connectTimeoutSeconds;
-    const timer = setTimeout(() => {
-      this.fail(new PollError('timeout', `${this.where}: no answer within ${seconds} s while connecting`));
-    }, Math.max(1, seconds * 1000));
+    const timer = setTimeout(
+      () => {
+        this.fail(new PollError('timeout', `${this.where}: no answer within ${seconds} s while connecting`));
+      },
+      Math.max(1, seconds * 1000),
+    );
     try {
       await this.open();
       await this.login();
@@ -456,9 +461,7 @@ export class WireTransport implements RouterTransport {
         if (this.failure || this.closed) reject(this.failure ?? new PollError('connection', 'session closed'));
         else resolve();
       };
-      const socket = tlsOptions
-        ? tls.connect({ ...tlsOptions, host, port }, ready)
-        : net.connect({ host, port }, ready);
+      const socket = tlsOptions ? tls.connect({ ...tlsOptions, host, port }, ready) : net.connect({ host, port }, ready);
       this.socket = socket;
       socket.setNoDelay(true);
       // Half-open connections (a router that lost power) show up between polls.

@@ -1,14 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  encodeLength,
-  encodeSentence,
-  encodeWord,
-  parseReply,
-  parseReplyRaw,
-  SentenceDecoder,
-  WireError,
-} from './wire.js';
+import { encodeLength, encodeSentence, encodeWord, parseReply, parseReplyRaw, SentenceDecoder, WireError } from './wire.js';
 
 const hex = (b: Buffer): string => b.toString('hex');
 
@@ -38,9 +30,12 @@ describe('encodeWord / encodeSentence', () => {
   it('encodes a login sentence byte for byte', () => {
     const bytes = encodeSentence(['/login', '=name=monitor', '=password=secret']);
     expect(hex(bytes)).toBe(
-      '06' + Buffer.from('/login').toString('hex') +
-        '0d' + Buffer.from('=name=monitor').toString('hex') +
-        '10' + Buffer.from('=password=secret').toString('hex') +
+      '06' +
+        Buffer.from('/login').toString('hex') +
+        '0d' +
+        Buffer.from('=name=monitor').toString('hex') +
+        '10' +
+        Buffer.from('=password=secret').toString('hex') +
         '00',
     );
   });
@@ -59,10 +54,7 @@ describe('encodeWord / encodeSentence', () => {
 
 describe('SentenceDecoder', () => {
   it('decodes sentences split at every byte', () => {
-    const bytes = Buffer.concat([
-      encodeSentence(['!re', '=name=a']),
-      encodeSentence(['!done']),
-    ]);
+    const bytes = Buffer.concat([encodeSentence(['!re', '=name=a']), encodeSentence(['!done'])]);
     const d = new SentenceDecoder();
     const got: string[][] = [];
     for (let i = 0; i < bytes.length; i++) {

@@ -18,12 +18,7 @@
  * not necessarily UTF-8, and the caller decides how to decode it.
  */
 
-export type WireErrorCode =
-  | 'WORD_TOO_LONG'
-  | 'CONTROL_BYTE'
-  | 'BAD_LENGTH_PREFIX'
-  | 'BAD_REPLY'
-  | 'DECODER_FAILED';
+export type WireErrorCode = 'WORD_TOO_LONG' | 'CONTROL_BYTE' | 'BAD_LENGTH_PREFIX' | 'BAD_REPLY' | 'DECODER_FAILED';
 
 export class WireError extends Error {
   readonly code: WireErrorCode;
@@ -249,10 +244,7 @@ export class SentenceDecoder {
         continue;
       }
       if (len > this.maxWordLength) {
-        throw new WireError(
-          'WORD_TOO_LONG',
-          `word of ${len} bytes announced, limit is ${this.maxWordLength}`,
-        );
+        throw new WireError('WORD_TOO_LONG', `word of ${len} bytes announced, limit is ${this.maxWordLength}`);
       }
       if (end - i >= len) {
         this.words.push(chunk.subarray(i, i + len));

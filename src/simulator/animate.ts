@@ -4,7 +4,7 @@
  * now and then one device leaves (its ARP and bridge entries vanish, its lease
  * ages) and later comes back.
  */
-import { makeRng, type ArpRow, type BridgeHostRow, type LanData } from './lan.js';
+import { type ArpRow, type BridgeHostRow, type LanData, makeRng } from './lan.js';
 
 export interface AnimateOptions {
   /** Tick period. Default 5000 ms. */

@@ -25,11 +25,11 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Socket } from 'node:net';
 import { SentenceDecoder, WireError } from '../routeros/wire.js';
-import { DEFAULT_GARBAGE, HUGE_WORD_PREFIX, type FaultSettings } from './faults.js';
+import type { SimulatorCore } from './core.js';
+import { DEFAULT_GARBAGE, type FaultSettings, HUGE_WORD_PREFIX } from './faults.js';
 import { compileQuery, QueryError } from './query.js';
 import { ReplyBuilder } from './reply.js';
-import { isKnownMenu, printReply, type PrintRequest } from './tables.js';
-import type { SimulatorCore } from './core.js';
+import { isKnownMenu, type PrintRequest, printReply } from './tables.js';
 
 export interface PendingCommand {
   tag: string | null;
@@ -204,7 +204,13 @@ export class SimConnection {
         const proplist = args.get('.proplist');
         request = {
           menu,
-          proplist: proplist === undefined ? null : proplist.toString('utf8').split(',').filter((p) => p !== ''),
+          proplist:
+            proplist === undefined
+              ? null
+              : proplist
+                  .toString('utf8')
+                  .split(',')
+                  .filter((p) => p !== ''),
           query: compileQuery(queryWords),
           queryKey: queryWords.map((w) => w.toString('latin1')).join('\n'),
           countOnly: args.has('count-only'),
@@ -229,7 +235,10 @@ export class SimConnection {
     for (const p of victims) {
       if (p.timer) clearTimeout(p.timer);
       this.pending.delete(p);
-      reply.sentence('!trap', p.tag, [['category', '2'], ['message', 'interrupted']]);
+      reply.sentence('!trap', p.tag, [
+        ['category', '2'],
+        ['message', 'interrupted'],
+      ]);
     }
     reply.sentence('!done', tag);
     for (const p of victims) reply.sentence('!done', p.tag);

@@ -1,8 +1,9 @@
 /** What a connection needs from the simulator that owns it. */
+
+import type { SimConnection } from './connection.js';
 import type { FaultSettings } from './faults.js';
 import type { LanData } from './lan.js';
 import type { VersionProfile } from './render.js';
-import type { SimConnection } from './connection.js';
 
 export interface SimulatorUser {
   name: string;

@@ -1,15 +1,9 @@
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
-import tls from 'node:tls';
+import type tls from 'node:tls';
 import { describe, expect, it } from 'vitest';
 import { createAnimator } from './animate.js';
-import {
-  DEFAULT_GARBAGE,
-  HUGE_WORD_PREFIX,
-  sampleLan,
-  startSimulator,
-  type RunningSimulator,
-} from './index.js';
+import { DEFAULT_GARBAGE, HUGE_WORD_PREFIX, sampleLan, startSimulator } from './index.js';
 import { useSimulatorHarness } from './testing/harness.js';
 import { RawClient } from './testing/raw-client.js';
 
@@ -97,7 +91,12 @@ describe('faults', () => {
     s.faults.hugeWord = true;
     c.send(['/ip/arp/print']);
     await expect.poll(() => c.allBytes().length - before).toBe(HUGE_WORD_PREFIX.length);
-    expect(c.allBytes().subarray(before, before + 5).toString('hex')).toBe('f0ffffffff');
+    expect(
+      c
+        .allBytes()
+        .subarray(before, before + 5)
+        .toString('hex'),
+    ).toBe('f0ffffffff');
     expect(await c.anythingWithin(100)).toBe(false);
   });
 
@@ -123,10 +122,7 @@ describe('faults', () => {
   it('refuseLogin: the RouterOS "invalid user name or password (6)" trap', async () => {
     const s = await sim({ faults: { refuseLogin: true } });
     const c = await client(s, false);
-    expect((await c.login()).map((r) => r.text)).toEqual([
-      ['!trap', '=message=invalid user name or password (6)'],
-      ['!done'],
-    ]);
+    expect((await c.login()).map((r) => r.text)).toEqual([['!trap', '=message=invalid user name or password (6)'], ['!done']]);
     s.clearFaults();
     expect((await c.login()).map((r) => r.text)).toEqual([['!done']]);
   });
@@ -202,7 +198,9 @@ describe('TLS', () => {
 
   it('certificate mode: a client trusting another CA fails verification', async () => {
     const s = await sim({ tls: { mode: 'certificate', cert, key } });
-    await expect(RawClient.connect(s.port, { ca: read('other-ca.pem') })).rejects.toThrow(/self[- ]signed|unable to verify|issuer/i);
+    await expect(RawClient.connect(s.port, { ca: read('other-ca.pem') })).rejects.toThrow(
+      /self[- ]signed|unable to verify|issuer/i,
+    );
   });
 
   it('anonymous mode: ADH at @SECLEVEL=0 with no certificate, as api-ssl without one', async () => {
@@ -238,7 +236,13 @@ describe('TLS', () => {
 
 describe('animate', () => {
   it('ages lease timers, lets a device leave and brings it back', () => {
-    const target = { tables: sampleLan(), changes: 0, changed() { this.changes++; } };
+    const target = {
+      tables: sampleLan(),
+      changes: 0,
+      changed() {
+        this.changes++;
+      },
+    };
     const step = createAnimator(target, { awayTicks: 2, seed: 1 });
     const arpBefore = target.tables.arp.length;
     const expiring = target.tables.leases.find((l) => l.status === 'bound' && (l.expiresAfter ?? 0) > 100)!;

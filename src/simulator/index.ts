@@ -6,19 +6,19 @@
  */
 import net from 'node:net';
 import tls from 'node:tls';
-import { startAnimation, type AnimateOptions } from './animate.js';
+import { type AnimateOptions, startAnimation } from './animate.js';
 import { SimConnection } from './connection.js';
 import type { LoginMode, SimulatorCore, SimulatorUser } from './core.js';
 import { defaultFaults, type FaultSettings } from './faults.js';
-import { cloneLan, sampleLan, type LanData } from './lan.js';
+import { cloneLan, type LanData, sampleLan } from './lan.js';
 import type { VersionProfile } from './render.js';
 
+export { md5Response, SimConnection } from './connection.js';
+export type { LoginMode, SimulatorUser } from './core.js';
 export type { FaultSettings } from './faults.js';
 export { DEFAULT_GARBAGE, HUGE_WORD_PREFIX } from './faults.js';
-export type { SimulatorUser, LoginMode } from './core.js';
-export { md5Response, SimConnection } from './connection.js';
-export { PROFILE_VERSION, type VersionProfile } from './render.js';
 export * from './lan.js';
+export { PROFILE_VERSION, type VersionProfile } from './render.js';
 
 export interface SimulatorTlsOptions {
   /** `certificate`: TLS with cert/key. `anonymous`: ADH ciphers at @SECLEVEL=0, no certificate. */
@@ -130,7 +130,7 @@ const ANONYMOUS_CIPHERS =
 function idCounterStart(rows: ReadonlyArray<{ id?: string }>): number {
   let max = 0;
   for (const r of rows) {
-    if (r.id && r.id.startsWith('*')) {
+    if (r.id?.startsWith('*')) {
       const n = parseInt(r.id.slice(1), 16);
       if (Number.isFinite(n) && n > max) max = n;
     }

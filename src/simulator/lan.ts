@@ -217,7 +217,13 @@ function hexByte(b: number): string {
 function generatedMac(index: number, rng: () => number): string {
   const randomized = rng() < 0.33;
   // Locally administered: second hex digit 2/6/A/E. Others use a handful of real-looking OUIs.
-  const ouis = [[0x00, 0x11, 0x32], [0xb8, 0x27, 0xeb], [0x3c, 0x22, 0xfb], [0xf0, 0x9f, 0xc2], [0x44, 0xd9, 0xe7]];
+  const ouis = [
+    [0x00, 0x11, 0x32],
+    [0xb8, 0x27, 0xeb],
+    [0x3c, 0x22, 0xfb],
+    [0xf0, 0x9f, 0xc2],
+    [0x44, 0xd9, 0xe7],
+  ];
   const first = randomized
     ? [((Math.floor(rng() * 64) << 2) | 0x02) & 0xfe, Math.floor(rng() * 256), Math.floor(rng() * 256)]
     : ouis[index % ouis.length]!;

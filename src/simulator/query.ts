@@ -16,8 +16,9 @@
  * both, e.g. node-red-contrib-mikrotik sends `?=interface=VLAN101`).
  * Values compare as numbers when both sides are decimal numbers, else as bytes.
  */
-import type { Attr } from './render.js';
+
 import type { Text } from './lan.js';
+import type { Attr } from './render.js';
 
 type Step =
   | { kind: 'has'; name: string; negate: boolean }

@@ -25,10 +25,10 @@
  * because `.proplist` (which fixes order) is what our exporter uses.
  */
 import {
-  formatDuration,
   type ArpRow,
   type ArpStatus,
   type BridgeHostRow,
+  formatDuration,
   type LeaseRow,
   type SystemInfo,
   type Text,
@@ -69,7 +69,11 @@ function finish(row: { extra?: Record<string, Text>; omit?: string[] }, attrs: A
 }
 
 export function leaseAttributes(row: LeaseRow): Attr[] {
-  const a: Attr[] = [['.id', row.id ?? '*0'], ['address', row.address], ['mac-address', row.macAddress]];
+  const a: Attr[] = [
+    ['.id', row.id ?? '*0'],
+    ['address', row.address],
+    ['mac-address', row.macAddress],
+  ];
   if (row.clientId) a.push(['client-id', row.clientId]);
   a.push(['address-lists', ''], ['server', row.server], ['dhcp-option', ''], ['status', row.status]);
   const active = row.status === 'bound' || row.status === 'offered';
@@ -100,7 +104,10 @@ export function arpStatusOf(row: ArpRow): ArpStatus {
 
 export function arpAttributes(row: ArpRow, ctx: RenderContext): Attr[] {
   const status = arpStatusOf(row);
-  const a: Attr[] = [['.id', row.id ?? '*0'], ['address', row.address]];
+  const a: Attr[] = [
+    ['.id', row.id ?? '*0'],
+    ['address', row.address],
+  ];
   if (row.macAddress) a.push(['mac-address', row.macAddress]);
   a.push(['interface', row.interface], ['published', bool(row.published)]);
   if (ctx.profile !== 'pre-7.14') a.push(['status', status]);
@@ -112,7 +119,10 @@ export function arpAttributes(row: ArpRow, ctx: RenderContext): Attr[] {
 }
 
 export function bridgeHostAttributes(row: BridgeHostRow): Attr[] {
-  const a: Attr[] = [['.id', row.id ?? '*0'], ['mac-address', row.macAddress]];
+  const a: Attr[] = [
+    ['.id', row.id ?? '*0'],
+    ['mac-address', row.macAddress],
+  ];
   if (row.vid !== null && row.vid !== undefined) a.push(['vid', String(row.vid)]);
   a.push(['interface', row.interface], ['bridge', row.bridge]);
   a.push(['invalid', bool(row.invalid)], ['dynamic', bool(row.dynamic ?? true)], ['local', bool(row.local)]);

@@ -1,17 +1,11 @@
 import { createHash } from 'node:crypto';
 import { RouterOSAPI } from 'node-routeros';
 import { describe, expect, it } from 'vitest';
-import {
-  generateLan,
-  md5Response,
-  sampleLan,
-  type LanData,
-  type RunningSimulator,
-} from './index.js';
+import { generateLan, type LanData, md5Response, sampleLan } from './index.js';
 import { useSimulatorHarness } from './testing/harness.js';
-import { RawClient, type SentenceOf } from './testing/raw-client.js';
+import type { SentenceOf } from './testing/raw-client.js';
 
-const { sim, client, track } = useSimulatorHarness();
+const { sim, client } = useSimulatorHarness();
 
 function tinyLan(): LanData {
   return {
@@ -60,7 +54,15 @@ function tinyLan(): LanData {
       },
     ],
     arp: [
-      { id: '*5', address: '192.168.88.10', macAddress: 'AA:BB:CC:00:00:01', interface: 'bridge', dynamic: true, status: 'stale', dhcp: true },
+      {
+        id: '*5',
+        address: '192.168.88.10',
+        macAddress: 'AA:BB:CC:00:00:01',
+        interface: 'bridge',
+        dynamic: true,
+        status: 'stale',
+        dhcp: true,
+      },
       { id: '*6', address: '192.168.88.99', macAddress: null, interface: 'bridge', dynamic: true, status: 'failed' },
     ],
     bridgeHosts: [
@@ -80,7 +82,7 @@ describe('login', () => {
     const c = await client(s, false);
     c.send(['/login', '=name=monitor', '=password=secret']);
     await c.readSentence();
-    expect(c.allBytes().toString('hex')).toBe('05' + Buffer.from('!done').toString('hex') + '00');
+    expect(c.allBytes().toString('hex')).toBe(`05${Buffer.from('!done').toString('hex')}00`);
     expect(s.stats.logins).toBe(1);
   });
 
@@ -120,7 +122,7 @@ describe('login', () => {
     const s = await sim({ login: 'md5' });
     const c = await client(s, false);
     await c.command(['/login']);
-    const reply = await c.command(['/login', '=name=monitor', '=response=00' + '0'.repeat(32)]);
+    const reply = await c.command(['/login', '=name=monitor', `=response=00${'0'.repeat(32)}`]);
     expect(reply.map((r) => r.text)).toEqual([['!trap', '=message=cannot log in'], ['!done']]);
   });
 
@@ -155,8 +157,14 @@ describe('prints', () => {
     const before = c.allBytes().length;
     await c.command(['/system/identity/print']);
     const expected = Buffer.concat([
-      Buffer.from([3]), Buffer.from('!re'), Buffer.from([8]), Buffer.from('=name=r1'), Buffer.from([0]),
-      Buffer.from([5]), Buffer.from('!done'), Buffer.from([0]),
+      Buffer.from([3]),
+      Buffer.from('!re'),
+      Buffer.from([8]),
+      Buffer.from('=name=r1'),
+      Buffer.from([0]),
+      Buffer.from([5]),
+      Buffer.from('!done'),
+      Buffer.from([0]),
     ]);
     expect(c.allBytes().subarray(before).toString('hex')).toBe(expected.toString('hex'));
   });
@@ -167,10 +175,24 @@ describe('prints', () => {
     const reply = await c.command(['/ip/dhcp-server/lease/print']);
     expect(types(reply)).toEqual(['!re', '!re', '!re', '!done']);
     expect(reply[0]!.text).toEqual([
-      '!re', '=.id=*1A', '=address=192.168.88.10', '=mac-address=AA:BB:CC:00:00:01', '=address-lists=',
-      '=server=defconf', '=dhcp-option=', '=status=bound', '=expires-after=9m49s', '=last-seen=1m5s',
-      '=active-address=192.168.88.10', '=active-mac-address=AA:BB:CC:00:00:01', '=active-server=defconf',
-      '=host-name=laptop', '=radius=false', '=dynamic=true', '=blocked=false', '=disabled=false',
+      '!re',
+      '=.id=*1A',
+      '=address=192.168.88.10',
+      '=mac-address=AA:BB:CC:00:00:01',
+      '=address-lists=',
+      '=server=defconf',
+      '=dhcp-option=',
+      '=status=bound',
+      '=expires-after=9m49s',
+      '=last-seen=1m5s',
+      '=active-address=192.168.88.10',
+      '=active-mac-address=AA:BB:CC:00:00:01',
+      '=active-server=defconf',
+      '=host-name=laptop',
+      '=radius=false',
+      '=dynamic=true',
+      '=blocked=false',
+      '=disabled=false',
     ]);
     expect(attr(reply[1]!, 'last-seen')).toBe('never');
     expect(attr(reply[1]!, 'expires-after')).toBeUndefined();
@@ -183,8 +205,17 @@ describe('prints', () => {
     const c = await client(s);
     const reply = await c.command(['/ip/arp/print']);
     expect(reply[0]!.text).toEqual([
-      '!re', '=.id=*5', '=address=192.168.88.10', '=mac-address=AA:BB:CC:00:00:01', '=interface=bridge',
-      '=published=false', '=status=stale', '=invalid=false', '=DHCP=true', '=dynamic=true', '=complete=true',
+      '!re',
+      '=.id=*5',
+      '=address=192.168.88.10',
+      '=mac-address=AA:BB:CC:00:00:01',
+      '=interface=bridge',
+      '=published=false',
+      '=status=stale',
+      '=invalid=false',
+      '=DHCP=true',
+      '=dynamic=true',
+      '=complete=true',
       '=disabled=false',
     ]);
     expect(attr(reply[1]!, 'mac-address')).toBeUndefined();
@@ -199,7 +230,12 @@ describe('prints', () => {
     expect(arp[0]!.text.some((w) => w.startsWith('=status='))).toBe(false);
     expect(attr(arp[0]!, 'complete')).toBe('true');
     const res = await c.command(['/system/resource/print', '=.proplist=version,board-name,uptime']);
-    expect(res[0]!.text).toEqual(['!re', '=version=7.12.1 (stable)', '=board-name=RB5009UG+S+', expect.stringMatching(/^=uptime=1h(\d+s)?$/)]);
+    expect(res[0]!.text).toEqual([
+      '!re',
+      '=version=7.12.1 (stable)',
+      '=board-name=RB5009UG+S+',
+      expect.stringMatching(/^=uptime=1h(\d+s)?$/),
+    ]);
   });
 
   it('bridge hosts carry interface, bridge and the local flag', async () => {
@@ -239,14 +275,20 @@ describe('prints', () => {
       ['!re', '.tag=a1', '=address=192.168.88.99'],
       ['!done', '.tag=a1'],
     ]);
-    expect(b.map((r) => r.text)).toEqual([['!re', '.tag=b2', '=name=r1'], ['!done', '.tag=b2']]);
+    expect(b.map((r) => r.text)).toEqual([
+      ['!re', '.tag=b2', '=name=r1'],
+      ['!done', '.tag=b2'],
+    ]);
   });
 
   it('unknown menus trap with "no such command prefix" then !done', async () => {
     const s = await sim();
     const c = await client(s);
     const reply = await c.command(['/ip/hotspot/active/print', '.tag=7']);
-    expect(reply.map((r) => r.text)).toEqual([['!trap', '.tag=7', '=message=no such command prefix'], ['!done', '.tag=7']]);
+    expect(reply.map((r) => r.text)).toEqual([
+      ['!trap', '.tag=7', '=message=no such command prefix'],
+      ['!done', '.tag=7'],
+    ]);
   });
 
   it('count-only answers !done =ret=N', async () => {
@@ -287,7 +329,7 @@ describe('text encoding', () => {
     const c = await client(s);
     const reply = await c.command(['/ip/dhcp-server/lease/print', '=.proplist=host-name,comment']);
     expect(reply[0]!.words[1]!.equals(Buffer.from('=host-name=Küche 📺', 'utf8'))).toBe(true);
-    expect(reply[1]!.text[1]).toBe('=comment=' + 'é'.repeat(100));
+    expect(reply[1]!.text[1]).toBe(`=comment=${'é'.repeat(100)}`);
   });
 });
 
@@ -309,7 +351,7 @@ describe('length prefixes on the wire', () => {
   ])('host name of %i bytes -> prefix %s', async (length, prefix) => {
     const bytes = await hostNameWordBytes(length);
     // "!re" word, then the attribute word's prefix.
-    expect(bytes.subarray(0, 4).toString('hex')).toBe('03' + Buffer.from('!re').toString('hex'));
+    expect(bytes.subarray(0, 4).toString('hex')).toBe(`03${Buffer.from('!re').toString('hex')}`);
     const p = bytes.subarray(4, 4 + prefix.length / 2).toString('hex');
     expect(p).toBe(prefix);
     const word = bytes.subarray(4 + prefix.length / 2, 4 + prefix.length / 2 + 11);
@@ -373,7 +415,10 @@ describe('!empty (RouterOS 7.18) and older behaviour', () => {
     const s = await sim({ lan: { ...tinyLan(), arp: [] } });
     const c = await client(s);
     c.send(['/ip/arp/print', '.tag=5']);
-    expect((await c.untilDone('5')).map((r) => r.text)).toEqual([['!empty', '.tag=5'], ['!done', '.tag=5']]);
+    expect((await c.untilDone('5')).map((r) => r.text)).toEqual([
+      ['!empty', '.tag=5'],
+      ['!done', '.tag=5'],
+    ]);
   });
 });
 
@@ -384,8 +429,13 @@ describe('tables and statistics', () => {
     expect((await c.command(['/ip/arp/print'])).length).toBe(3);
     s.tables.arp.splice(0, 1);
     s.tables.leases.push({
-      address: '192.168.88.50', macAddress: 'AA:BB:CC:00:00:50', server: 'defconf', status: 'bound',
-      dynamic: true, lastSeen: 0, expiresAfter: 600,
+      address: '192.168.88.50',
+      macAddress: 'AA:BB:CC:00:00:50',
+      server: 'defconf',
+      status: 'bound',
+      dynamic: true,
+      lastSeen: 0,
+      expiresAfter: 600,
     });
     s.tables.leases[0]!.hostName = 'renamed';
     expect((await c.command(['/ip/arp/print'])).length).toBe(2);
@@ -487,7 +537,10 @@ describe('LAN data', () => {
     expect(macs.size).toBe(50_000);
     const s = await sim({ lan });
     const c = await client(s);
-    const reply = await c.command(['/ip/dhcp-server/lease/print', '=.proplist=.id,address,mac-address,host-name,status,last-seen,expires-after'], 20_000);
+    const reply = await c.command(
+      ['/ip/dhcp-server/lease/print', '=.proplist=.id,address,mac-address,host-name,status,last-seen,expires-after'],
+      20_000,
+    );
     expect(reply.length).toBe(lan.leases.length + 1);
   });
 });

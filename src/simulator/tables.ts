@@ -3,13 +3,13 @@ import type { SimulatorCore } from './core.js';
 import type { Text } from './lan.js';
 import type { RowPredicate } from './query.js';
 import {
+  type Attr,
   arpAttributes,
   bridgeHostAttributes,
   identityAttributes,
   leaseAttributes,
-  resourceAttributes,
-  type Attr,
   type RenderContext,
+  resourceAttributes,
 } from './render.js';
 import { ReplyBuilder } from './reply.js';
 

@@ -59,7 +59,10 @@ export function buildVendorTable(raw: unknown): VendorTable {
     if (UNTIDY.test(name)) name = name.replace(/\s+/g, ' ').trim();
     if (name === '') continue;
     let shared = names.get(name);
-    if (shared === undefined) names.set(name, (shared = name));
+    if (shared === undefined) {
+      shared = name;
+      names.set(name, shared);
+    }
     result.set(prefix, shared);
     if (prefix.length > 6) subdivided.add(prefix.slice(0, 6));
   }

@@ -26,14 +26,109 @@ const XSS_PORT = '"><svg onload=window.__xss=3>';
 function lan(now: number): DeviceRecord[] {
   const at = (secondsAgo: number) => now - secondsAgo;
   return [
-    deviceRecord({ router: 'home', mac: '00:0C:42:00:00:01', ip: '192.168.88.1', name: 'gateway', hostname: 'MikroTik', present: true, firstSeen: at(40 * 86400), lastSeen: at(4), lease: 'static', leaseStatus: 'bound', leaseExpiresAt: now + 1770, interface: 'bridge', bridgePort: 'ether1', watched: true, dhcpServer: 'dhcp1' }),
-    deviceRecord({ router: 'home', mac: 'B8:27:EB:12:34:56', ip: '192.168.88.10', hostname: 'nas', present: true, firstSeen: at(9 * 86400), lastSeen: at(12), lease: 'dynamic', leaseStatus: 'bound', leaseExpiresAt: now + 540, interface: 'bridge', bridgePort: 'ether2' }),
-    deviceRecord({ router: 'home', mac: '3C:D9:2B:00:00:09', ip: '192.168.88.9', hostname: 'office-printer', name: 'office printer', watched: true, present: false, firstSeen: at(30 * 86400), lastSeen: at(2 * 3600 + 60), lease: 'static', leaseStatus: 'waiting', interface: 'bridge', bridgePort: 'ether4' }),
-    deviceRecord({ router: 'home', mac: 'DA:A1:19:77:00:01', ip: '192.168.88.100', hostname: 'Pixel-8', present: true, randomized: true, firstSeen: at(2 * 3600), lastSeen: at(30), lease: 'dynamic', leaseStatus: 'bound', leaseExpiresAt: now + 3000, interface: 'bridge', bridgePort: 'wlan1' }),
-    deviceRecord({ router: 'home', mac: '00:11:32:AB:CD:EF', ip: '192.168.88.20', hostname: XSS_HOSTNAME, name: XSS_NAME, present: true, firstSeen: at(600), lastSeen: at(50), lease: 'dynamic', leaseStatus: 'bound', leaseExpiresAt: now + 60, interface: 'bridge', bridgePort: XSS_PORT, conflicts: ['ip 192.168.88.20 also claimed by 00:11:32:AB:CD:F0 <b>x</b>'] }),
+    deviceRecord({
+      router: 'home',
+      mac: '00:0C:42:00:00:01',
+      ip: '192.168.88.1',
+      name: 'gateway',
+      hostname: 'MikroTik',
+      present: true,
+      firstSeen: at(40 * 86400),
+      lastSeen: at(4),
+      lease: 'static',
+      leaseStatus: 'bound',
+      leaseExpiresAt: now + 1770,
+      interface: 'bridge',
+      bridgePort: 'ether1',
+      watched: true,
+      dhcpServer: 'dhcp1',
+    }),
+    deviceRecord({
+      router: 'home',
+      mac: 'B8:27:EB:12:34:56',
+      ip: '192.168.88.10',
+      hostname: 'nas',
+      present: true,
+      firstSeen: at(9 * 86400),
+      lastSeen: at(12),
+      lease: 'dynamic',
+      leaseStatus: 'bound',
+      leaseExpiresAt: now + 540,
+      interface: 'bridge',
+      bridgePort: 'ether2',
+    }),
+    deviceRecord({
+      router: 'home',
+      mac: '3C:D9:2B:00:00:09',
+      ip: '192.168.88.9',
+      hostname: 'office-printer',
+      name: 'office printer',
+      watched: true,
+      present: false,
+      firstSeen: at(30 * 86400),
+      lastSeen: at(2 * 3600 + 60),
+      lease: 'static',
+      leaseStatus: 'waiting',
+      interface: 'bridge',
+      bridgePort: 'ether4',
+    }),
+    deviceRecord({
+      router: 'home',
+      mac: 'DA:A1:19:77:00:01',
+      ip: '192.168.88.100',
+      hostname: 'Pixel-8',
+      present: true,
+      randomized: true,
+      firstSeen: at(2 * 3600),
+      lastSeen: at(30),
+      lease: 'dynamic',
+      leaseStatus: 'bound',
+      leaseExpiresAt: now + 3000,
+      interface: 'bridge',
+      bridgePort: 'wlan1',
+    }),
+    deviceRecord({
+      router: 'home',
+      mac: '00:11:32:AB:CD:EF',
+      ip: '192.168.88.20',
+      hostname: XSS_HOSTNAME,
+      name: XSS_NAME,
+      present: true,
+      firstSeen: at(600),
+      lastSeen: at(50),
+      lease: 'dynamic',
+      leaseStatus: 'bound',
+      leaseExpiresAt: now + 60,
+      interface: 'bridge',
+      bridgePort: XSS_PORT,
+      conflicts: ['ip 192.168.88.20 also claimed by 00:11:32:AB:CD:F0 <b>x</b>'],
+    }),
     deviceRecord({ router: 'home', mac: '00:1B:63:00:00:01', name: 'old laptop', watched: true, present: false }),
-    deviceRecord({ router: 'office', mac: '28:CF:E9:00:00:02', ip: '10.0.0.2', hostname: 'x'.repeat(300), present: false, firstSeen: at(3 * 86400), lastSeen: at(26 * 3600), lease: 'none', interface: 'vlan20' }),
-    deviceRecord({ router: 'office', mac: 'F0:9F:C2:00:00:03', ip: '10.0.0.3', hostname: 'ap-😀-ünïcode', present: true, firstSeen: at(5 * 86400), lastSeen: at(1), lease: 'dynamic', leaseStatus: 'bound', leaseExpiresAt: now + 86400 * 2, interface: 'vlan20', bridgePort: 'sfp1' }),
+    deviceRecord({
+      router: 'office',
+      mac: '28:CF:E9:00:00:02',
+      ip: '10.0.0.2',
+      hostname: 'x'.repeat(300),
+      present: false,
+      firstSeen: at(3 * 86400),
+      lastSeen: at(26 * 3600),
+      lease: 'none',
+      interface: 'vlan20',
+    }),
+    deviceRecord({
+      router: 'office',
+      mac: 'F0:9F:C2:00:00:03',
+      ip: '10.0.0.3',
+      hostname: 'ap-😀-ünïcode',
+      present: true,
+      firstSeen: at(5 * 86400),
+      lastSeen: at(1),
+      lease: 'dynamic',
+      leaseStatus: 'bound',
+      leaseExpiresAt: now + 86400 * 2,
+      interface: 'vlan20',
+      bridgePort: 'sfp1',
+    }),
   ];
 }
 
@@ -55,9 +150,15 @@ afterEach(async () => {
   exporter = null;
 });
 
-async function openPage(devices: DeviceRecord[], options: { bypassCSP?: boolean; viewport?: { width: number; height: number }; fakeClock?: boolean } = {}) {
+async function openPage(
+  devices: DeviceRecord[],
+  options: { bypassCSP?: boolean; viewport?: { width: number; height: number }; fakeClock?: boolean } = {},
+) {
   exporter = await startTestExporter(devices);
-  const context = await chromium.context({ bypassCSP: options.bypassCSP, ...(options.viewport ? { viewport: options.viewport } : {}) });
+  const context = await chromium.context({
+    bypassCSP: options.bypassCSP,
+    ...(options.viewport ? { viewport: options.viewport } : {}),
+  });
   const page = await context.newPage();
   pages.push(page);
   const errors: string[] = [];
@@ -77,12 +178,28 @@ async function waitForLiveTable(page: Page): Promise<void> {
 
 function rowTexts(page: Page): Promise<string[][]> {
   return page.$$eval('#devices tbody tr', (rows) =>
-    rows.map((row) => Array.from((row as unknown as { cells: ArrayLike<{ textContent: string | null }> }).cells, (cell) => cell.textContent ?? '')),
+    rows.map((row) =>
+      Array.from(
+        (row as unknown as { cells: ArrayLike<{ textContent: string | null }> }).cells,
+        (cell) => cell.textContent ?? '',
+      ),
+    ),
   );
 }
 
 function columnOf(rows: string[][], label: string): string[] {
-  const index = ['Name', 'IP', 'MAC', 'Vendor', 'Router', 'Interface / port', 'Lease', 'First seen', 'Last seen', 'State'].indexOf(label);
+  const index = [
+    'Name',
+    'IP',
+    'MAC',
+    'Vendor',
+    'Router',
+    'Interface / port',
+    'Lease',
+    'First seen',
+    'Last seen',
+    'State',
+  ].indexOf(label);
   return rows.map((row) => row[index] ?? '');
 }
 
@@ -113,14 +230,26 @@ describe('landing page in Chromium', () => {
     const rows = await rowTexts(page);
     // Default order: present first, then absent, then never seen; by name within each.
     expect(columnOf(rows, 'MAC')).toEqual([
-      '00:11:32:AB:CD:EF', 'F0:9F:C2:00:00:03', '00:0C:42:00:00:01', 'B8:27:EB:12:34:56', 'DA:A1:19:77:00:01',
-      '3C:D9:2B:00:00:09', '28:CF:E9:00:00:02', '00:1B:63:00:00:01',
+      '00:11:32:AB:CD:EF',
+      'F0:9F:C2:00:00:03',
+      '00:0C:42:00:00:01',
+      'B8:27:EB:12:34:56',
+      'DA:A1:19:77:00:01',
+      '3C:D9:2B:00:00:09',
+      '28:CF:E9:00:00:02',
+      '00:1B:63:00:00:01',
     ]);
     const byMac = new Map(rows.map((row) => [row[2], row]));
     const gateway = byMac.get('00:0C:42:00:00:01')!;
     expect(gateway.slice(0, 8)).toEqual([
-      'gatewayMikroTik', '192.168.88.1', '00:0C:42:00:00:01', 'Routerboard.com', 'home', 'bridge · ether1',
-      'staticexpires in 29 min', '40 d ago',
+      'gatewayMikroTik',
+      '192.168.88.1',
+      '00:0C:42:00:00:01',
+      'Routerboard.com',
+      'home',
+      'bridge · ether1',
+      'staticexpires in 29 min',
+      '40 d ago',
     ]);
     // Seen 4 s before the test built its data; the page was rendered a moment later.
     expect(gateway[8]).toMatch(/^[4-9] s ago$/);
@@ -175,29 +304,61 @@ describe('landing page in Chromium', () => {
     expect(await ipHeader.getAttribute('aria-sort')).toBe('ascending');
     expect(await stateHeader.getAttribute('aria-sort')).toBeNull();
     // Numeric, not textual: .9 before .10 before .20 before .100; no IP last.
-    expect(columnOf(await rowTexts(page), 'IP')).toEqual(['10.0.0.2', '10.0.0.3', '192.168.88.1', '192.168.88.9', '192.168.88.10', '192.168.88.20', '192.168.88.100', '']);
+    expect(columnOf(await rowTexts(page), 'IP')).toEqual([
+      '10.0.0.2',
+      '10.0.0.3',
+      '192.168.88.1',
+      '192.168.88.9',
+      '192.168.88.10',
+      '192.168.88.20',
+      '192.168.88.100',
+      '',
+    ]);
 
     await page.keyboard.press('Space');
     expect(await ipHeader.getAttribute('aria-sort')).toBe('descending');
-    expect(columnOf(await rowTexts(page), 'IP')).toEqual(['192.168.88.100', '192.168.88.20', '192.168.88.10', '192.168.88.9', '192.168.88.1', '10.0.0.3', '10.0.0.2', '']);
+    expect(columnOf(await rowTexts(page), 'IP')).toEqual([
+      '192.168.88.100',
+      '192.168.88.20',
+      '192.168.88.10',
+      '192.168.88.9',
+      '192.168.88.1',
+      '10.0.0.3',
+      '10.0.0.2',
+      '',
+    ]);
 
     // Tab reaches the next heading's button: the headings are real buttons in the tab order.
     await page.keyboard.press('Tab');
     await page.keyboard.press('Enter');
-    expect(await page.locator('th', { has: page.getByRole('button', { name: 'MAC' }) }).getAttribute('aria-sort')).toBe('ascending');
+    expect(await page.locator('th', { has: page.getByRole('button', { name: 'MAC' }) }).getAttribute('aria-sort')).toBe(
+      'ascending',
+    );
     expect(columnOf(await rowTexts(page), 'MAC')[0]).toBe('00:0C:42:00:00:01');
 
     await page.getByRole('button', { name: 'Last seen' }).click();
     expect(columnOf(await rowTexts(page), 'MAC')).toEqual([
-      'F0:9F:C2:00:00:03', '00:0C:42:00:00:01', 'B8:27:EB:12:34:56', 'DA:A1:19:77:00:01', '00:11:32:AB:CD:EF',
-      '3C:D9:2B:00:00:09', '28:CF:E9:00:00:02', '00:1B:63:00:00:01',
+      'F0:9F:C2:00:00:03',
+      '00:0C:42:00:00:01',
+      'B8:27:EB:12:34:56',
+      'DA:A1:19:77:00:01',
+      '00:11:32:AB:CD:EF',
+      '3C:D9:2B:00:00:09',
+      '28:CF:E9:00:00:02',
+      '00:1B:63:00:00:01',
     ]);
     expect(columnOf(await rowTexts(page), 'Last seen').slice(5)).toEqual(['2 h ago', '1 d ago', 'never']);
     await page.getByRole('button', { name: 'Vendor' }).click();
     const byVendor = await rowTexts(page);
     expect(columnOf(byVendor, 'Vendor')).toEqual([
-      'Apple, Inc.', 'Apple, Inc.', 'Hewlett Packard', 'private address', 'Raspberry Pi Foundation', 'Routerboard.com',
-      'Synology Incorporated', 'Ubiquiti Inc',
+      'Apple, Inc.',
+      'Apple, Inc.',
+      'Hewlett Packard',
+      'private address',
+      'Raspberry Pi Foundation',
+      'Routerboard.com',
+      'Synology Incorporated',
+      'Ubiquiti Inc',
     ]);
     // Equal vendors: the absent device before the never-seen one (state breaks the tie).
     expect(columnOf(byVendor, 'MAC').slice(0, 2)).toEqual(['28:CF:E9:00:00:02', '00:1B:63:00:00:01']);
@@ -216,7 +377,15 @@ describe('landing page in Chromium', () => {
     // The next poll: the NAS has gone quiet past the presence timeout, a new phone joined.
     server.setDevices([
       ...devices.map((d) => (d.mac === 'B8:27:EB:12:34:56' ? { ...d, present: false } : d)),
-      deviceRecord({ router: 'home', mac: 'AC:DE:48:00:11:22', ip: '192.168.88.77', hostname: 'new-phone', present: true, firstSeen: now, lastSeen: now }),
+      deviceRecord({
+        router: 'home',
+        mac: 'AC:DE:48:00:11:22',
+        ip: '192.168.88.77',
+        hostname: 'new-phone',
+        present: true,
+        firstSeen: now,
+        lastSeen: now,
+      }),
     ]);
     await page.clock.runFor(5_000);
     await page.waitForFunction(() => document.querySelector('tr[data-mac="B8:27:EB:12:34:56"] .badge')?.textContent === 'absent');
@@ -252,7 +421,9 @@ describe('landing page in Chromium', () => {
       const cells = await hostile(mac).locator('td').allTextContents();
       expect(cells[0]).toBe(`${XSS_NAME}${XSS_HOSTNAME}`);
       expect(cells[5]).toBe(`bridge · ${XSS_PORT}`);
-      expect(await hostile(mac).locator('.tag.conflict').getAttribute('title')).toBe('ip 192.168.88.20 also claimed by 00:11:32:AB:CD:F0 <b>x</b>');
+      expect(await hostile(mac).locator('.tag.conflict').getAttribute('title')).toBe(
+        'ip 192.168.88.20 also claimed by 00:11:32:AB:CD:F0 <b>x</b>',
+      );
     };
     // First paint: server-side escaping (the script's fetch is held back until checked).
     let release!: () => void;
@@ -269,7 +440,19 @@ describe('landing page in Chromium', () => {
     // A hostile device that only ever arrives through /api/devices: the script's own rendering.
     server.setDevices([
       ...lan(now),
-      deviceRecord({ router: 'home', mac: '00:11:32:AB:CD:F0', ip: '192.168.88.21', hostname: XSS_HOSTNAME, name: XSS_NAME, present: true, firstSeen: now, lastSeen: now, interface: 'bridge', bridgePort: XSS_PORT, conflicts: ['ip 192.168.88.20 also claimed by 00:11:32:AB:CD:F0 <b>x</b>'] }),
+      deviceRecord({
+        router: 'home',
+        mac: '00:11:32:AB:CD:F0',
+        ip: '192.168.88.21',
+        hostname: XSS_HOSTNAME,
+        name: XSS_NAME,
+        present: true,
+        firstSeen: now,
+        lastSeen: now,
+        interface: 'bridge',
+        bridgePort: XSS_PORT,
+        conflicts: ['ip 192.168.88.20 also claimed by 00:11:32:AB:CD:F0 <b>x</b>'],
+      }),
     ]);
     await page.unroute('**/api/devices');
     await page.clock.runFor(5_000);
@@ -314,7 +497,12 @@ describe('landing page in Chromium', () => {
     await page.setViewportSize({ width: 390, height: 844 });
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     // Every cell says which column it is, since the headings are no longer above it.
-    expect(await page.locator('#devices tbody td').first().evaluate((td) => getComputedStyle(td, '::before').content)).toBe('"Name"');
+    expect(
+      await page
+        .locator('#devices tbody td')
+        .first()
+        .evaluate((td) => getComputedStyle(td, '::before').content),
+    ).toBe('"Name"');
     await page.screenshot({ path: artifactPath('landing-phone.png'), fullPage: true });
   });
 });

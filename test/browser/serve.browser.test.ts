@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sampleLan, startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
-import { startExporter, type ExporterProcess } from '../support/exporter-process.js';
+import { type RunningSimulator, sampleLan, startSimulator } from '../../src/simulator/index.js';
+import { type ExporterProcess, startExporter } from '../support/exporter-process.js';
 import { artifactPath, launchChromium, type TestBrowser } from './support.js';
 
 /**
@@ -24,7 +24,12 @@ let exporter: ExporterProcess;
 let chromium: TestBrowser;
 
 beforeAll(async () => {
-  simulator = await startSimulator({ host: '127.0.0.1', port: 0, users: [{ name: 'monitor', password: 'pw-browser' }], lan: sampleLan() });
+  simulator = await startSimulator({
+    host: '127.0.0.1',
+    port: 0,
+    users: [{ name: 'monitor', password: 'pw-browser' }],
+    lan: sampleLan(),
+  });
   exporter = await startExporter({
     config: {
       routers: [{ name: 'demo', host: simulator.host, port: simulator.port, user: 'monitor', password: 'pw-browser' }],
@@ -89,11 +94,10 @@ describe('landing page of the real exporter', () => {
     const navigations: string[] = [];
     page.on('framenavigated', (frame) => navigations.push(frame.url()));
 
-    await page.waitForFunction(
-      (mac) => document.querySelector(`tr[data-mac="${mac}"] .badge`)?.textContent === 'absent',
-      NAS,
-      { timeout: 25_000, polling: 200 },
-    );
+    await page.waitForFunction((mac) => document.querySelector(`tr[data-mac="${mac}"] .badge`)?.textContent === 'absent', NAS, {
+      timeout: 25_000,
+      polling: 200,
+    });
     expect(navigations).toEqual([]);
     // Still listed (with its history) and now counted among the absent.
     expect(await rowMacs(page)).toContain(NAS);

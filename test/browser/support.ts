@@ -1,11 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type BrowserContextOptions } from 'playwright-core';
+import { type Browser, type BrowserContext, type BrowserContextOptions, chromium } from 'playwright-core';
 import { createApp } from '../../src/http/app.js';
-import { listen, type ListeningServer } from '../../src/http/server.js';
+import { type ListeningServer, listen } from '../../src/http/server.js';
 import type { DeviceRecord } from '../../src/inventory/types.js';
 import { createLiveRegistry } from '../../src/metrics/live-registry.js';
-import { emptySummary, SnapshotBuilder, type Snapshot } from '../../src/metrics/snapshot.js';
+import { emptySummary, type Snapshot, SnapshotBuilder } from '../../src/metrics/snapshot.js';
 import { initialRouterState } from '../../src/poller/router-state.js';
 import { vendorFields } from '../../src/vendor/oui.js';
 

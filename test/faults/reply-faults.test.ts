@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_GARBAGE, type FaultSettings } from '../../src/simulator/index.js';
 import { findSample } from '../support/exposition-parser.js';
-import { crashSigns, expectOutageAndRecovery, useFaultRig, type Reason } from './support.js';
+import { crashSigns, expectOutageAndRecovery, type Reason, useFaultRig } from './support.js';
 
 const PASSWORD = 'pw-reply-faults';
 
@@ -16,10 +16,20 @@ describe('fault matrix: bad replies', () => {
 
   const cases: Array<{ name: string; faults: Partial<FaultSettings>; reason: Reason; log: RegExp }> = [
     // The first 40 bytes of the lease reply, then FIN: the connection ends in the middle of a sentence.
-    { name: 'router closes mid-reply', faults: { closeAfterBytes: 40 }, reason: 'connection', log: /connection closed by the router/ },
+    {
+      name: 'router closes mid-reply',
+      faults: { closeAfterBytes: 40 },
+      reason: 'connection',
+      log: /connection closed by the router/,
+    },
     { name: '!fatal', faults: { fatal: 'out of memory' }, reason: 'connection', log: /!fatal/ },
     { name: 'reply stalls forever', faults: { stall: true }, reason: 'timeout', log: /no answer within 1 s/ },
-    { name: 'garbage bytes', faults: { garbage: DEFAULT_GARBAGE }, reason: 'protocol', log: /invalid length prefix|control byte|undecodable/ },
+    {
+      name: 'garbage bytes',
+      faults: { garbage: DEFAULT_GARBAGE },
+      reason: 'protocol',
+      log: /invalid length prefix|control byte|undecodable/,
+    },
     { name: 'a word announcing 4 GB', faults: { hugeWord: true }, reason: 'protocol', log: /announces 4294967295 bytes/ },
   ];
 

@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { normalizeMac } from '../../src/routeros/values.js';
-import { sampleLan, startSimulator, type FaultSettings, type RunningSimulator } from '../../src/simulator/index.js';
-import { startExporter, sleep, waitFor, type ExporterProcess } from '../support/exporter-process.js';
+import { type FaultSettings, type RunningSimulator, sampleLan, startSimulator } from '../../src/simulator/index.js';
+import { type ExporterProcess, sleep, startExporter, waitFor } from '../support/exporter-process.js';
 import { crashSigns } from './support.js';
 
 const PASSWORD = 'pw-shutdown';
@@ -46,7 +46,10 @@ async function shutDownDuringPoll(signal: NodeJS.Signals, faults: Partial<FaultS
   const signalledAt = Date.now();
   running.child.kill(signal);
   const code = await Promise.race([running.exited, sleep(SHUTDOWN_BOUND_MS).then(() => 'still running' as const)]);
-  const state = JSON.parse(readFileSync(statePath, 'utf8')) as { savedAt: number; devices: Array<{ router: string; mac: string }> };
+  const state = JSON.parse(readFileSync(statePath, 'utf8')) as {
+    savedAt: number;
+    devices: Array<{ router: string; mac: string }>;
+  };
   return { code, state, signalledAt, output: running.output() };
 }
 

@@ -9,9 +9,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect } from 'vitest';
-import { startSimulator, type RunningSimulator, type SimulatorOptions } from '../../src/simulator/index.js';
-import { findSample, parseExposition, type ParsedSample } from '../support/exposition-parser.js';
-import { sleep, startExporter, type ExporterProcess } from '../support/exporter-process.js';
+import { type RunningSimulator, type SimulatorOptions, startSimulator } from '../../src/simulator/index.js';
+import { type ExporterProcess, sleep, startExporter } from '../support/exporter-process.js';
+import { findSample, type ParsedSample, parseExposition } from '../support/exposition-parser.js';
 
 export const REASONS = ['auth', 'timeout', 'connection', 'protocol'] as const;
 export type Reason = (typeof REASONS)[number];
@@ -20,7 +20,13 @@ export type Reason = (typeof REASONS)[number];
  * Families that carry what the last good poll learned. Router health families
  * (up, duration, errors, last success) change on every attempt and are left out.
  */
-const DATA_FAMILIES = ['netmon_device_', 'netmon_devices{', 'netmon_dhcp_leases{', 'netmon_address_conflicts{', 'netmon_router_info{'];
+const DATA_FAMILIES = [
+  'netmon_device_',
+  'netmon_devices{',
+  'netmon_dhcp_leases{',
+  'netmon_address_conflicts{',
+  'netmon_router_info{',
+];
 
 export interface Scrape {
   /** Wall-clock ms when the scrape was answered. */
@@ -104,7 +110,8 @@ export class MetricsWatcher {
   async scrapeOnce(): Promise<Scrape | null> {
     try {
       const s = await scrape(this.url, this.router);
-      if (s.up === 1 && s.lastSuccess !== undefined && !this.goodPolls.has(s.lastSuccess)) this.goodPolls.set(s.lastSuccess, s.data);
+      if (s.up === 1 && s.lastSuccess !== undefined && !this.goodPolls.has(s.lastSuccess))
+        this.goodPolls.set(s.lastSuccess, s.data);
       this.latest = s;
       return s;
     } catch (error) {
@@ -121,7 +128,9 @@ export class MetricsWatcher {
       if (s && accept(s)) return s;
       if (Date.now() > deadline) {
         const last = this.latest;
-        throw new Error(`timed out waiting for ${what}; last scrape: up=${last?.up} lastSuccess=${last?.lastSuccess} errors=${JSON.stringify(last?.errors)}`);
+        throw new Error(
+          `timed out waiting for ${what}; last scrape: up=${last?.up} lastSuccess=${last?.lastSuccess} errors=${JSON.stringify(last?.errors)}`,
+        );
       }
       await sleep(50);
     }
@@ -162,12 +171,18 @@ export async function expectOutageAndRecovery(watcher: MetricsWatcher, name: str
   const before = await watcher.freshGoodPoll();
   await fault.inject();
 
-  const down = await watcher.until((s) => s.up === 0 && s.errors[fault.reason] > before.errors[fault.reason], `${name}: router_up 0 and a ${fault.reason} error`);
+  const down = await watcher.until(
+    (s) => s.up === 0 && s.errors[fault.reason] > before.errors[fault.reason],
+    `${name}: router_up 0 and a ${fault.reason} error`,
+  );
   const lastGood = down.lastSuccess;
   expect(lastGood, `${name}: last success kept`).toBeGreaterThanOrEqual(before.lastSuccess ?? Infinity);
   expect(watcher.goodPolls.has(lastGood!), `${name}: the watcher saw the last good poll`).toBe(true);
   expect(down.data, `${name}: the last good poll's data is served`).toBe(watcher.goodPolls.get(lastGood!));
-  expect(down.data.split('\n').filter((l) => l.startsWith('netmon_device_present{')).length, `${name}: devices still exported`).toBeGreaterThan(0);
+  expect(
+    down.data.split('\n').filter((l) => l.startsWith('netmon_device_present{')).length,
+    `${name}: devices still exported`,
+  ).toBeGreaterThan(0);
   const devicesA = await getJson(`${watcher.url}/api/devices`);
 
   // One more failed attempt: the data stays put, devices do not age into absent.

@@ -17,11 +17,19 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateLan, startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
+import { generateLan, type RunningSimulator, startSimulator } from '../../src/simulator/index.js';
+import { type ExporterProcess, startExporter } from '../support/exporter-process.js';
 import { parseExposition } from '../support/exposition-parser.js';
-import { startExporter, type ExporterProcess } from '../support/exporter-process.js';
 import { promtoolCheckMetrics } from '../support/promtool.js';
-import { crashSigns, expectOutageAndRecovery, MetricsWatcher, routerFor, totalErrors, useFaultRig, type Scrape } from './support.js';
+import {
+  crashSigns,
+  expectOutageAndRecovery,
+  MetricsWatcher,
+  routerFor,
+  type Scrape,
+  totalErrors,
+  useFaultRig,
+} from './support.js';
 
 const PASSWORD = 'pw-table-faults';
 
@@ -56,7 +64,10 @@ describe('fault matrix: one table', () => {
     expect(presentLines(second)).toBe(presentLines(before));
     rig.sim.clearFaults();
     await rig.watcher.freshGoodPoll();
-    const logged = rig.exporter.output().split('\n').filter((l) => l.includes('router has no such table; skipping it'));
+    const logged = rig.exporter
+      .output()
+      .split('\n')
+      .filter((l) => l.includes('router has no such table; skipping it'));
     expect(logged).toHaveLength(1);
     expect(logged[0]).toContain('/interface/bridge/host');
   });
@@ -97,9 +108,16 @@ describe('fault matrix: a table ten times its usual size', () => {
   let exporter: ExporterProcess;
 
   beforeAll(async () => {
-    sim = await startSimulator({ users: [{ name: 'monitor', password: PASSWORD }], lan: generateLan({ devices: USUAL, seed: 3 }) });
+    sim = await startSimulator({
+      users: [{ name: 'monitor', password: PASSWORD }],
+      lan: generateLan({ devices: USUAL, seed: 3 }),
+    });
     exporter = await startExporter({
-      config: { routers: [routerFor(sim, PASSWORD, { timeoutSeconds: 5 })], poll: { intervalSeconds: 1 }, state: { path: tempState() } },
+      config: {
+        routers: [routerFor(sim, PASSWORD, { timeoutSeconds: 5 })],
+        poll: { intervalSeconds: 1 },
+        state: { path: tempState() },
+      },
     });
   });
 
@@ -119,7 +137,11 @@ describe('fault matrix: a table ten times its usual size', () => {
     const big = generateLan({ devices: USUAL * 10, seed: 3 });
     const bigMacs = new Set([...big.leases, ...big.arp, ...big.bridgeHosts].map((r) => r.macAddress));
     sim.tables = big;
-    const grown = await watcher.until((s) => s.up === 1 && s.samples.filter((x) => x.name === 'netmon_device_present').length === bigMacs.size, 'every device of the big table exported', 20_000);
+    const grown = await watcher.until(
+      (s) => s.up === 1 && s.samples.filter((x) => x.name === 'netmon_device_present').length === bigMacs.size,
+      'every device of the big table exported',
+      20_000,
+    );
     expect(grown.errors).toEqual(before.errors);
     expect(promtoolCheckMetrics(grown.text)).toEqual({ status: 0, output: '' });
     // Several polls in a row stay within the 2 s deadline.

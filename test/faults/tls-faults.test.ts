@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
+import { type RunningSimulator, startSimulator } from '../../src/simulator/index.js';
 import { makeSelfSignedCertificate } from '../support/certs.js';
 import { crashSigns, expectOutageAndRecovery, useFaultRig } from './support.js';
 
@@ -15,7 +15,9 @@ const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/tls/${name}
 
 describe('fault matrix: TLS', () => {
   const rig = useFaultRig(PASSWORD, {
-    simulator: { tls: { mode: 'certificate', cert: readFileSync(fixture('server.pem')), key: readFileSync(fixture('server-key.pem')) } },
+    simulator: {
+      tls: { mode: 'certificate', cert: readFileSync(fixture('server.pem')), key: readFileSync(fixture('server-key.pem')) },
+    },
     router: { tls: { enabled: true, ca: fixture('ca.pem') } },
   });
   let impostor: RunningSimulator | null = null;

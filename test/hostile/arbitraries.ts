@@ -23,4 +23,3 @@ export const apiStream = fc.oneof(
   fc.uint8Array({ maxLength: 3000 }).map((b) => Buffer.from(b)),
   fc.array(streamPiece, { maxLength: 60 }).map((p) => Buffer.concat(p)),
 );
-

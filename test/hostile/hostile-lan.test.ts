@@ -14,13 +14,21 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sampleLan, startSimulator, type LanData, type LeaseRow, type RunningSimulator, type Text } from '../../src/simulator/index.js';
-import { findSample, parseExposition, type ParsedSample } from '../support/exposition-parser.js';
-import { startExporter, type ExporterProcess } from '../support/exporter-process.js';
+import {
+  type LanData,
+  type LeaseRow,
+  type RunningSimulator,
+  sampleLan,
+  startSimulator,
+  type Text,
+} from '../../src/simulator/index.js';
+import { type ExporterProcess, startExporter } from '../support/exporter-process.js';
+import { findSample, type ParsedSample, parseExposition } from '../support/exposition-parser.js';
 import { promtoolCheckMetrics } from '../support/promtool.js';
 
 const PASSWORD = 'pw-hostile-lan';
-const mac = (group: number, i: number) => `00:1B:CC:00:${group.toString(16).padStart(2, '0').toUpperCase()}:${i.toString(16).padStart(2, '0').toUpperCase()}`;
+const mac = (group: number, i: number) =>
+  `00:1B:CC:00:${group.toString(16).padStart(2, '0').toUpperCase()}:${i.toString(16).padStart(2, '0').toUpperCase()}`;
 const INJECTION = 'evil"} 1\nnetmon_device_present{router="home",mac="00:00:00:00:00:01"} 1\n# TYPE x counter';
 
 /** [what the DHCP client sent, what every output must show]. '' = no host name. */
@@ -75,14 +83,24 @@ function buildLan(): { lan: LanData; expected: Expectation[]; rejectedRows: numb
   COMMENTS.forEach(([raw, clean], i) => {
     const m = mac(2, i);
     lease({ macAddress: m, address: `10.0.2.${i + 1}`, comment: raw, dynamic: false });
-    expected.push({ mac: m, labels: { ...base, ip: `10.0.2.${i + 1}`, name: clean, lease: 'static' }, seenAgo: 5, expiresIn: 600 });
+    expected.push({
+      mac: m,
+      labels: { ...base, ip: `10.0.2.${i + 1}`, name: clean, lease: 'static' },
+      seenAgo: 5,
+      expiresIn: 600,
+    });
   });
 
   // One device spelled three ways across the three tables: joined into one.
   lease({ macAddress: '00-1b-cc-00-03-01', address: '10.0.3.1', hostName: 'joined' });
   lan.arp.push({ address: '10.0.3.1', macAddress: '00:1b:cc:00:03:01', interface: 'bridge', dynamic: true, status: 'reachable' });
   lan.bridgeHosts.push({ macAddress: '001bCC000301', bridge: 'bridge', interface: 'ether2', dynamic: true });
-  expected.push({ mac: mac(3, 1), labels: { ...base, ip: '10.0.3.1', hostname: 'joined', interface: 'bridge', bridge_port: 'ether2' }, seenAgo: 0, expiresIn: 600 });
+  expected.push({
+    mac: mac(3, 1),
+    labels: { ...base, ip: '10.0.3.1', hostname: 'joined', interface: 'bridge', bridge_port: 'ether2' },
+    seenAgo: 0,
+    expiresIn: 600,
+  });
   // Cisco-dotted, and mixed case with surrounding spaces.
   lease({ macAddress: '001b.cc00.0302', address: '10.0.3.2' });
   expected.push({ mac: mac(3, 2), labels: { ...base, ip: '10.0.3.2' }, seenAgo: 5, expiresIn: 600 });
@@ -90,7 +108,12 @@ function buildLan(): { lan: LanData; expected: Expectation[]; rejectedRows: numb
   expected.push({ mac: mac(3, 3), labels: { ...base, ip: '10.0.3.3' }, seenAgo: 5, expiresIn: 600 });
   // A randomised (locally administered) MAC in lower case.
   lease({ macAddress: 'da:a1:19:00:03:04', address: '10.0.3.4' });
-  expected.push({ mac: 'DA:A1:19:00:03:04', labels: { ...base, ip: '10.0.3.4', randomized: 'true' }, seenAgo: 5, expiresIn: 600 });
+  expected.push({
+    mac: 'DA:A1:19:00:03:04',
+    labels: { ...base, ip: '10.0.3.4', randomized: 'true' },
+    seenAgo: 5,
+    expiresIn: 600,
+  });
   // Not MACs: five octets, words, all zeros ("none"), mixed separators. Each row is rejected and counted.
   for (const [i, bad] of ['00:1B:CC:00:03', 'not-a-mac', '00:00:00:00:00:00', '00:1b-cc:00:03:07'].entries()) {
     lease({ macAddress: bad, address: `10.0.3.${10 + i}`, hostName: 'rejected' });
@@ -105,7 +128,12 @@ function buildLan(): { lan: LanData; expected: Expectation[]; rejectedRows: numb
   // ... and the same ARP row twice: one device.
   lan.arp.push({ id: '*B', address: '10.0.4.3', macAddress: mac(4, 3), interface: 'vlan9', dynamic: true, status: 'reachable' });
   lan.arp.push({ id: '*B', address: '10.0.4.3', macAddress: mac(4, 3), interface: 'vlan9', dynamic: true, status: 'reachable' });
-  expected.push({ mac: mac(4, 3), labels: { ...base, lease: 'none', dhcp_server: '', ip: '10.0.4.3', interface: 'vlan9' }, seenAgo: 0, expiresIn: null });
+  expected.push({
+    mac: mac(4, 3),
+    labels: { ...base, lease: 'none', dhcp_server: '', ip: '10.0.4.3', interface: 'vlan9' },
+    seenAgo: 0,
+    expiresIn: null,
+  });
 
   // Missing attributes.
   lease({ macAddress: mac(5, 1), address: '10.0.5.1', omit: ['mac-address'] }); // known from active-mac-address
@@ -117,22 +145,60 @@ function buildLan(): { lan: LanData; expected: Expectation[]; rejectedRows: numb
   lease({ macAddress: mac(5, 4), address: '10.0.5.4', omit: ['expires-after'] });
   expected.push({ mac: mac(5, 4), labels: { ...base, ip: '10.0.5.4' }, seenAgo: 5, expiresIn: null });
   // No status: not known to be bound, so no sighting and no expiry; no `dynamic`: a false flag RouterOS omits.
-  lease({ macAddress: mac(5, 5), address: '10.0.5.5', hostName: 'gone', omit: ['host-name', 'server', 'active-server', 'status', 'dynamic'] });
-  expected.push({ mac: mac(5, 5), labels: { ...base, ip: '10.0.5.5', dhcp_server: '', lease: 'static' }, seenAgo: null, expiresIn: null });
+  lease({
+    macAddress: mac(5, 5),
+    address: '10.0.5.5',
+    hostName: 'gone',
+    omit: ['host-name', 'server', 'active-server', 'status', 'dynamic'],
+  });
+  expected.push({
+    mac: mac(5, 5),
+    labels: { ...base, ip: '10.0.5.5', dhcp_server: '', lease: 'static' },
+    seenAgo: null,
+    expiresIn: null,
+  });
   // Values that are not values: unknown boolean -> default, unparseable duration -> seen at poll time.
-  lease({ macAddress: mac(5, 6), address: '10.0.5.6', extra: { dynamic: 'maybe', 'last-seen': 'yesterday', 'expires-after': '-5s' } });
+  lease({
+    macAddress: mac(5, 6),
+    address: '10.0.5.6',
+    extra: { dynamic: 'maybe', 'last-seen': 'yesterday', 'expires-after': '-5s' },
+  });
   expected.push({ mac: mac(5, 6), labels: { ...base, ip: '10.0.5.6', lease: 'static' }, seenAgo: 0, expiresIn: null });
-  lan.arp.push({ address: '10.0.5.7', macAddress: mac(5, 7), interface: 'bridge', dynamic: true, status: 'reachable', omit: ['address'] });
+  lan.arp.push({
+    address: '10.0.5.7',
+    macAddress: mac(5, 7),
+    interface: 'bridge',
+    dynamic: true,
+    status: 'reachable',
+    omit: ['address'],
+  });
   rejectedRows += 1;
-  lan.arp.push({ address: '10.0.5.8', macAddress: mac(5, 8), interface: 'bridge', dynamic: true, status: 'reachable', omit: ['interface'] });
-  expected.push({ mac: mac(5, 8), labels: { ...base, lease: 'none', dhcp_server: '', ip: '10.0.5.8' }, seenAgo: 0, expiresIn: null });
+  lan.arp.push({
+    address: '10.0.5.8',
+    macAddress: mac(5, 8),
+    interface: 'bridge',
+    dynamic: true,
+    status: 'reachable',
+    omit: ['interface'],
+  });
+  expected.push({
+    mac: mac(5, 8),
+    labels: { ...base, lease: 'none', dhcp_server: '', ip: '10.0.5.8' },
+    seenAgo: 0,
+    expiresIn: null,
+  });
   lan.bridgeHosts.push({ macAddress: mac(5, 9), bridge: 'bridge', interface: 'ether3', dynamic: true, omit: ['interface'] });
   expected.push({ mac: mac(5, 9), labels: { ...base, lease: 'none', dhcp_server: '' }, seenAgo: 0, expiresIn: null });
   lan.bridgeHosts.push({ macAddress: mac(5, 10), bridge: 'bridge', interface: 'ether3', dynamic: true, omit: ['mac-address'] });
   rejectedRows += 1;
   // A hostile interface name set by a (hostile or careless) admin.
   lan.arp.push({ address: '10.0.5.11', macAddress: mac(5, 11), interface: 'br\n"lan"}', dynamic: true, status: 'reachable' });
-  expected.push({ mac: mac(5, 11), labels: { ...base, lease: 'none', dhcp_server: '', ip: '10.0.5.11', interface: 'br "lan"}' }, seenAgo: 0, expiresIn: null });
+  expected.push({
+    mac: mac(5, 11),
+    labels: { ...base, lease: 'none', dhcp_server: '', ip: '10.0.5.11', interface: 'br "lan"}' },
+    seenAgo: 0,
+    expiresIn: null,
+  });
   return { lan, expected, rejectedRows };
 }
 
@@ -180,7 +246,12 @@ describe('hostile router data, end to end', () => {
       const id = { router: 'home', mac: device.mac };
       const what = `device ${device.mac}`;
       expect(findSample(samples, 'netmon_device_info', id)?.labels, what).toEqual({
-        router: 'home', mac: device.mac, ip: '', randomized: 'false', watched: 'false', ...device.labels,
+        router: 'home',
+        mac: device.mac,
+        ip: '',
+        randomized: 'false',
+        watched: 'false',
+        ...device.labels,
       });
       const lastSeen = findSample(samples, 'netmon_device_last_seen_timestamp_seconds', id)?.value;
       if (device.seenAgo === null) expect(lastSeen, what).toBeUndefined();
@@ -192,7 +263,10 @@ describe('hostile router data, end to end', () => {
   });
 
   it('exports nothing but those devices: no rejected row, no injected series', () => {
-    const macs = samples.filter((s) => s.name === 'netmon_device_present').map((s) => s.labels.mac).sort();
+    const macs = samples
+      .filter((s) => s.name === 'netmon_device_present')
+      .map((s) => s.labels.mac)
+      .sort();
     expect(macs).toEqual(built.expected.map((d) => d.mac).sort());
     expect(samples.some((s) => s.labels.mac === '00:00:00:00:00:01')).toBe(false);
     expect(samples.filter((s) => s.name === 'x')).toEqual([]);

@@ -10,9 +10,9 @@ import { DeviceRegistry } from '../../src/inventory/registry.js';
 import { Monitor, type RouterClient } from '../../src/monitor.js';
 import { mapArp, mapBridgeHosts, mapIdentity, mapLeases, type RawRow } from '../../src/routeros/observations.js';
 import { parseReply, parseReplyRaw, SentenceDecoder, WireError } from '../../src/routeros/wire.js';
-import { apiStream as stream } from './arbitraries.js';
 import { parseExposition } from '../support/exposition-parser.js';
 import { promtoolCheckMetrics } from '../support/promtool.js';
+import { apiStream as stream } from './arbitraries.js';
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -41,46 +41,57 @@ describe('SentenceDecoder on arbitrary bytes', () => {
     let sentences = 0;
     const allocUnsafe = Buffer.allocUnsafe.bind(Buffer);
     const alloc = Buffer.alloc.bind(Buffer);
-    vi.spyOn(Buffer, 'allocUnsafe').mockImplementation((size: number) => (sizes.push(size), allocUnsafe(size)));
-    vi.spyOn(Buffer, 'alloc').mockImplementation(((size: number, fill?: never, enc?: never) => (sizes.push(size), alloc(size, fill, enc))) as typeof Buffer.alloc);
+    vi.spyOn(Buffer, 'allocUnsafe').mockImplementation((size: number) => {
+      sizes.push(size);
+      return allocUnsafe(size);
+    });
+    vi.spyOn(Buffer, 'alloc').mockImplementation(((size: number, fill?: never, enc?: never) => {
+      sizes.push(size);
+      return alloc(size, fill, enc);
+    }) as typeof Buffer.alloc);
 
     fc.assert(
-      fc.property(stream, fc.array(fc.integer({ min: 1, max: 700 }), { maxLength: 30 }), fc.integer({ min: 1, max: 4096 }), (bytes, cuts, maxWordLength) => {
-        sizes.length = 0;
-        const decoder = new SentenceDecoder({ maxWordLength });
-        let failed: unknown = null;
-        for (const chunk of chunksOf(bytes, cuts)) {
-          try {
-            for (const sentence of decoder.push(chunk)) {
-              sentences++;
-              for (const word of sentence) expect(word.length).toBeLessThanOrEqual(maxWordLength);
-              try {
-                parseReplyRaw(sentence);
-                parseReply(sentence);
-              } catch (error) {
-                expect(error).toBeInstanceOf(WireError);
+      fc.property(
+        stream,
+        fc.array(fc.integer({ min: 1, max: 700 }), { maxLength: 30 }),
+        fc.integer({ min: 1, max: 4096 }),
+        (bytes, cuts, maxWordLength) => {
+          sizes.length = 0;
+          const decoder = new SentenceDecoder({ maxWordLength });
+          let failed: unknown = null;
+          for (const chunk of chunksOf(bytes, cuts)) {
+            try {
+              for (const sentence of decoder.push(chunk)) {
+                sentences++;
+                for (const word of sentence) expect(word.length).toBeLessThanOrEqual(maxWordLength);
+                try {
+                  parseReplyRaw(sentence);
+                  parseReply(sentence);
+                } catch (error) {
+                  expect(error).toBeInstanceOf(WireError);
+                }
               }
+            } catch (error) {
+              expect(error).toBeInstanceOf(WireError);
+              failed = error;
+              failures++;
+              break;
             }
-          } catch (error) {
-            expect(error).toBeInstanceOf(WireError);
-            failed = error;
-            failures++;
-            break;
+            expect(decoder.bufferedBytes).toBeLessThanOrEqual(maxWordLength);
           }
-          expect(decoder.bufferedBytes).toBeLessThanOrEqual(maxWordLength);
-        }
-        if (failed) {
-          expect(() => decoder.push(Buffer.from([0]))).toThrow(WireError);
-        }
-        const largest = Math.max(0, ...sizes);
-        largestAllocation = Math.max(largestAllocation, largest);
-        expect(largest).toBeLessThanOrEqual(Math.max(5, maxWordLength));
-      }),
+          if (failed) {
+            expect(() => decoder.push(Buffer.from([0]))).toThrow(WireError);
+          }
+          const largest = Math.max(0, ...sizes);
+          largestAllocation = Math.max(largestAllocation, largest);
+          expect(largest).toBeLessThanOrEqual(Math.max(5, maxWordLength));
+        },
+      ),
       { numRuns: 2000 },
     );
     // The generators reach both outcomes, and the spy does see the decoder's word buffers.
-    expect(failures, "runs that failed").toBeGreaterThan(100);
-    expect(sentences, "sentences decoded").toBeGreaterThan(100);
+    expect(failures, 'runs that failed').toBeGreaterThan(100);
+    expect(sentences, 'sentences decoded').toBeGreaterThan(100);
     expect(largestAllocation).toBeGreaterThan(5);
   });
 });
@@ -91,7 +102,25 @@ describe('SentenceDecoder on arbitrary bytes', () => {
 const hostileText = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 80 }),
   fc.string({ unit: 'grapheme', maxLength: 40 }),
-  fc.constantFrom('', ' ', 'never', 'true', 'false', 'yes', 'bound', 'waiting', 'reachable', 'stale', '"}\n# TYPE x gauge', '\\', '\u0000', '\ud800', '1w2d3h', '-1s', '99999999999999999999s'),
+  fc.constantFrom(
+    '',
+    ' ',
+    'never',
+    'true',
+    'false',
+    'yes',
+    'bound',
+    'waiting',
+    'reachable',
+    'stale',
+    '"}\n# TYPE x gauge',
+    '\\',
+    '\u0000',
+    '\ud800',
+    '1w2d3h',
+    '-1s',
+    '99999999999999999999s',
+  ),
   fc.integer({ min: 0, max: 400 }).map((n) => 'z'.repeat(n * 100)),
 );
 // Few distinct MACs in many spellings, so rows of different tables and polls meet.
@@ -107,23 +136,48 @@ const macText = fc.oneof(
   }),
   hostileText,
 );
-const ipText = fc.oneof(fc.integer({ min: 1, max: 20 }).map((n) => `10.9.0.${n}`), fc.constantFrom('::1', 'fe80::1', 'pool1'), hostileText);
+const ipText = fc.oneof(
+  fc.integer({ min: 1, max: 20 }).map((n) => `10.9.0.${n}`),
+  fc.constantFrom('::1', 'fe80::1', 'pool1'),
+  hostileText,
+);
 
-const row = (fields: Record<string, fc.Arbitrary<string>>) =>
-  fc.record(fields, { requiredKeys: [] }) as fc.Arbitrary<RawRow>;
+const row = (fields: Record<string, fc.Arbitrary<string>>) => fc.record(fields, { requiredKeys: [] }) as fc.Arbitrary<RawRow>;
 const leaseRow = row({
-  'mac-address': macText, 'active-mac-address': macText, address: ipText, 'active-address': ipText,
-  'host-name': hostileText, status: fc.oneof(fc.constantFrom('bound', 'waiting', 'offered'), hostileText),
-  dynamic: hostileText, disabled: hostileText, 'last-seen': hostileText, 'expires-after': hostileText,
-  server: hostileText, 'active-server': hostileText, comment: hostileText,
+  'mac-address': macText,
+  'active-mac-address': macText,
+  address: ipText,
+  'active-address': ipText,
+  'host-name': hostileText,
+  status: fc.oneof(fc.constantFrom('bound', 'waiting', 'offered'), hostileText),
+  dynamic: hostileText,
+  disabled: hostileText,
+  'last-seen': hostileText,
+  'expires-after': hostileText,
+  server: hostileText,
+  'active-server': hostileText,
+  comment: hostileText,
 });
 const arpRow = row({
-  address: ipText, 'mac-address': macText, interface: hostileText, status: fc.oneof(fc.constant('reachable'), hostileText),
-  dynamic: hostileText, complete: hostileText, invalid: hostileText, disabled: hostileText, comment: hostileText,
+  address: ipText,
+  'mac-address': macText,
+  interface: hostileText,
+  status: fc.oneof(fc.constant('reachable'), hostileText),
+  dynamic: hostileText,
+  complete: hostileText,
+  invalid: hostileText,
+  disabled: hostileText,
+  comment: hostileText,
 });
 const bridgeRow = row({
-  'mac-address': macText, bridge: hostileText, interface: hostileText, 'on-interface': hostileText, vid: hostileText,
-  dynamic: hostileText, local: hostileText, external: hostileText,
+  'mac-address': macText,
+  bridge: hostileText,
+  interface: hostileText,
+  'on-interface': hostileText,
+  vid: hostileText,
+  dynamic: hostileText,
+  local: hostileText,
+  external: hostileText,
 });
 const pollTables = fc.record({
   leases: fc.array(leaseRow, { maxLength: 12 }),
@@ -157,7 +211,17 @@ function monitorFor(polls: PollTables[]) {
     close: async () => undefined,
   };
   const config = {
-    routers: [{ name: 'r1', host: '127.0.0.1', port: 1, user: 'u', password: 'p', tls: { enabled: false, ca: null, rejectUnauthorized: true, anonymous: false }, timeoutSeconds: 1 }],
+    routers: [
+      {
+        name: 'r1',
+        host: '127.0.0.1',
+        port: 1,
+        user: 'u',
+        password: 'p',
+        tls: { enabled: false, ca: null, rejectUnauthorized: true, anonymous: false },
+        timeoutSeconds: 1,
+      },
+    ],
     poll: { intervalSeconds: 1, offsetSeconds: 0 },
   };
   const registry = new DeviceRegistry({
@@ -177,7 +241,8 @@ function monitorFor(polls: PollTables[]) {
 }
 
 // eslint-disable-next-line no-control-regex
-const UNSAFE_IN_LABEL = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const UNSAFE_IN_LABEL =
+  /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 function checkPage(exposition: string, deviceCount: number): void {
   const samples = parseExposition(exposition);

@@ -10,7 +10,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PollError, RouterSession } from '../../src/routeros/session.js';
 import { decodeRouterBytes, sanitizeComment, sanitizeHostname } from '../../src/routeros/values.js';
-import { sampleLan, startSimulator, type LanData, type RunningSimulator } from '../../src/simulator/index.js';
+import { type LanData, type RunningSimulator, sampleLan, startSimulator } from '../../src/simulator/index.js';
 import { apiStream } from './arbitraries.js';
 
 const PASSWORD = 'pw-wire-fuzz';
@@ -25,8 +25,14 @@ describe('arbitrary bytes as replies', () => {
   beforeAll(async () => {
     sim = await startSimulator({ users: [{ name: 'monitor', password: PASSWORD }], lan });
     session = new RouterSession({
-      name: 'fuzz', host: sim.host, port: sim.port, user: 'monitor', password: PASSWORD,
-      timeoutSeconds: 0.3, backoff: { initialMs: 1, maxMs: 1 }, logger: pino({ level: 'silent' }),
+      name: 'fuzz',
+      host: sim.host,
+      port: sim.port,
+      user: 'monitor',
+      password: PASSWORD,
+      timeoutSeconds: 0.3,
+      backoff: { initialMs: 1, maxMs: 1 },
+      logger: pino({ level: 'silent' }),
     });
   });
 
@@ -80,8 +86,13 @@ describe('arbitrary bytes as table text', () => {
   beforeAll(async () => {
     sim = await startSimulator({ users: [{ name: 'monitor', password: PASSWORD }] });
     session = new RouterSession({
-      name: 'fuzz', host: sim.host, port: sim.port, user: 'monitor', password: PASSWORD,
-      timeoutSeconds: 5, logger: pino({ level: 'silent' }),
+      name: 'fuzz',
+      host: sim.host,
+      port: sim.port,
+      user: 'monitor',
+      password: PASSWORD,
+      timeoutSeconds: 5,
+      logger: pino({ level: 'silent' }),
     });
   });
 
@@ -90,16 +101,31 @@ describe('arbitrary bytes as table text', () => {
     await sim?.close();
   });
 
-  const bytes = fc.oneof(fc.uint8Array({ maxLength: 600 }), fc.string({ unit: 'grapheme', maxLength: 80 }).map((s) => new Uint8Array(Buffer.from(s))));
+  const bytes = fc.oneof(
+    fc.uint8Array({ maxLength: 600 }),
+    fc.string({ unit: 'grapheme', maxLength: 80 }).map((s) => new Uint8Array(Buffer.from(s))),
+  );
 
   it('host names, comments and the identity arrive exactly as UTF-8-else-Windows-1252, sanitised', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(fc.tuple(bytes, bytes), { minLength: 1, maxLength: 8 }), bytes, async (texts, identity) => {
-        const table: LanData = { system: { ...sampleLan().system, identity: Buffer.from(identity) }, leases: [], arp: [], bridgeHosts: [] };
+        const table: LanData = {
+          system: { ...sampleLan().system, identity: Buffer.from(identity) },
+          leases: [],
+          arp: [],
+          bridgeHosts: [],
+        };
         texts.forEach(([hostName, comment], i) => {
           table.leases.push({
-            macAddress: `00:1B:CC:00:00:${i.toString(16).padStart(2, '0')}`, address: `10.1.0.${i + 1}`, server: 'dhcp1',
-            status: 'bound', dynamic: true, lastSeen: 1, expiresAfter: 60, hostName: Buffer.from(hostName), comment: Buffer.from(comment),
+            macAddress: `00:1B:CC:00:00:${i.toString(16).padStart(2, '0')}`,
+            address: `10.1.0.${i + 1}`,
+            server: 'dhcp1',
+            status: 'bound',
+            dynamic: true,
+            lastSeen: 1,
+            expiresAfter: 60,
+            hostName: Buffer.from(hostName),
+            comment: Buffer.from(comment),
           });
         });
         sim.tables = table;

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
+import { type RunningSimulator, startSimulator } from '../../src/simulator/index.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -38,7 +38,14 @@ describe('CLI', () => {
     await simulator?.close();
   });
 
-  const router = () => ({ name: 'home', host: simulator.host, port: simulator.port, user: 'monitor', password: 'cli-secret-pw', timeoutSeconds: 2 });
+  const router = () => ({
+    name: 'home',
+    host: simulator.host,
+    port: simulator.port,
+    user: 'monitor',
+    password: 'cli-secret-pw',
+    timeoutSeconds: 2,
+  });
 
   it('prints its version and help', async () => {
     const version = await run(['--version']);
@@ -56,7 +63,11 @@ describe('CLI', () => {
     const good = await run(['check-config', '--config', writeConfig({ routers: [router()] })]);
     expect(good.code).toBe(0);
     expect(good.stdout).toMatch(/OK \(1 router\(s\): home; 0 watched device\(s\)\)/);
-    const bad = await run(['check-config', '--config', writeConfig({ routers: [{ name: 'home', host: '', user: 'u', password: 'p' }], poll: { intervalSeconds: -1 } })]);
+    const bad = await run([
+      'check-config',
+      '--config',
+      writeConfig({ routers: [{ name: 'home', host: '', user: 'u', password: 'p' }], poll: { intervalSeconds: -1 } }),
+    ]);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('2 problem(s)');
     expect(bad.stderr).toMatch(/\$\.routers\[0\]\.host: /);

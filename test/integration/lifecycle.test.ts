@@ -2,9 +2,9 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { sampleLan, startSimulator, type LanData, type RunningSimulator } from '../../src/simulator/index.js';
-import { findSample, parseExposition, type ParsedSample } from '../support/exposition-parser.js';
-import { sleep, startExporter, waitFor, type ExporterProcess } from '../support/exporter-process.js';
+import { type LanData, type RunningSimulator, sampleLan, startSimulator } from '../../src/simulator/index.js';
+import { type ExporterProcess, sleep, startExporter, waitFor } from '../support/exporter-process.js';
+import { findSample, type ParsedSample, parseExposition } from '../support/exposition-parser.js';
 
 /** Issue 3 against the real process: restarts, router outages and a state file that cannot be written. */
 
@@ -15,8 +15,26 @@ function smallLan(): LanData {
   return {
     system: sampleLan().system,
     leases: [
-      { address: '192.168.88.10', macAddress: NAS, server: 'dhcp1', status: 'bound', dynamic: false, hostName: 'nas', lastSeen: 0, expiresAfter: 600 },
-      { address: '192.168.88.11', macAddress: PHONE, server: 'dhcp1', status: 'bound', dynamic: true, hostName: 'phone', lastSeen: 0, expiresAfter: 600 },
+      {
+        address: '192.168.88.10',
+        macAddress: NAS,
+        server: 'dhcp1',
+        status: 'bound',
+        dynamic: false,
+        hostName: 'nas',
+        lastSeen: 0,
+        expiresAfter: 600,
+      },
+      {
+        address: '192.168.88.11',
+        macAddress: PHONE,
+        server: 'dhcp1',
+        status: 'bound',
+        dynamic: true,
+        hostName: 'phone',
+        lastSeen: 0,
+        expiresAfter: 600,
+      },
     ],
     arp: [{ address: '192.168.88.10', macAddress: NAS, interface: 'bridge', dynamic: true, status: 'reachable' }],
     bridgeHosts: [],
@@ -33,7 +51,9 @@ function value(samples: ParsedSample[], name: string, labels: Record<string, str
 
 function configFor(simulator: RunningSimulator, statePath: string, extra: Record<string, unknown> = {}) {
   return {
-    routers: [{ name: 'home', host: simulator.host, port: simulator.port, user: 'monitor', password: 'secret', timeoutSeconds: 1 }],
+    routers: [
+      { name: 'home', host: simulator.host, port: simulator.port, user: 'monitor', password: 'secret', timeoutSeconds: 1 },
+    ],
     poll: { intervalSeconds: 1 },
     devices: [{ mac: NAS, name: 'nas', router: 'home' }],
     state: { path: statePath },
@@ -87,10 +107,16 @@ describe('device lifecycle in the real process', () => {
     const lastSeenBefore = value(before, 'netmon_device_last_seen_timestamp_seconds', { mac: NAS })!;
 
     await sim.stopListening({ dropConnections: true });
-    const during = await waitFor(async () => {
-      const samples = await scrape(proc);
-      return (value(samples, 'netmon_router_poll_errors_total', { router: 'home', reason: 'connection' }) ?? 0) >= 3 ? samples : undefined;
-    }, 20_000, 'three failed polls');
+    const during = await waitFor(
+      async () => {
+        const samples = await scrape(proc);
+        return (value(samples, 'netmon_router_poll_errors_total', { router: 'home', reason: 'connection' }) ?? 0) >= 3
+          ? samples
+          : undefined;
+      },
+      20_000,
+      'three failed polls',
+    );
     expect(value(during, 'netmon_router_up', { router: 'home' })).toBe(0);
     expect(value(during, 'netmon_device_present', { mac: NAS })).toBe(1);
     expect(value(during, 'netmon_device_present', { mac: PHONE })).toBe(1);
@@ -99,10 +125,14 @@ describe('device lifecycle in the real process', () => {
     expect(lastSeenDuring).toBeGreaterThanOrEqual(lastSeenBefore);
 
     await sim.startListening();
-    const recovered = await waitFor(async () => {
-      const samples = await scrape(proc);
-      return value(samples, 'netmon_router_up', { router: 'home' }) === 1 ? samples : undefined;
-    }, 20_000, 'recovery');
+    const recovered = await waitFor(
+      async () => {
+        const samples = await scrape(proc);
+        return value(samples, 'netmon_router_up', { router: 'home' }) === 1 ? samples : undefined;
+      },
+      20_000,
+      'recovery',
+    );
     expect(value(recovered, 'netmon_device_present', { mac: NAS })).toBe(1);
     expect(value(recovered, 'netmon_device_last_seen_timestamp_seconds', { mac: NAS })!).toBeGreaterThan(lastSeenDuring);
   });
@@ -113,12 +143,20 @@ describe('device lifecycle in the real process', () => {
     const proc = await exporter(configFor(sim, statePath, { presence: { timeoutSeconds: 2 } }));
     sim.tables.arp = [];
     sim.tables.leases = sim.tables.leases.filter((lease) => lease.macAddress !== NAS);
-    const samples = await waitFor(async () => {
-      const s = await scrape(proc);
-      return value(s, 'netmon_device_present', { mac: NAS }) === 0 ? s : undefined;
-    }, 20_000, 'the NAS to turn absent');
+    const samples = await waitFor(
+      async () => {
+        const s = await scrape(proc);
+        return value(s, 'netmon_device_present', { mac: NAS }) === 0 ? s : undefined;
+      },
+      20_000,
+      'the NAS to turn absent',
+    );
     expect(value(samples, 'netmon_router_up', { router: 'home' })).toBe(1);
-    expect(findSample(samples, 'netmon_device_info', { mac: NAS })?.labels).toMatchObject({ name: 'nas', watched: 'true', ip: '192.168.88.10' });
+    expect(findSample(samples, 'netmon_device_info', { mac: NAS })?.labels).toMatchObject({
+      name: 'nas',
+      watched: 'true',
+      ip: '192.168.88.10',
+    });
     expect(value(samples, 'netmon_device_present', { mac: PHONE })).toBe(1);
   });
 
@@ -128,10 +166,14 @@ describe('device lifecycle in the real process', () => {
     // The parent "directory" is a regular file: every write fails, even as root.
     writeFileSync(path.join(dir, 'not-a-dir'), 'x');
     const proc = await exporter(configFor(sim, path.join(dir, 'not-a-dir', 'state.json')));
-    const samples = await waitFor(async () => {
-      const s = await scrape(proc);
-      return (value(s, 'netmon_state_write_errors_total', {}) ?? 0) >= 1 ? s : undefined;
-    }, 20_000, 'a counted write error');
+    const samples = await waitFor(
+      async () => {
+        const s = await scrape(proc);
+        return (value(s, 'netmon_state_write_errors_total', {}) ?? 0) >= 1 ? s : undefined;
+      },
+      20_000,
+      'a counted write error',
+    );
     expect(value(samples, 'netmon_router_up', { router: 'home' })).toBe(1);
     expect(value(samples, 'netmon_device_present', { mac: NAS })).toBe(1);
     expect(value(samples, 'netmon_state_last_write_success_timestamp_seconds', {})).toBe(0);

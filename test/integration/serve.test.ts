@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sampleLan, startSimulator, type LanData, type LeaseRow, type RunningSimulator } from '../../src/simulator/index.js';
-import { findSample, parseExposition, type ParsedSample } from '../support/exposition-parser.js';
-import { startExporter, type ExporterProcess } from '../support/exporter-process.js';
+import { type LanData, type LeaseRow, type RunningSimulator, sampleLan, startSimulator } from '../../src/simulator/index.js';
+import { type ExporterProcess, startExporter } from '../support/exporter-process.js';
+import { findSample, type ParsedSample, parseExposition } from '../support/exposition-parser.js';
 import { promtoolCheckMetrics } from '../support/promtool.js';
 
 /**
@@ -26,11 +26,30 @@ function buildLan(): { lan: LanData; expected: Expected[] } {
   const lan: LanData = { system: sampleLan().system, leases: [], arp: [], bridgeHosts: [] };
   const expected: Expected[] = [];
   const info = (m: string, fields: Record<string, string>) => ({
-    router: 'home', mac: m, ip: '', hostname: '', name: '', interface: '', bridge_port: '', dhcp_server: '',
-    lease: 'none', randomized: 'false', watched: 'false', ...fields,
+    router: 'home',
+    mac: m,
+    ip: '',
+    hostname: '',
+    name: '',
+    interface: '',
+    bridge_port: '',
+    dhcp_server: '',
+    lease: 'none',
+    randomized: 'false',
+    watched: 'false',
+    ...fields,
   });
   const lease = (m: string, address: string, fields: Partial<LeaseRow>): void => {
-    lan.leases.push({ address, macAddress: m, server: 'dhcp1', status: 'bound', dynamic: true, lastSeen: 10, expiresAfter: 600, ...fields });
+    lan.leases.push({
+      address,
+      macAddress: m,
+      server: 'dhcp1',
+      status: 'bound',
+      dynamic: true,
+      lastSeen: 10,
+      expiresAfter: 600,
+      ...fields,
+    });
   };
 
   // A: lease + current ARP + bridge host.
@@ -40,7 +59,19 @@ function buildLan(): { lan: LanData; expected: Expected[] } {
     lease(m, ip, { hostName: `host-a-${i}`, lastSeen: 5 + i, expiresAfter: 600 + i });
     lan.arp.push({ address: ip, macAddress: m, interface: 'bridge', dynamic: true, status: 'reachable' });
     lan.bridgeHosts.push({ macAddress: m, bridge: 'bridge', interface: 'ether2', dynamic: true, local: false });
-    expected.push({ mac: m, seenAgo: 0, expiresIn: 600 + i, info: info(m, { ip, hostname: `host-a-${i}`, interface: 'bridge', bridge_port: 'ether2', dhcp_server: 'dhcp1', lease: 'dynamic' }) });
+    expected.push({
+      mac: m,
+      seenAgo: 0,
+      expiresIn: 600 + i,
+      info: info(m, {
+        ip,
+        hostname: `host-a-${i}`,
+        interface: 'bridge',
+        bridge_port: 'ether2',
+        dhcp_server: 'dhcp1',
+        lease: 'dynamic',
+      }),
+    });
   }
   // B: bound lease only, some last heard from longer ago than presence.timeoutSeconds (300).
   for (let i = 0; i < 10; i++) {
@@ -48,29 +79,67 @@ function buildLan(): { lan: LanData; expected: Expected[] } {
     const ip = `192.168.88.${40 + i}`;
     const ago = 30 + i * 40;
     lease(m, ip, { hostName: `lease-b-${i}`, lastSeen: ago, expiresAfter: 1200 });
-    expected.push({ mac: m, seenAgo: ago, expiresIn: 1200, info: info(m, { ip, hostname: `lease-b-${i}`, dhcp_server: 'dhcp1', lease: 'dynamic' }) });
+    expected.push({
+      mac: m,
+      seenAgo: ago,
+      expiresIn: 1200,
+      info: info(m, { ip, hostname: `lease-b-${i}`, dhcp_server: 'dhcp1', lease: 'dynamic' }),
+    });
   }
   // C: ARP only (static IPs): reachable, stale and failed entries.
-  const states = ['reachable', 'reachable', 'reachable', 'reachable', 'reachable', 'stale', 'stale', 'stale', 'failed', 'failed'] as const;
+  const states = [
+    'reachable',
+    'reachable',
+    'reachable',
+    'reachable',
+    'reachable',
+    'stale',
+    'stale',
+    'stale',
+    'failed',
+    'failed',
+  ] as const;
   states.forEach((status, i) => {
     const m = mac(0xc, i);
     const ip = `192.168.88.${60 + i}`;
     lan.arp.push({ address: ip, macAddress: m, interface: 'vlan20', dynamic: true, status });
-    expected.push({ mac: m, seenAgo: status === 'reachable' ? 0 : null, expiresIn: null, info: info(m, { ip, interface: 'vlan20' }) });
+    expected.push({
+      mac: m,
+      seenAgo: status === 'reachable' ? 0 : null,
+      expiresIn: null,
+      info: info(m, { ip, interface: 'vlan20' }),
+    });
   });
   // D: waiting static leases (reserved, client not there).
   for (let i = 0; i < 5; i++) {
     const m = mac(0xd, i);
     const ip = `192.168.88.${80 + i}`;
-    lease(m, ip, { status: 'waiting', dynamic: false, lastSeen: null, expiresAfter: null, hostName: null, comment: `reserved ${i}` });
-    expected.push({ mac: m, seenAgo: null, expiresIn: null, info: info(m, { ip, dhcp_server: 'dhcp1', lease: 'static', name: `reserved ${i}` }) });
+    lease(m, ip, {
+      status: 'waiting',
+      dynamic: false,
+      lastSeen: null,
+      expiresAfter: null,
+      hostName: null,
+      comment: `reserved ${i}`,
+    });
+    expected.push({
+      mac: m,
+      seenAgo: null,
+      expiresIn: null,
+      info: info(m, { ip, dhcp_server: 'dhcp1', lease: 'static', name: `reserved ${i}` }),
+    });
   }
   // E: static leases, bound.
   for (let i = 0; i < 5; i++) {
     const m = mac(0xe, i);
     const ip = `192.168.88.${90 + i}`;
     lease(m, ip, { dynamic: false, hostName: `static-${i}`, lastSeen: 20, expiresAfter: 300 });
-    expected.push({ mac: m, seenAgo: 20, expiresIn: 300, info: info(m, { ip, hostname: `static-${i}`, dhcp_server: 'dhcp1', lease: 'static' }) });
+    expected.push({
+      mac: m,
+      seenAgo: 20,
+      expiresIn: 300,
+      info: info(m, { ip, hostname: `static-${i}`, dhcp_server: 'dhcp1', lease: 'static' }),
+    });
   }
   // F: hostile host names from DHCP clients, and what the exporter must make of them.
   const hostile: Array<[string | Buffer, string]> = [
@@ -84,13 +153,23 @@ function buildLan(): { lan: LanData; expected: Expected[] } {
     const m = mac(0xf, i);
     const ip = `192.168.88.${100 + i}`;
     lease(m, ip, { hostName: raw, lastSeen: 1, expiresAfter: 900 });
-    expected.push({ mac: m, seenAgo: 1, expiresIn: 900, info: info(m, { ip, hostname: clean, dhcp_server: 'dhcp1', lease: 'dynamic' }) });
+    expected.push({
+      mac: m,
+      seenAgo: 1,
+      expiresIn: 900,
+      info: info(m, { ip, hostname: clean, dhcp_server: 'dhcp1', lease: 'dynamic' }),
+    });
   });
   // G: only in the bridge host table; one with a randomised (locally administered) MAC.
   for (let i = 0; i < 5; i++) {
     const m = i === 0 ? '02:AA:00:10:00:00' : mac(0x10, i);
     lan.bridgeHosts.push({ macAddress: m, bridge: 'bridge', interface: `ether${3 + i}`, dynamic: true, local: false });
-    expected.push({ mac: m, seenAgo: 0, expiresIn: null, info: info(m, { bridge_port: `ether${3 + i}`, randomized: String(i === 0) }) });
+    expected.push({
+      mac: m,
+      seenAgo: 0,
+      expiresIn: null,
+      info: info(m, { bridge_port: `ether${3 + i}`, randomized: String(i === 0) }),
+    });
   }
   // Not devices: unresolved ARP entries and the router's own bridge ports.
   lan.arp.push({ address: '192.168.88.250', macAddress: null, interface: 'bridge', dynamic: true, status: 'incomplete' });
@@ -164,7 +243,10 @@ describe('serve against the simulator (issue 2 acceptance)', () => {
   });
 
   it('exports nothing else per device: no unresolved ARP entries, no router ports', () => {
-    const exportedMacs = samples.filter((s) => s.name === 'netmon_device_present').map((s) => s.labels.mac).sort();
+    const exportedMacs = samples
+      .filter((s) => s.name === 'netmon_device_present')
+      .map((s) => s.labels.mac)
+      .sort();
     expect(exportedMacs).toEqual([...expected.map((d) => d.mac), 'AA:BB:CC:00:00:99'].sort());
   });
 
@@ -172,7 +254,11 @@ describe('serve against the simulator (issue 2 acceptance)', () => {
     const id = { router: 'home', mac: 'AA:BB:CC:00:00:99' };
     expect(findSample(samples, 'netmon_device_present', id)?.value).toBe(0);
     expect(findSample(samples, 'netmon_device_last_seen_timestamp_seconds', id)).toBeUndefined();
-    expect(findSample(samples, 'netmon_device_info', id)?.labels).toMatchObject({ name: 'never seen', watched: 'true', lease: 'none' });
+    expect(findSample(samples, 'netmon_device_info', id)?.labels).toMatchObject({
+      name: 'never seen',
+      watched: 'true',
+      lease: 'none',
+    });
   });
 
   it('exports router health and counts', () => {
@@ -204,7 +290,11 @@ describe('serve against the simulator (issue 2 acceptance)', () => {
   });
 
   it('serves the same devices on /api/devices', async () => {
-    const devices = (await (await fetch(`${exporter.url}/api/devices`)).json()) as Array<{ mac: string; hostname: string | null; vendor?: string | null }>;
+    const devices = (await (await fetch(`${exporter.url}/api/devices`)).json()) as Array<{
+      mac: string;
+      hostname: string | null;
+      vendor?: string | null;
+    }>;
     expect(devices).toHaveLength(expected.length + 1);
     expect(devices.find((d) => d.mac === mac(0xf, 1))?.hostname).toBe('line1 line2');
     // Vendor names join the API records (never the metrics): randomised MACs are private, 00:AA:00 is Intel's.

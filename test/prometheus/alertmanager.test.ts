@@ -1,4 +1,4 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -71,12 +71,40 @@ describe('alertmanager.yml inhibition, in a real Alertmanager', () => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify([
         alert({ alertname: 'RouterUnreachable', severity: 'critical', scope: 'router', instance: 'nm:9847', router: 'home' }),
-        alert({ alertname: 'WatchedDeviceGone', severity: 'warning', scope: 'device', instance: 'nm:9847', router: 'home', mac: 'AA:BB:CC:00:00:01' }),
-        alert({ alertname: 'NewDevice', severity: 'info', scope: 'device', instance: 'nm:9847', router: 'home', mac: 'AA:BB:CC:00:00:02' }),
+        alert({
+          alertname: 'WatchedDeviceGone',
+          severity: 'warning',
+          scope: 'device',
+          instance: 'nm:9847',
+          router: 'home',
+          mac: 'AA:BB:CC:00:00:01',
+        }),
+        alert({
+          alertname: 'NewDevice',
+          severity: 'info',
+          scope: 'device',
+          instance: 'nm:9847',
+          router: 'home',
+          mac: 'AA:BB:CC:00:00:02',
+        }),
         alert({ alertname: 'AddressConflict', severity: 'warning', scope: 'device', instance: 'nm:9847', router: 'home' }),
         // Another router of the same exporter, and a same-named router of another exporter.
-        alert({ alertname: 'WatchedDeviceGone', severity: 'warning', scope: 'device', instance: 'nm:9847', router: 'office', mac: 'AA:BB:CC:00:00:03' }),
-        alert({ alertname: 'WatchedDeviceGone', severity: 'warning', scope: 'device', instance: 'other:9847', router: 'home', mac: 'AA:BB:CC:00:00:04' }),
+        alert({
+          alertname: 'WatchedDeviceGone',
+          severity: 'warning',
+          scope: 'device',
+          instance: 'nm:9847',
+          router: 'office',
+          mac: 'AA:BB:CC:00:00:03',
+        }),
+        alert({
+          alertname: 'WatchedDeviceGone',
+          severity: 'warning',
+          scope: 'device',
+          instance: 'other:9847',
+          router: 'home',
+          mac: 'AA:BB:CC:00:00:04',
+        }),
         alert({ alertname: 'StatePersistenceFailing', severity: 'warning', scope: 'exporter', instance: 'nm:9847' }),
       ]),
     });

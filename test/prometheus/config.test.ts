@@ -34,7 +34,9 @@ describe('Prometheus and Alertmanager files pass their own tools', () => {
     type Rules = { groups: Array<{ rules: Array<Record<string, unknown>> }> };
     const a = (parse(shipped) as Rules).groups.flatMap((g) => g.rules);
     const b = (parse(fast) as Rules).groups.flatMap((g) => g.rules);
-    expect(b.map((r) => r.for)).toEqual(a.map((r) => (r.for === undefined ? undefined : `${parseDuration(r.for as string) / 60}ms`)));
+    expect(b.map((r) => r.for)).toEqual(
+      a.map((r) => (r.for === undefined ? undefined : `${parseDuration(r.for as string) / 60}ms`)),
+    );
     expect(b.map(({ for: _f, ...rest }) => rest)).toEqual(a.map(({ for: _f, ...rest }) => rest));
     const dir = mkdtempSync(join(tmpdir(), 'netmon-rules-'));
     try {
@@ -80,12 +82,19 @@ describe('Prometheus and Alertmanager files pass their own tools', () => {
     expect(job?.scrape_interval ?? prom.global.scrape_interval).toBe('15s');
 
     const rules = parse(readFileSync(join(REPO, 'alerting/rules.yml'), 'utf8')) as {
-      groups: Array<{ rules: Array<{ alert: string; expr: string; labels: Record<string, string>; annotations: Record<string, string> }> }>;
+      groups: Array<{
+        rules: Array<{ alert: string; expr: string; labels: Record<string, string>; annotations: Record<string, string> }>;
+      }>;
     };
     const all = rules.groups.flatMap((g) => g.rules);
-    expect(all.map((r) => r.alert).sort()).toEqual(
-      ['AddressConflict', 'ExporterDown', 'NewDevice', 'RouterUnreachable', 'StatePersistenceFailing', 'WatchedDeviceGone'],
-    );
+    expect(all.map((r) => r.alert).sort()).toEqual([
+      'AddressConflict',
+      'ExporterDown',
+      'NewDevice',
+      'RouterUnreachable',
+      'StatePersistenceFailing',
+      'WatchedDeviceGone',
+    ]);
     for (const rule of all) {
       expect(['critical', 'warning', 'info'], rule.alert).toContain(rule.labels.severity);
       expect(['device', 'router', 'exporter'], rule.alert).toContain(rule.labels.scope);

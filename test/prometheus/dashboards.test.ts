@@ -4,12 +4,12 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import {
   BUILTIN_VARIABLES,
+  type Dashboard,
   dataPanels,
   labelValuesSelector,
   loadDashboards,
   REPO,
   variableQuery,
-  type Dashboard,
 } from './dashboards.js';
 import { KNOWN_METRICS } from './known-metrics.js';
 import { metricNames, rateWindows, substitute, variablesIn } from './promql.js';
@@ -17,19 +17,16 @@ import { metricNames, rateWindows, substitute, variablesIn } from './promql.js';
 describe('PromQL helpers', () => {
   it('finds metric names, not functions, keywords, labels, strings or variables', () => {
     expect(
-      metricNames(
-        'count(time() - netmon_device_first_seen_timestamp_seconds{job="$job", router=~"a|b"} < 86400) or vector(0)',
-      ),
+      metricNames('count(time() - netmon_device_first_seen_timestamp_seconds{job="$job", router=~"a|b"} < 86400) or vector(0)'),
     ).toEqual(['netmon_device_first_seen_timestamp_seconds']);
     expect(
       metricNames(
         'netmon_device_present{router=~"$router"} * on(instance, router, mac) group_left(name, hostname) netmon_device_info{watched=~"${watched}"}',
       ),
     ).toEqual(['netmon_device_present', 'netmon_device_info']);
-    expect(metricNames('sum by (router, reason) (rate(errors_total{x="}"}[$__rate_interval])) > bool 1 unless up offset 5m')).toEqual([
-      'errors_total',
-      'up',
-    ]);
+    expect(
+      metricNames('sum by (router, reason) (rate(errors_total{x="}"}[$__rate_interval])) > bool 1 unless up offset 5m'),
+    ).toEqual(['errors_total', 'up']);
     expect(metricNames('sum without(instance)(a) + ignoring(b) group_right c / 1e3 + Inf')).toEqual(['a', 'c']);
   });
 
@@ -43,9 +40,14 @@ describe('PromQL helpers', () => {
   });
 
   it('substitutes every template variable form and refuses unknown ones', () => {
-    expect(substitute('a{r=~"$router", m="${mac}", d="${datasource:queryparam}"}[$__rate_interval]', {
-      router: '.*', mac: 'AA', datasource: 'x', __rate_interval: '10s',
-    })).toBe('a{r=~".*", m="AA", d="x"}[10s]');
+    expect(
+      substitute('a{r=~"$router", m="${mac}", d="${datasource:queryparam}"}[$__rate_interval]', {
+        router: '.*',
+        mac: 'AA',
+        datasource: 'x',
+        __rate_interval: '10s',
+      }),
+    ).toBe('a{r=~".*", m="AA", d="x"}[10s]');
     expect(() => substitute('a{r="$nope"}', {})).toThrow(/\$nope/);
     expect(variablesIn('$a ${b} ${c:regex} $__rate_interval')).toEqual(['a', 'b', 'c', '__rate_interval']);
   });
@@ -149,10 +151,14 @@ describe('dashboard set', () => {
       transformations: Array<{ id: string }>;
     };
     const used = table.targets.flatMap((t) => metricNames(t.expr));
-    expect(used).toEqual(expect.arrayContaining([
-      'netmon_device_info', 'netmon_device_present', 'netmon_device_last_seen_timestamp_seconds',
-      'netmon_device_dhcp_lease_expiry_timestamp_seconds',
-    ]));
+    expect(used).toEqual(
+      expect.arrayContaining([
+        'netmon_device_info',
+        'netmon_device_present',
+        'netmon_device_last_seen_timestamp_seconds',
+        'netmon_device_dhcp_lease_expiry_timestamp_seconds',
+      ]),
+    );
     for (const t of table.targets) expect(t).toMatchObject({ format: 'table', instant: true });
     expect(table.transformations.map((t) => t.id)[0]).toBe('merge');
   });

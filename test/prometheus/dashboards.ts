@@ -77,6 +77,18 @@ export function labelValuesSelector(query: string): string | null {
 
 /** Variables Grafana defines itself. */
 export const BUILTIN_VARIABLES = new Set([
-  '__rate_interval', '__interval', '__interval_ms', '__range', '__range_s', '__range_ms',
-  '__data', '__value', '__url_time_range', '__from', '__to', '__dashboard', '__org', '__user',
+  '__rate_interval',
+  '__interval',
+  '__interval_ms',
+  '__range',
+  '__range_s',
+  '__range_ms',
+  '__data',
+  '__value',
+  '__url_time_range',
+  '__from',
+  '__to',
+  '__dashboard',
+  '__org',
+  '__user',
 ]);

@@ -5,13 +5,19 @@
  * then firing with the device's labels, and resolve when it comes back. Then
  * every dashboard query must return data from that Prometheus.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { startSimulator, type ArpRow, type BridgeHostRow, type LeaseRow, type RunningSimulator } from '../../src/simulator/index.js';
+import {
+  type ArpRow,
+  type BridgeHostRow,
+  type LeaseRow,
+  type RunningSimulator,
+  startSimulator,
+} from '../../src/simulator/index.js';
 import { dataPanels, loadDashboards, REPO } from './dashboards.js';
 import { speedUpRules } from './fast-rules.js';
 import { KNOWN_METRICS, PROMETHEUS_TARGET_SERIES } from './known-metrics.js';
@@ -79,9 +85,11 @@ describe('end to end: simulator → exporter → Prometheus with the shipped rul
   const startExporter = (): Started => start(process.execPath, [CLI, 'serve', '--config', join(dir, 'config.json')], dir);
 
   async function query(expr: string): Promise<Array<{ metric: Record<string, string>; value: [number, string] }>> {
-    return (await api<{ result: Array<{ metric: Record<string, string>; value: [number, string] }> }>(
-      `/api/v1/query?query=${encodeURIComponent(expr)}`,
-    )).result;
+    return (
+      await api<{ result: Array<{ metric: Record<string, string>; value: [number, string] }> }>(
+        `/api/v1/query?query=${encodeURIComponent(expr)}`,
+      )
+    ).result;
   }
 
   /**
@@ -214,11 +222,15 @@ describe('end to end: simulator → exporter → Prometheus with the shipped rul
     tables.bridgeHosts = tables.bridgeHosts.filter((r) => !mine(r.macAddress));
 
     try {
-      const pending = await waitFor('WatchedDeviceGone pending', async () => {
-        const a = await watchedAlert();
-        if (a?.state === 'firing') throw new Error('fired without being seen pending');
-        return a?.state === 'pending' ? a : undefined;
-      }, { timeoutMs: 15_000, intervalMs: 100 });
+      const pending = await waitFor(
+        'WatchedDeviceGone pending',
+        async () => {
+          const a = await watchedAlert();
+          if (a?.state === 'firing') throw new Error('fired without being seen pending');
+          return a?.state === 'pending' ? a : undefined;
+        },
+        { timeoutMs: 15_000, intervalMs: 100 },
+      );
       // Caused by the removal, not by start-up.
       expect(Date.parse(pending.activeAt)).toBeGreaterThanOrEqual(removedAt - 1000);
       const expectedLabels = {
@@ -234,15 +246,21 @@ describe('end to end: simulator → exporter → Prometheus with the shipped rul
       };
       expect(pending.labels).toMatchObject(expectedLabels);
 
-      const firing = await waitFor('WatchedDeviceGone firing', async () => {
-        const a = await watchedAlert();
-        if (a === undefined) throw new Error('resolved before firing');
-        return a.state === 'firing' ? a : undefined;
-      }, { timeoutMs: 15_000, intervalMs: 200 });
+      const firing = await waitFor(
+        'WatchedDeviceGone firing',
+        async () => {
+          const a = await watchedAlert();
+          if (a === undefined) throw new Error('resolved before firing');
+          return a.state === 'firing' ? a : undefined;
+        },
+        { timeoutMs: 15_000, intervalMs: 200 },
+      );
       expect(firing.labels).toMatchObject(expectedLabels);
       expect(firing.activeAt).toBe(pending.activeAt);
       expect(firing.annotations.summary).toBe(`Watched device ${WATCHED_NAME} is gone from ${ROUTER}`);
-      expect(firing.annotations.description).toContain(`${WATCHED_NAME} (hostname ${watched.hostname}, IP ${watched.ip}, MAC ${watched.mac})`);
+      expect(firing.annotations.description).toContain(
+        `${WATCHED_NAME} (hostname ${watched.hostname}, IP ${watched.ip}, MAC ${watched.mac})`,
+      );
       expect(firing.annotations.description).toMatch(/Last seen: \d{4}-\d\d-\d\d \d\d:\d\d:\d\d/);
 
       // Back on the LAN: the alert leaves /api/v1/alerts and the rule is inactive.
@@ -266,10 +284,16 @@ describe('end to end: simulator → exporter → Prometheus with the shipped rul
     const outageStart = Date.now();
     try {
       await sim.stopListening({ dropConnections: true });
-      const routerAlert = await waitFor('RouterUnreachable firing', async () => {
-        const alerts = (await api<{ alerts: PromAlert[] }>('/api/v1/alerts')).alerts;
-        return alerts.find((a) => a.labels.alertname === 'RouterUnreachable' && a.labels.router === ROUTER && a.state === 'firing');
-      }, { timeoutMs: 15_000, intervalMs: 200 });
+      const routerAlert = await waitFor(
+        'RouterUnreachable firing',
+        async () => {
+          const alerts = (await api<{ alerts: PromAlert[] }>('/api/v1/alerts')).alerts;
+          return alerts.find(
+            (a) => a.labels.alertname === 'RouterUnreachable' && a.labels.router === ROUTER && a.state === 'firing',
+          );
+        },
+        { timeoutMs: 15_000, intervalMs: 200 },
+      );
       expect(routerAlert.labels).toMatchObject({ severity: 'critical', scope: 'router', job: 'network-monitor' });
       // Hold the outage past the presence timeout (2 s) plus WatchedDeviceGone's
       // `for` (5 s here): long enough for a device alert to fire if the exporter
@@ -282,11 +306,15 @@ describe('end to end: simulator → exporter → Prometheus with the shipped rul
       await sim.startListening();
     }
     try {
-      await waitFor('router back up and RouterUnreachable resolved', async () => {
-        const alerts = (await api<{ alerts: PromAlert[] }>('/api/v1/alerts')).alerts;
-        const up = await query(`netmon_router_up{router="${ROUTER}"} == 1`);
-        return up.length === 1 && !alerts.some((a) => a.labels.alertname === 'RouterUnreachable') ? true : undefined;
-      }, { timeoutMs: 20_000, intervalMs: 200 });
+      await waitFor(
+        'router back up and RouterUnreachable resolved',
+        async () => {
+          const alerts = (await api<{ alerts: PromAlert[] }>('/api/v1/alerts')).alerts;
+          const up = await query(`netmon_router_up{router="${ROUTER}"} == 1`);
+          return up.length === 1 && !alerts.some((a) => a.labels.alertname === 'RouterUnreachable') ? true : undefined;
+        },
+        { timeoutMs: 20_000, intervalMs: 200 },
+      );
     } catch (err) {
       throw new Error(`${(err as Error).message}${diagnostics()}`);
     }
@@ -304,11 +332,15 @@ describe('end to end: simulator → exporter → Prometheus with the shipped rul
         (await query('up{job="network-monitor"} == 0')).length === 1 ? true : undefined,
       );
       exporter = startExporter();
-      await waitFor('exporter back, watched device present', async () => {
-        const up = await query('up{job="network-monitor"} == 1');
-        const present = await query(`netmon_device_present{mac="${watched.mac}"} == 1`);
-        return up.length === 1 && present.length === 1 ? true : undefined;
-      }, { timeoutMs: 20_000, intervalMs: 200 });
+      await waitFor(
+        'exporter back, watched device present',
+        async () => {
+          const up = await query('up{job="network-monitor"} == 1');
+          const present = await query(`netmon_device_present{mac="${watched.mac}"} == 1`);
+          return up.length === 1 && present.length === 1 ? true : undefined;
+        },
+        { timeoutMs: 20_000, intervalMs: 200 },
+      );
       // A few more evaluations on the restarted exporter's series.
       await new Promise((r) => setTimeout(r, 2500));
     } catch (err) {
@@ -324,16 +356,25 @@ describe('end to end: simulator → exporter → Prometheus with the shipped rul
     );
     const all = rules.groups.flatMap((g) => g.rules);
     expect(all).toHaveLength(6);
-    for (const r of all) expect({ name: r.name, health: r.health, lastError: r.lastError ?? '' }).toEqual({ name: r.name, health: 'ok', lastError: '' });
+    for (const r of all)
+      expect({ name: r.name, health: r.health, lastError: r.lastError ?? '' }).toEqual({
+        name: r.name,
+        health: 'ok',
+        lastError: '',
+      });
 
     // Most of the sample LAN is new to this exporter, hostile host names
     // included. First sightings date from the router's `last-seen`, so a device
     // asleep for days is not new; compare away from the 10-minute edge.
     const alerts = (await api<{ alerts: PromAlert[] }>('/api/v1/alerts')).alerts;
     const unwatchedSeenWithin = async (seconds: number) =>
-      (await query(
-        `netmon_device_info{watched="false"} and on(instance, router, mac) (time() - netmon_device_first_seen_timestamp_seconds < ${seconds})`,
-      )).map((s) => s.metric.mac).sort();
+      (
+        await query(
+          `netmon_device_info{watched="false"} and on(instance, router, mac) (time() - netmon_device_first_seen_timestamp_seconds < ${seconds})`,
+        )
+      )
+        .map((s) => s.metric.mac)
+        .sort();
     const newDevices = alerts.filter((a) => a.labels.alertname === 'NewDevice').map((a) => a.labels.mac as string);
     const clearlyNew = await unwatchedSeenWithin(300);
     expect(clearlyNew.length).toBeGreaterThan(10);
@@ -345,12 +386,16 @@ describe('end to end: simulator → exporter → Prometheus with the shipped rul
     // AddressConflict follows the exporter's count; the restart above reset its
     // `for`, so give it one more `for` (5 s here) to fire.
     const conflicted = (await query('netmon_address_conflicts > 0')).map((c) => c.metric.router as string).sort();
-    const conflictAlerts = await waitFor('AddressConflict firing where the exporter counts conflicts', async () => {
-      const firing = (await api<{ alerts: PromAlert[] }>('/api/v1/alerts')).alerts.filter(
-        (a) => a.labels.alertname === 'AddressConflict' && a.state === 'firing',
-      );
-      return firing.length === conflicted.length ? firing : undefined;
-    }, { timeoutMs: 15_000, intervalMs: 250 });
+    const conflictAlerts = await waitFor(
+      'AddressConflict firing where the exporter counts conflicts',
+      async () => {
+        const firing = (await api<{ alerts: PromAlert[] }>('/api/v1/alerts')).alerts.filter(
+          (a) => a.labels.alertname === 'AddressConflict' && a.state === 'firing',
+        );
+        return firing.length === conflicted.length ? firing : undefined;
+      },
+      { timeoutMs: 15_000, intervalMs: 250 },
+    );
     expect(conflictAlerts.map((a) => a.labels.router).sort()).toEqual(conflicted);
     for (const a of conflictAlerts) expect(a.annotations.description).toMatch(/Devices sharing an IP:/);
   });

@@ -1,6 +1,14 @@
 import { parse, stringify } from 'yaml';
 
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000, y: 31_536_000_000 };
+const UNIT_MS: Record<string, number> = {
+  ms: 1,
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+  w: 604_800_000,
+  y: 31_536_000_000,
+};
 
 /** Milliseconds of a Prometheus duration such as `5m`, `1h30m` or `250ms`. */
 export function parseDuration(text: string): number {

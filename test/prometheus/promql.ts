@@ -4,7 +4,21 @@
  * variables it needs, and how to substitute them for a real query.
  */
 
-const KEYWORDS = new Set(['by', 'without', 'on', 'ignoring', 'group_left', 'group_right', 'and', 'or', 'unless', 'bool', 'offset', 'inf', 'nan']);
+const KEYWORDS = new Set([
+  'by',
+  'without',
+  'on',
+  'ignoring',
+  'group_left',
+  'group_right',
+  'and',
+  'or',
+  'unless',
+  'bool',
+  'offset',
+  'inf',
+  'nan',
+]);
 
 /** Grafana template variable references: $name, ${name} and ${name:format}. */
 const VARIABLE = /\$\{(\w+)(?::[\w-]+)?\}|\$(\w+)/g;

@@ -12,10 +12,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import bcrypt from 'bcryptjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
+import { type RunningSimulator, startSimulator } from '../../src/simulator/index.js';
 import { makeSelfSignedCertificate, type TestCertificate } from '../support/certs.js';
+import { type ExporterProcess, startExporter, waitFor } from '../support/exporter-process.js';
 import { parseExposition } from '../support/exposition-parser.js';
-import { startExporter, waitFor, type ExporterProcess } from '../support/exporter-process.js';
 
 const SCRAPE_PASSWORD = 'scrape-Pw-9Hh3-zz';
 const GOOD = `Basic ${Buffer.from(`prometheus:${SCRAPE_PASSWORD}`).toString('base64')}`;
@@ -32,12 +32,25 @@ describe('secured endpoints of a running exporter', () => {
   let cert: TestCertificate;
   let port: number;
 
-  function call(method: string, pathname: string, options: { auth?: string; body?: Buffer; headers?: Record<string, string> } = {}): Promise<Answer> {
+  function call(
+    method: string,
+    pathname: string,
+    options: { auth?: string; body?: Buffer; headers?: Record<string, string> } = {},
+  ): Promise<Answer> {
     return new Promise((resolve, reject) => {
       const req = https.request(
         {
-          host: '127.0.0.1', port, method, path: pathname, ca: cert.cert, agent: false,
-          headers: { ...(options.auth ? { authorization: options.auth } : {}), ...options.headers, ...(options.body ? { 'content-length': String(options.body.length) } : {}) },
+          host: '127.0.0.1',
+          port,
+          method,
+          path: pathname,
+          ca: cert.cert,
+          agent: false,
+          headers: {
+            ...(options.auth ? { authorization: options.auth } : {}),
+            ...options.headers,
+            ...(options.body ? { 'content-length': String(options.body.length) } : {}),
+          },
         },
         (res) => {
           let body = '';
@@ -78,7 +91,11 @@ describe('secured endpoints of a running exporter', () => {
     });
     port = Number(new URL(exporter.url).port);
     expect(exporter.url).toMatch(/^https:/);
-    await waitFor(async () => ((await call('GET', '/readyz', { auth: GOOD })).status === 200 ? true : undefined), 15_000, 'ready');
+    await waitFor(
+      async () => ((await call('GET', '/readyz', { auth: GOOD })).status === 200 ? true : undefined),
+      15_000,
+      'ready',
+    );
   });
 
   afterAll(async () => {
@@ -130,20 +147,32 @@ describe('secured endpoints of a running exporter', () => {
     expect(missing.body).toBe('not found\n');
 
     for (const method of ['POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS']) {
-      const a = await call(method, '/metrics', { auth: GOOD, body: Buffer.from('{"x":1}'), headers: { 'content-type': 'application/json' } });
+      const a = await call(method, '/metrics', {
+        auth: GOOD,
+        body: Buffer.from('{"x":1}'),
+        headers: { 'content-type': 'application/json' },
+      });
       expect(a.status, method).toBe(405);
       expect(a.headers.allow, method).toBe('GET, HEAD');
       noInternals(a, method);
     }
     // A large body is neither parsed nor echoed: a short 405, or the connection closed mid-upload.
-    const big = await call('POST', '/api/devices', { auth: GOOD, body: Buffer.alloc(5 * 1024 * 1024, 0x41), headers: { 'content-type': 'application/json' } });
+    const big = await call('POST', '/api/devices', {
+      auth: GOOD,
+      body: Buffer.alloc(5 * 1024 * 1024, 0x41),
+      headers: { 'content-type': 'application/json' },
+    });
     expect([405, -1]).toContain(big.status);
     expect(big.body.length).toBeLessThan(100);
     const unauthenticated = await call('POST', '/metrics', { body: Buffer.alloc(5 * 1024 * 1024, 0x41) });
     expect([401, -1]).toContain(unauthenticated.status);
     expect((await call('GET', '/healthz', { auth: GOOD })).status).toBe(200);
     // A GET with a body is answered as a GET.
-    const withBody = await call('GET', '/api/devices', { auth: GOOD, body: Buffer.from('{"__proto__":{"x":1}}'), headers: { 'content-type': 'application/json' } });
+    const withBody = await call('GET', '/api/devices', {
+      auth: GOOD,
+      body: Buffer.from('{"__proto__":{"x":1}}'),
+      headers: { 'content-type': 'application/json' },
+    });
     expect(withBody.status).toBe(200);
     expect(Array.isArray(JSON.parse(withBody.body))).toBe(true);
   });

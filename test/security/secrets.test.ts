@@ -11,7 +11,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
+import { type RunningSimulator, startSimulator } from '../../src/simulator/index.js';
 import { startExporter, waitFor } from '../support/exporter-process.js';
 import { runCli } from './cli.js';
 
@@ -68,7 +68,14 @@ describe('router passwords never leave the process', () => {
           // The good router does not know this password: a refused login.
           { name: 'file-refused', host: good.host, port: good.port, user: 'monitor', passwordFile, timeoutSeconds: 2 },
           { name: 'env-echo', host: echoing.host, port: echoing.port, user: 'monitor', passwordEnv: ENV_VAR, timeoutSeconds: 2 },
-          { name: 'env-unreachable', host: '127.0.0.1', port: refusedPort, user: 'monitor', passwordEnv: ENV_VAR_2, timeoutSeconds: 2 },
+          {
+            name: 'env-unreachable',
+            host: '127.0.0.1',
+            port: refusedPort,
+            user: 'monitor',
+            passwordEnv: ENV_VAR_2,
+            timeoutSeconds: 2,
+          },
         ],
         poll: { intervalSeconds: 1 },
         state: { path: statePath },
@@ -86,11 +93,15 @@ describe('router passwords never leave the process', () => {
     const exporter = await startExporter({ configPath, env });
     const seen: string[] = [];
     // Two rounds of failures, so repeat logging paths run too.
-    await waitFor(async () => {
-      const text = await (await fetch(`${exporter.url}/metrics`)).text();
-      const m = /netmon_router_poll_errors_total\{router="file-refused",reason="auth"\} (\d+)/.exec(text);
-      return m && Number(m[1]) >= 2 ? true : undefined;
-    }, 20_000, 'two refused logins');
+    await waitFor(
+      async () => {
+        const text = await (await fetch(`${exporter.url}/metrics`)).text();
+        const m = /netmon_router_poll_errors_total\{router="file-refused",reason="auth"\} (\d+)/.exec(text);
+        return m && Number(m[1]) >= 2 ? true : undefined;
+      },
+      20_000,
+      'two refused logins',
+    );
     for (const p of ['/metrics', '/api/devices', '/', '/healthz', '/readyz', '/nope', '/api/devices?x=1']) {
       const res = await fetch(`${exporter.url}${p}`);
       seen.push(`${p} ${res.status} ${JSON.stringify([...res.headers])}\n${await res.text()}`);
@@ -98,7 +109,8 @@ describe('router passwords never leave the process', () => {
     const posted = await fetch(`${exporter.url}/metrics`, { method: 'POST', body: SECRETS.inline });
     seen.push(await posted.text());
     const page = seen.find((s) => s.startsWith('/ 200')) ?? '';
-    for (const href of page.matchAll(/(?:src|href)="(\/[^"]+)"/g)) seen.push(await (await fetch(`${exporter.url}${href[1]}`)).text());
+    for (const href of page.matchAll(/(?:src|href)="(\/[^"]+)"/g))
+      seen.push(await (await fetch(`${exporter.url}${href[1]}`)).text());
     expect(await exporter.stop('SIGTERM')).toBe(0);
 
     const output = exporter.output();
@@ -110,7 +122,9 @@ describe('router passwords never leave the process', () => {
     expect(output).toContain('[redacted]');
     expect(output).toContain('ECONNREFUSED');
 
-    const stateFiles = readdirSync(path.dirname(statePath)).map((f) => readFileSync(path.join(path.dirname(statePath), f), 'utf8'));
+    const stateFiles = readdirSync(path.dirname(statePath)).map((f) =>
+      readFileSync(path.join(path.dirname(statePath), f), 'utf8'),
+    );
     expect(stateFiles.length).toBeGreaterThan(0);
     expect(leaks(output), 'stdout/stderr').toEqual([]);
     expect(leaks(seen.join('\n')), 'HTTP').toEqual([]);
@@ -118,7 +132,10 @@ describe('router passwords never leave the process', () => {
   });
 
   it('devices (table and JSON): output and one-line failure reasons', async () => {
-    for (const args of [['devices', '--config', configPath], ['devices', '--json', '--config', configPath]]) {
+    for (const args of [
+      ['devices', '--config', configPath],
+      ['devices', '--json', '--config', configPath],
+    ]) {
       const result = await runCli(args, env);
       expect(result.status, args.join(' ')).toBe(1);
       expect(result.stderr).toMatch(/router file-refused: auth: .*login refused/);
@@ -141,7 +158,13 @@ describe('router passwords never leave the process', () => {
           { name: 'a', host: 'h', user: 'u', pasword: SECRETS.inline, passwordFile: path.join(dir, 'missing.pw') },
           { name: 'b', host: 'h', user: 'u', password: [SECRETS.file] },
           { name: 'c', host: 'h', user: 'u', password: SECRETS.env, passwordEnv: ENV_VAR },
-          { name: 'd', host: SECRETS.envRefused.length > 0 ? 'h' : '', user: 'u', password: SECRETS.envRefused, timeoutSeconds: SECRETS.envRefused },
+          {
+            name: 'd',
+            host: SECRETS.envRefused.length > 0 ? 'h' : '',
+            user: 'u',
+            password: SECRETS.envRefused,
+            timeoutSeconds: SECRETS.envRefused,
+          },
         ],
       }),
       { mode: 0o600 },
@@ -151,7 +174,6 @@ describe('router passwords never leave the process', () => {
     expect(bad.stderr).toContain('$.routers[0]');
     expect(bad.stderr).toContain('$.routers[3].timeoutSeconds');
     expect(leaks(bad.stdout + bad.stderr)).toEqual([]);
-
   });
 
   // V8's JSON.parse messages quote the source around an unexpected token
@@ -185,7 +207,13 @@ describe('world-readable config warning', () => {
   let dir: string;
   const write = (name: string, router: Record<string, unknown>, mode: number): string => {
     const file = path.join(dir, name);
-    writeFileSync(file, JSON.stringify({ routers: [{ name: 'r', host: '127.0.0.1', port: 1, user: 'u', ...router }], state: { path: path.join(dir, `${name}.state`) } }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        routers: [{ name: 'r', host: '127.0.0.1', port: 1, user: 'u', ...router }],
+        state: { path: path.join(dir, `${name}.state`) },
+      }),
+    );
     chmodSync(file, mode);
     return file;
   };
@@ -206,7 +234,10 @@ describe('world-readable config warning', () => {
     const file = write('open-serve.json', { password: secret }, 0o604);
     const exporter = await startExporter({ configPath: file, waitReady: false });
     try {
-      const warning = exporter.output().split('\n').find((l) => l.includes('world-readable'));
+      const warning = exporter
+        .output()
+        .split('\n')
+        .find((l) => l.includes('world-readable'));
       expect(warning).toBeDefined();
       expect(JSON.parse(warning!).level).toBe(40);
       expect(warning).toContain('mode 604');

@@ -3,7 +3,7 @@
 // and Prometheus's start-up rewrite of prometheus.yml is applied with a real
 // sed and the result checked by a real promtool.
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -53,7 +53,7 @@ function mounts(s: Service): { binds: Map<string, string>; named: Map<string, st
 function hostPathFor(s: Service, containerPath: string): string | undefined {
   for (const [host, container] of mounts(s).binds) {
     if (containerPath === container) return host;
-    if (containerPath.startsWith(container + '/')) return path.join(host, containerPath.slice(container.length + 1));
+    if (containerPath.startsWith(`${container}/`)) return path.join(host, containerPath.slice(container.length + 1));
   }
   return undefined;
 }
@@ -177,9 +177,13 @@ describe('docker-compose.yml', () => {
         // Lay the files out as the container sees them beside the config.
         writeFileSync(path.join(dir, path.posix.basename(configInContainer)), rewritten());
         const alertingTarget = mounts(prometheus).binds.get('./alerting') ?? '';
-        cpSync(path.join(REPO, 'alerting'), path.join(dir, path.posix.relative(path.posix.dirname(configInContainer), alertingTarget)), {
-          recursive: true,
-        });
+        cpSync(
+          path.join(REPO, 'alerting'),
+          path.join(dir, path.posix.relative(path.posix.dirname(configInContainer), alertingTarget)),
+          {
+            recursive: true,
+          },
+        );
         const r = spawnSync('promtool', ['check', 'config', path.join(dir, 'prometheus.yml')], { encoding: 'utf8' });
         expect(r.status, r.stdout + r.stderr).toBe(0);
       } finally {
@@ -214,7 +218,10 @@ describe('docker-compose.yml', () => {
       const dir = path.join(REPO, 'grafana/provisioning/dashboards');
       const providers = readdirSync(dir)
         .filter((f) => /\.ya?ml$/.test(f))
-        .flatMap((f) => (readYaml(`grafana/provisioning/dashboards/${f}`) as { providers: Array<{ options: { path: string } }> }).providers);
+        .flatMap(
+          (f) =>
+            (readYaml(`grafana/provisioning/dashboards/${f}`) as { providers: Array<{ options: { path: string } }> }).providers,
+        );
       expect(providers.length).toBeGreaterThan(0);
       for (const provider of providers) {
         expect(hostPathFor(grafana, provider.options.path)).toBe('./grafana/dashboards');
@@ -226,7 +233,11 @@ describe('docker-compose.yml', () => {
       const dir = path.join(REPO, 'grafana/provisioning/datasources');
       const sources = readdirSync(dir)
         .filter((f) => /\.ya?ml$/.test(f))
-        .flatMap((f) => (readYaml(`grafana/provisioning/datasources/${f}`) as { datasources: Array<{ type: string; url: string }> }).datasources)
+        .flatMap(
+          (f) =>
+            (readYaml(`grafana/provisioning/datasources/${f}`) as { datasources: Array<{ type: string; url: string }> })
+              .datasources,
+        )
         .filter((d) => d.type === 'prometheus');
       expect(sources.length).toBeGreaterThan(0);
       for (const source of sources) {

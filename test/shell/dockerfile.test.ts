@@ -3,7 +3,7 @@
 // production dependencies only, nothing secret in the context or the layers.
 // The HEALTHCHECK command itself is run with the real node against real sockets.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { builtinModules } from 'node:module';
@@ -31,7 +31,7 @@ function instructions(text: string): Instruction[] {
     const line = raw.trim();
     if (line.startsWith('#') || (line === '' && pending === '')) continue;
     if (line.endsWith('\\')) {
-      pending += line.slice(0, -1) + ' ';
+      pending += `${line.slice(0, -1)} `;
       continue;
     }
     const full = (pending + line).trim();
@@ -204,7 +204,12 @@ describe('.dockerignore', () => {
   it('lets in every file the Dockerfile copies from the context, and they exist', () => {
     const sources = instructions(dockerfile)
       .filter((i) => i.keyword === 'COPY' && !i.args.includes('--from='))
-      .flatMap((i) => i.args.split(/\s+/).filter((a) => !a.startsWith('--')).slice(0, -1));
+      .flatMap((i) =>
+        i.args
+          .split(/\s+/)
+          .filter((a) => !a.startsWith('--'))
+          .slice(0, -1),
+      );
     expect(sources).toEqual(expect.arrayContaining(['package.json', 'package-lock.json', 'src']));
     for (const source of sources) {
       expect(existsSync(path.join(REPO, source)), source).toBe(true);
@@ -221,7 +226,14 @@ describe('runtime imports', () => {
     // What the build leaves out (tests, test harnesses) never reaches the image.
     const build = JSON.parse(readFileSync(path.join(REPO, 'tsconfig.build.json'), 'utf8')) as { exclude?: string[] };
     const excluded = (build.exclude ?? []).map(
-      (glob) => new RegExp(`^${glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*\*\//g, '(?:.*/)?').replace(/\*\*/g, '.*').replace(/\*/g, '[^/]*')}$`),
+      (glob) =>
+        new RegExp(
+          `^${glob
+            .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+            .replace(/\*\*\//g, '(?:.*/)?')
+            .replace(/\*\*/g, '.*')
+            .replace(/\*/g, '[^/]*')}$`,
+        ),
     );
     const files: string[] = [];
     const walk = (dir: string) => {
@@ -316,8 +328,21 @@ describe('HEALTHCHECK command, run with the real node', () => {
     try {
       const made = spawnSync(
         'openssl',
-        ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=localhost',
-          '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem')],
+        [
+          'req',
+          '-x509',
+          '-newkey',
+          'rsa:2048',
+          '-nodes',
+          '-days',
+          '1',
+          '-subj',
+          '/CN=localhost',
+          '-keyout',
+          path.join(dir, 'key.pem'),
+          '-out',
+          path.join(dir, 'cert.pem'),
+        ],
         { stdio: 'ignore' },
       );
       expect(made.status).toBe(0);

@@ -5,14 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  createSandbox,
-  dockerBuilds,
-  dockerRun,
-  flagValues,
-  restrictedPath,
-  type Sandbox,
-} from './sandbox.js';
+import { createSandbox, dockerBuilds, dockerRun, flagValues, restrictedPath, type Sandbox } from './sandbox.js';
 
 const LABEL = 'org.opencontainers.image.revision';
 
@@ -195,10 +188,7 @@ describe('shell/run_docker.sh: the container it runs', () => {
     const run = dockerRun(s.run('run_docker.sh').calls) ?? [];
 
     expect(flagValues(run, '--env-file')).toEqual([`${s.root}/configuration/environment.properties.example`]);
-    expect(flagValues(run, '-v')).toEqual([
-      'network-monitor-state:/app/data',
-      `${s.root}/configuration:/app/configuration:ro`,
-    ]);
+    expect(flagValues(run, '-v')).toEqual(['network-monitor-state:/app/data', `${s.root}/configuration:/app/configuration:ro`]);
     expect(flagValues(run, '-e')).toEqual([
       'NETMON_LISTEN=0.0.0.0:9847',
       'LOG_LEVEL=info',

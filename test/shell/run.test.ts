@@ -4,7 +4,7 @@
 import { rmSync, utimesSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createSandbox, restrictedPath, type Call, type Sandbox } from './sandbox.js';
+import { type Call, createSandbox, restrictedPath, type Sandbox } from './sandbox.js';
 
 let sandboxes: Sandbox[] = [];
 function sandbox(): Sandbox {

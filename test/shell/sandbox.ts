@@ -52,7 +52,7 @@ log_call() {
     printf '\\035'
     for v in ${RECORDED_ENV.join(' ')}; do
       eval "isset=\\\${$v+set}"
-      if [ -n "$isset" ]; then eval "printf '%s=%s\\037' \\"$v\\" \\"\\\$$v\\""; fi
+      if [ -n "$isset" ]; then eval "printf '%s=%s\\037' \\"$v\\" \\"\\$$v\\""; fi
     done
     printf '\\036'
   } >>"$FAKE_LOG"
@@ -189,7 +189,7 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
     'tsconfig.json': '{}\n',
     'tsconfig.build.json': '{}\n',
     'src/cli.ts': 'export {};\n',
-    'Dockerfile': 'FROM scratch\n',
+    Dockerfile: 'FROM scratch\n',
     '.gitignore': 'node_modules/\ndist/\ndata/\nconfiguration/config.json\nconfiguration/environment.properties\n',
   };
   for (const [rel, content] of Object.entries(fixtures)) {
@@ -206,8 +206,7 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
     chmodSync(path.join(bin, name), 0o755);
   }
 
-  const git = (...args: string[]): string =>
-    execFileSync('git', [...GIT_ID, ...args], { cwd: root, encoding: 'utf8' }).trim();
+  const git = (...args: string[]): string => execFileSync('git', [...GIT_ID, ...args], { cwd: root, encoding: 'utf8' }).trim();
   let head = '';
   if (options.git) {
     git('init', '-q');

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -38,7 +38,14 @@ export async function startExporter(options: StartExporterOptions = {}): Promise
     configPath = path.join(dir, 'config.json');
     writeFileSync(configPath, JSON.stringify(options.config, null, 2), { mode: 0o600 });
   }
-  const args = ['--import', 'tsx', path.join(ROOT, 'src/cli.ts'), 'serve', ...(configPath ? ['--config', configPath] : []), ...(options.args ?? [])];
+  const args = [
+    '--import',
+    'tsx',
+    path.join(ROOT, 'src/cli.ts'),
+    'serve',
+    ...(configPath ? ['--config', configPath] : []),
+    ...(options.args ?? []),
+  ];
   const child = spawn(process.execPath, args, {
     cwd: options.env?.NETMON_TEST_CWD ?? ROOT,
     env: { ...process.env, NETMON_LISTEN: '127.0.0.1:0', LOG_LEVEL: 'debug', ...options.env },
@@ -61,7 +68,12 @@ export async function startExporter(options: StartExporterOptions = {}): Promise
     } else await sleep(50);
   }
   if (options.waitReady !== false) {
-    while ((await fetch(`${url}/readyz`).then((r) => r.status, () => 0)) !== 200) {
+    while (
+      (await fetch(`${url}/readyz`).then(
+        (r) => r.status,
+        () => 0,
+      )) !== 200
+    ) {
       if (Date.now() > deadline) throw new Error(`exporter not ready in time:\n${output}`);
       await sleep(50);
     }
@@ -83,7 +95,11 @@ export function sleep(ms: number): Promise<void> {
 }
 
 /** Polls `check` until it returns a value that is not undefined, or throws after `timeoutMs`. */
-export async function waitFor<T>(check: () => Promise<T | undefined> | T | undefined, timeoutMs = 15_000, what = 'condition'): Promise<T> {
+export async function waitFor<T>(
+  check: () => Promise<T | undefined> | T | undefined,
+  timeoutMs = 15_000,
+  what = 'condition',
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();

@@ -1,6 +1,6 @@
 import type tls from 'node:tls';
 import { afterEach, expect } from 'vitest';
-import { startSimulator, type RunningSimulator, type SimulatorOptions } from '../index.js';
+import { type RunningSimulator, type SimulatorOptions, startSimulator } from '../index.js';
 import { RawClient } from './raw-client.js';
 
 /**
