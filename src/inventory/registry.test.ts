@@ -674,3 +674,91 @@ describe('DeviceRegistry: properties', () => {
     );
   });
 });
+
+describe('DeviceRegistry: changes for the state journal', () => {
+  it('hands over a new device once, in full; later polls only refresh its times', () => {
+    const reg = registry();
+    reg.applyPoll('home', seenByArp(A, '192.168.88.10'), T);
+    const first = reg.drainStateChanges(false);
+    expect(first.changed.map((d) => [d.mac, d.firstSeen, d.lastSeen, d.ip])).toEqual([[A, T, T, '192.168.88.10']]);
+    expect(first.refreshed).toEqual([]);
+    expect(first.routers).toEqual([]);
+    expect(reg.drainStateChanges(false).changed).toEqual([]);
+
+    reg.applyPoll('home', seenByArp(A, '192.168.88.10'), T + 5);
+    expect(reg.drainStateChanges(false)).toEqual({ changed: [], refreshed: [], removed: [], routers: [] });
+    reg.applyPoll('home', seenByArp(A, '192.168.88.10'), T + 10);
+    expect(reg.drainStateChanges(true)).toEqual({
+      changed: [],
+      refreshed: [{ router: 'home', mac: A, lastSeen: T + 10, lastListedAt: T + 10 }],
+      removed: [],
+      routers: [{ name: 'home', lastGoodPollAt: T + 10 }],
+    });
+    expect(reg.drainStateChanges(true)).toEqual({ changed: [], refreshed: [], removed: [], routers: [] });
+  });
+
+  it('a kept fact that changes is a change; a live one (ARP status) is not', () => {
+    const reg = registry();
+    reg.applyPoll('home', seenByArp(A, '192.168.88.10'), T);
+    reg.drainStateChanges(true);
+    reg.applyPoll('home', observations({ arp: [arp(A, '192.168.88.10', { status: 'delay' })] }), T + 5);
+    expect(reg.drainStateChanges(false).changed).toEqual([]);
+    reg.applyPoll('home', seenByArp(A, '192.168.88.99'), T + 10);
+    expect(reg.drainStateChanges(false).changed.map((d) => [d.mac, d.ip, d.firstSeen])).toEqual([[A, '192.168.88.99', T]]);
+  });
+
+  it('a device listed but not seen is handed over when listed, and again when first seen', () => {
+    const reg = registry();
+    reg.applyPoll(
+      'home',
+      observations({ leases: [lease(A, '192.168.88.10', { status: 'waiting', lastSeenAgoSeconds: null })] }),
+      T,
+    );
+    expect(reg.drainStateChanges(false).changed.map((d) => [d.firstSeen, d.lastListedAt])).toEqual([[null, T]]);
+    reg.applyPoll('home', seenByArp(A, '192.168.88.10'), T + 5);
+    expect(reg.drainStateChanges(false).changed.map((d) => [d.firstSeen, d.lastSeen])).toEqual([[T + 5, T + 5]]);
+  });
+
+  it('forgotten and dropped devices are handed over as removed; watched devices never met are not history', () => {
+    const reg = registry({
+      retention: { forgetAfterDays: 1, maxDevicesPerRouter: 2 },
+      watched: [{ mac: C, name: 'tv', router: 'home' }],
+    });
+    reg.applyPoll('home', seenByArp(A, '192.168.88.10'), T);
+    expect(reg.drainStateChanges(true).changed.map((d) => d.mac)).toEqual([A]);
+    reg.applyPoll('home', seenByArp(B, '192.168.88.11'), T + 2 * DAY);
+    const changes = reg.drainStateChanges(true);
+    expect(changes.removed).toEqual([{ router: 'home', mac: A }]);
+    expect(changes.changed.map((d) => d.mac)).toEqual([B]);
+  });
+
+  it('replaying every drain onto the last export reproduces the next export', () => {
+    const reg = registry({ retention: { forgetAfterDays: 1, maxDevicesPerRouter: 40 } });
+    const model = new Map<string, Record<string, unknown>>();
+    const key = (router: string, mac: string) => `${router} ${mac}`;
+    let now = T;
+    for (let round = 0; round < 60; round++) {
+      now += round % 10 === 9 ? DAY / 2 : 5;
+      // A moving window of devices, some with changing addresses.
+      const rows = lan(30, 0x00, round % 17);
+      for (const row of rows.leases) if (round % 4 === 0) row.address = ipAt(round);
+      reg.applyPoll('home', rows, now);
+      const changes = reg.drainStateChanges(round % 3 === 0);
+      for (const gone of changes.removed) model.delete(key(gone.router, gone.mac));
+      for (const device of changes.changed) model.set(key(device.router, device.mac), { ...device });
+      for (const device of changes.refreshed) {
+        const known = model.get(key(device.router, device.mac))!;
+        expect(known, device.mac).toBeDefined();
+        known.lastSeen = device.lastSeen;
+        known.lastListedAt = device.lastListedAt;
+      }
+    }
+    const last = reg.drainStateChanges(true);
+    for (const device of last.changed) model.set(key(device.router, device.mac), { ...device });
+    for (const device of last.refreshed) Object.assign(model.get(key(device.router, device.mac))!, device);
+    for (const gone of last.removed) model.delete(key(gone.router, gone.mac));
+    const exported = reg.exportState(now).devices;
+    expect(exported.length).toBeGreaterThan(20);
+    expect([...model.values()].sort((a, b) => String(a.mac).localeCompare(String(b.mac)))).toEqual(exported);
+  });
+});

@@ -1,6 +1,6 @@
 import { isLocallyAdministered, normalizeMac } from '../routeros/values.js';
 import { type LeaseCount, type MergedDevice, mergeObservations, newDevice, type PresenceConfig } from './merge.js';
-import { type PersistedDevice, type PersistedState, STATE_VERSION } from './state.js';
+import { type PersistedDevice, type PersistedRouter, type PersistedState, STATE_VERSION } from './state.js';
 import type { DeviceRecord, RouterObservations } from './types.js';
 
 /**
@@ -76,7 +76,35 @@ export interface RouterSummary {
   forgottenTotal: number;
 }
 
+/** A device whose only change is newer times: what the state journal writes in its compact form. */
+export interface RefreshedDevice {
+  router: string;
+  mac: string;
+  lastSeen: number | null;
+  lastListedAt: number | null;
+}
+
+/**
+ * What changed in the persisted history since the last drain (the state file's
+ * journal writes only this). `changed` are the changes that must survive a
+ * crash right away: a device listed or seen for the first time, an earlier
+ * first-seen, a different kept fact (ip, hostname, ...). `refreshed` are
+ * devices whose only change is a later last-seen or last-listed time, and
+ * `routers` their routers' last good poll: the journal batches those.
+ */
+export interface StateChanges {
+  changed: PersistedDevice[];
+  refreshed: RefreshedDevice[];
+  removed: Array<{ router: string; mac: string }>;
+  routers: PersistedRouter[];
+}
+
 const DAY_SECONDS = 86_400;
+
+/** Entry.dirty: what the state journal has not been given yet. */
+const CLEAN = 0;
+const REFRESHED = 1;
+const CHANGED = 2;
 
 interface Entry {
   readonly mac: string;
@@ -91,6 +119,8 @@ interface Entry {
   facts: MergedDevice;
   /** Cached record; null when facts or times changed since it was built. */
   record: DeviceRecord | null;
+  /** CLEAN, REFRESHED or CHANGED since the last drainStateChanges(). */
+  dirty: number;
 }
 
 interface RouterState {
@@ -110,6 +140,13 @@ interface RouterState {
   removed: boolean;
   /** Records in MAC order; null after anything changed. */
   records: DeviceRecord[] | null;
+  /** Entries marked CHANGED / REFRESHED since the last drain (may hold entries drained since: check `dirty`). */
+  changedEntries: Entry[];
+  refreshedEntries: Entry[];
+  /** MACs deleted (forgotten or dropped) since the last drain. */
+  removedMacs: string[];
+  /** Whether lastGoodPoll moved since the last full drain. */
+  pollTimeDirty: boolean;
 }
 
 /** What an unlisted device keeps: descriptive facts only. */
@@ -154,6 +191,19 @@ function sameFacts(a: MergedDevice, b: MergedDevice): boolean {
   );
 }
 
+/** The facts the state file keeps (see exportState). */
+function samePersistedFacts(a: MergedDevice, b: MergedDevice): boolean {
+  return (
+    a.ip === b.ip &&
+    a.hostname === b.hostname &&
+    a.leaseComment === b.leaseComment &&
+    a.interface === b.interface &&
+    a.bridgePort === b.bridgePort &&
+    a.dhcpServer === b.dhcpServer &&
+    a.lease === b.lease
+  );
+}
+
 function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
@@ -194,7 +244,11 @@ export class DeviceRegistry {
     for (const [mac, facts] of merged.devices) {
       let entry = state.entries.get(mac);
       if (entry === undefined) entry = this.entry(state, mac);
-      if (entry.lastListedAt === null) fresh.push(entry);
+      if (entry.lastListedAt === null) {
+        fresh.push(entry);
+        markChanged(state, entry);
+      }
+      if (entry.lastListedAt !== nowSeconds) markRefreshed(state, entry);
       entry.lastListedAt = nowSeconds;
       entry.listedInPoll = poll;
       const seen = facts.observedAt;
@@ -202,10 +256,12 @@ export class DeviceRegistry {
         if (entry.lastSeen === null || seen > entry.lastSeen) {
           entry.lastSeen = seen;
           entry.record = null;
+          markRefreshed(state, entry);
         }
         if (entry.firstSeen === null || seen < entry.firstSeen) {
           entry.firstSeen = seen;
           entry.record = null;
+          markChanged(state, entry);
         }
       }
       const previous = entry.facts;
@@ -213,6 +269,7 @@ export class DeviceRegistry {
         if (!sameList(previous.conflicts, facts.conflicts)) {
           conflictChanges.push({ router, mac, previous: [...previous.conflicts], current: [...facts.conflicts] });
         }
+        if (!samePersistedFacts(previous, facts)) markChanged(state, entry);
         entry.facts = facts;
         entry.record = null;
       }
@@ -234,6 +291,7 @@ export class DeviceRegistry {
         const reference = entry.lastSeen ?? entry.lastListedAt ?? Number.NEGATIVE_INFINITY;
         if (reference < forgetBefore) {
           state.entries.delete(mac);
+          state.removedMacs.push(mac);
           forgotten++;
         }
       }
@@ -243,6 +301,7 @@ export class DeviceRegistry {
     if (forgotten > 0) state.removed = true;
 
     state.lastGoodPoll = nowSeconds;
+    state.pollTimeDirty = true;
     state.conflictCount = merged.conflictCount;
     state.leases = merged.leasesByServerStatus;
     state.records = null;
@@ -295,25 +354,50 @@ export class DeviceRegistry {
     for (const state of this.sortedRouters()) {
       routers.push({ name: state.name, lastGoodPollAt: state.lastGoodPoll });
       for (const entry of this.sortedEntries(state)) {
-        if (entry.lastListedAt === null && entry.firstSeen === null) continue; // a watched device never met
-        const facts = entry.facts;
-        devices.push({
-          router: state.name,
-          mac: entry.mac,
-          firstSeen: entry.firstSeen,
-          lastSeen: entry.lastSeen,
-          lastListedAt: entry.lastListedAt,
-          ip: facts.ip,
-          hostname: facts.hostname,
-          leaseComment: facts.leaseComment,
-          interface: facts.interface,
-          bridgePort: facts.bridgePort,
-          dhcpServer: facts.dhcpServer,
-          lease: facts.lease,
-        });
+        if (isPersisted(entry)) devices.push(persistedDevice(state.name, entry));
       }
     }
     return { version: STATE_VERSION, savedAt, routers, devices };
+  }
+
+  /**
+   * What changed in the persisted history since the last call (see
+   * StateChanges); marks it handed over. Without `includeRefreshed`, devices
+   * whose only change is newer times (and router poll times) stay pending for
+   * a later call. exportState() does not drain: a caller that writes a full
+   * state calls this too, and drops the result.
+   */
+  drainStateChanges(includeRefreshed: boolean): StateChanges {
+    const changes: StateChanges = { changed: [], refreshed: [], removed: [], routers: [] };
+    for (const state of this.sortedRouters()) {
+      for (const mac of state.removedMacs) changes.removed.push({ router: state.name, mac });
+      state.removedMacs = [];
+      for (const entry of state.changedEntries) {
+        if (entry.dirty !== CHANGED) continue;
+        entry.dirty = CLEAN;
+        if (state.entries.get(entry.mac) === entry && isPersisted(entry)) {
+          changes.changed.push(persistedDevice(state.name, entry));
+        }
+      }
+      state.changedEntries = [];
+      if (!includeRefreshed) continue;
+      for (const entry of state.refreshedEntries) {
+        if (entry.dirty !== REFRESHED) continue;
+        entry.dirty = CLEAN;
+        if (state.entries.get(entry.mac) === entry && isPersisted(entry)) {
+          changes.refreshed.push({
+            router: state.name,
+            mac: entry.mac,
+            lastSeen: entry.lastSeen,
+            lastListedAt: entry.lastListedAt,
+          });
+        }
+      }
+      state.refreshedEntries = [];
+      if (state.pollTimeDirty) changes.routers.push({ name: state.name, lastGoodPollAt: state.lastGoodPoll });
+      state.pollTimeDirty = false;
+    }
+    return changes;
   }
 
   /**
@@ -383,6 +467,10 @@ export class DeviceRegistry {
         added: [],
         removed: false,
         records: null,
+        changedEntries: [],
+        refreshedEntries: [],
+        removedMacs: [],
+        pollTimeDirty: false,
       };
       this.routers.set(name, state);
       this.routerOrder = null;
@@ -401,6 +489,7 @@ export class DeviceRegistry {
       listedInPoll: -1,
       facts: newDevice(mac),
       record: null,
+      dirty: CLEAN,
     };
     state.entries.set(mac, entry);
     state.added.push(entry);
@@ -421,7 +510,10 @@ export class DeviceRegistry {
         compareText(a.mac, b.mac),
     );
     const count = Math.min(excess, candidates.length);
-    for (let i = 0; i < count; i++) state.entries.delete(candidates[i]!.mac);
+    for (let i = 0; i < count; i++) {
+      state.entries.delete(candidates[i]!.mac);
+      state.removedMacs.push(candidates[i]!.mac);
+    }
     state.droppedTotal += count;
     if (count > 0) state.removed = true;
     return count;
@@ -504,4 +596,39 @@ export class DeviceRegistry {
     }
     return this.routerOrder;
   }
+}
+
+/** A watched device never met is not history: it comes back from the config. */
+function isPersisted(entry: Entry): boolean {
+  return entry.lastListedAt !== null || entry.firstSeen !== null;
+}
+
+function persistedDevice(router: string, entry: Entry): PersistedDevice {
+  const facts = entry.facts;
+  return {
+    router,
+    mac: entry.mac,
+    firstSeen: entry.firstSeen,
+    lastSeen: entry.lastSeen,
+    lastListedAt: entry.lastListedAt,
+    ip: facts.ip,
+    hostname: facts.hostname,
+    leaseComment: facts.leaseComment,
+    interface: facts.interface,
+    bridgePort: facts.bridgePort,
+    dhcpServer: facts.dhcpServer,
+    lease: facts.lease,
+  };
+}
+
+function markChanged(state: RouterState, entry: Entry): void {
+  if (entry.dirty === CHANGED) return;
+  entry.dirty = CHANGED;
+  state.changedEntries.push(entry);
+}
+
+function markRefreshed(state: RouterState, entry: Entry): void {
+  if (entry.dirty !== CLEAN) return;
+  entry.dirty = REFRESHED;
+  state.refreshedEntries.push(entry);
 }
