@@ -65,7 +65,11 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
     authenticate: web.authenticate,
     decorateDevice: vendorFields,
   });
-  const server = await listen(app, { ...config.listen, tls: web.tls });
+  const server = await listen(app, {
+    ...config.listen,
+    tls: web.tls,
+    onRefusedClient: (reason, client) => logger.debug({ client, reason }, 'TLS client refused by client_auth_type'),
+  });
   logger.info({ url: server.url, routers: config.routers.map((r) => r.name) }, 'serving metrics');
   monitor.start();
   return {

@@ -1,0 +1,179 @@
+/**
+ * Each client_auth_type of the web config (exporter-toolkit format), as Go's
+ * crypto/tls defines it, against the real `serve` process over real TLS: for
+ * every mode, a client with no certificate, one with a certificate signed by
+ * client_ca_file and one with a certificate signed by another CA, over TLS 1.3
+ * and TLS 1.2 (where a refused client certificate fails at different points of
+ * the handshake). A combination that cannot work is refused at start, naming
+ * the field.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import https from 'node:https';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { SecureVersion } from 'node:tls';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type CertificateAuthority,
+  issueClientCertificate,
+  makeCertificateAuthority,
+  makeSelfSignedCertificate,
+  type TestCertificate,
+} from '../support/certs.js';
+import { type ExporterProcess, startExporter } from '../support/exporter-process.js';
+import { runCli } from './cli.js';
+
+const MODES = [
+  'NoClientCert',
+  'RequestClientCert',
+  'RequireAnyClientCert',
+  'VerifyClientCertIfGiven',
+  'RequireAndVerifyClientCert',
+] as const;
+type Mode = (typeof MODES)[number];
+type Client = 'none' | 'trusted CA' | 'other CA';
+
+/** Served (200) or refused, per mode and client: the whole contract in one table. */
+const EXPECTED: Record<Mode, Record<Client, 'served' | 'refused'>> = {
+  NoClientCert: { none: 'served', 'trusted CA': 'served', 'other CA': 'served' },
+  RequestClientCert: { none: 'served', 'trusted CA': 'served', 'other CA': 'served' },
+  RequireAnyClientCert: { none: 'refused', 'trusted CA': 'served', 'other CA': 'served' },
+  VerifyClientCertIfGiven: { none: 'served', 'trusted CA': 'served', 'other CA': 'refused' },
+  RequireAndVerifyClientCert: { none: 'refused', 'trusted CA': 'served', 'other CA': 'refused' },
+};
+
+describe('client_auth_type over real TLS against serve', () => {
+  let serverCert: TestCertificate;
+  let clientCa: CertificateAuthority;
+  let clients: Record<Client, TestCertificate | null>;
+  let dir: string;
+  const exporters = new Map<Mode, ExporterProcess>();
+
+  function writeWebConfig(name: string, lines: string[]): string {
+    const file = path.join(dir, name);
+    writeFileSync(file, `${lines.join('\n')}\n`);
+    return file;
+  }
+
+  function exporterConfig(webConfigFile: string) {
+    return {
+      // Nothing listens there: the router fails its polls, and the HTTP side is what is tested.
+      routers: [{ name: 'edge', host: '127.0.0.1', port: 1, user: 'monitor', password: 'pw-client-certs', timeoutSeconds: 1 }],
+      http: { listen: '127.0.0.1:0', webConfigFile },
+      state: { path: path.join(mkdtempSync(path.join(dir, 'state-')), 'state.json') },
+    };
+  }
+
+  /** One request on a fresh connection: its status, or "refused" when the connection ends without an answer. */
+  function request(url: string, client: TestCertificate | null, maxVersion: SecureVersion): Promise<number | 'refused'> {
+    return new Promise((resolve) => {
+      const req = https.get(
+        `${url}/healthz`,
+        {
+          ca: serverCert.cert,
+          agent: false,
+          maxVersion,
+          ...(client ? { cert: client.cert, key: client.key } : {}),
+        },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        },
+      );
+      req.on('error', () => resolve('refused'));
+    });
+  }
+
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'netmon-client-certs-'));
+    serverCert = makeSelfSignedCertificate();
+    clientCa = makeCertificateAuthority('scrapers CA');
+    const otherCa = makeCertificateAuthority('some other CA');
+    clients = {
+      none: null,
+      'trusted CA': issueClientCertificate(clientCa, 'prometheus'),
+      'other CA': issueClientCertificate(otherCa, 'prometheus'),
+    };
+    await Promise.all(
+      MODES.map(async (mode) => {
+        const webConfig = writeWebConfig(`${mode}.yml`, [
+          'tls_server_config:',
+          `  cert_file: ${serverCert.certFile}`,
+          `  key_file: ${serverCert.keyFile}`,
+          `  client_auth_type: ${mode}`,
+          // The exporter-toolkit refuses a client CA with NoClientCert; every other mode gets one.
+          ...(mode === 'NoClientCert' ? [] : [`  client_ca_file: ${clientCa.certFile}`]),
+        ]);
+        exporters.set(mode, await startExporter({ config: exporterConfig(webConfig), waitReady: false }));
+      }),
+    );
+  }, 60_000);
+
+  afterAll(async () => {
+    await Promise.all([...exporters.values()].map((exporter) => exporter.stop()));
+  });
+
+  for (const maxVersion of ['TLSv1.3', 'TLSv1.2'] as const) {
+    it(`serves or refuses each client exactly as crypto/tls defines each mode (${maxVersion})`, async () => {
+      const seen: Record<string, Record<string, string>> = {};
+      for (const mode of MODES) {
+        const exporter = exporters.get(mode)!;
+        seen[mode] = {};
+        for (const client of Object.keys(EXPECTED[mode]) as Client[]) {
+          const answer = await request(exporter.url, clients[client], maxVersion);
+          seen[mode][client] = answer === 200 ? 'served' : String(answer);
+        }
+      }
+      expect(seen).toEqual(EXPECTED);
+    });
+  }
+
+  it('a refused client is logged (debug) and the exporter keeps serving', async () => {
+    const exporter = exporters.get('VerifyClientCertIfGiven')!;
+    for (let i = 0; i < 5; i++) expect(await request(exporter.url, clients['other CA'], 'TLSv1.3')).toBe('refused');
+    expect(await request(exporter.url, clients['trusted CA'], 'TLSv1.3')).toBe(200);
+    expect(exporter.child.exitCode).toBeNull();
+    expect(exporter.output()).toContain('TLS client refused by client_auth_type');
+  });
+
+  it('refuses at start a combination that cannot work, naming the field', async () => {
+    const cases: Array<{ lines: string[]; message: RegExp }> = [
+      {
+        lines: ['  client_auth_type: RequireAndVerifyClientCert'],
+        message: /tls_server_config\.client_ca_file: required when client_auth_type is RequireAndVerifyClientCert/,
+      },
+      {
+        lines: ['  client_auth_type: VerifyClientCertIfGiven'],
+        message: /tls_server_config\.client_ca_file: required when client_auth_type is VerifyClientCertIfGiven/,
+      },
+      {
+        lines: [`  client_ca_file: ${clientCa.certFile}`],
+        message: /tls_server_config\.client_ca_file: set, but client_auth_type is NoClientCert/,
+      },
+      {
+        lines: ['  client_auth_type: RequireAndVerifyClientCert', `  client_ca_file: ${serverCert.keyFile}`],
+        message: /tls_server_config\.client_ca_file: .*key\.pem holds no PEM certificate/,
+      },
+      { lines: ['  client_auth_type: VerifyClientCert'], message: /tls_server_config\.client_auth_type: / },
+      {
+        lines: ['  client_auth_type: RequireAnyClientCert', '  client_allowed_sans: [prometheus]'],
+        message: /tls_server_config\.client_allowed_sans: not supported/,
+      },
+    ];
+    for (const [index, { lines, message }] of cases.entries()) {
+      const webConfig = writeWebConfig(`invalid-${index}.yml`, [
+        'tls_server_config:',
+        `  cert_file: ${serverCert.certFile}`,
+        `  key_file: ${serverCert.keyFile}`,
+        ...lines,
+      ]);
+      const configPath = path.join(dir, `invalid-${index}.json`);
+      writeFileSync(configPath, JSON.stringify(exporterConfig(webConfig)), { mode: 0o600 });
+      const result = await runCli(['serve', '--config', configPath], { NETMON_LISTEN: '127.0.0.1:0' });
+      expect(result.status, lines.join(' ')).not.toBe(0);
+      expect(`${result.stdout}${result.stderr}`, lines.join(' ')).toMatch(message);
+      // The key file's content is never quoted back.
+      expect(`${result.stdout}${result.stderr}`).not.toContain('PRIVATE KEY');
+    }
+  }, 60_000);
+});
