@@ -48,6 +48,14 @@ export interface PollOutcome {
   error?: { reason: PollErrorReason; message: string };
 }
 
+/** What a reload changed in the router set, by name. */
+export interface RouterSetChange {
+  added: string[];
+  removed: string[];
+  /** Same name, different connection settings: reconnected, history kept. */
+  changed: string[];
+}
+
 /**
  * The exporter's core loop: polls each router on schedule, feeds the registry,
  * and swaps in a new snapshot after every poll. Scrapes only ever read the
@@ -56,6 +64,7 @@ export interface PollOutcome {
 export class Monitor {
   private readonly states = new Map<string, RouterPollState>();
   private readonly clients = new Map<string, RouterClient>();
+  private readonly routerConfigs = new Map<string, RouterConfig>();
   private readonly builder: SnapshotBuilder;
   private current: Snapshot;
   private scheduler: PollScheduler | null = null;
@@ -69,7 +78,10 @@ export class Monitor {
     const names = options.config.routers.map((router) => router.name);
     for (const name of names) this.states.set(name, initialRouterState(name));
     this.builder = new SnapshotBuilder(names, (name) => this.states.get(name) ?? initialRouterState(name));
-    for (const router of options.config.routers) this.clients.set(router.name, options.createClient(router));
+    for (const router of options.config.routers) {
+      this.routerConfigs.set(router.name, router);
+      this.clients.set(router.name, options.createClient(router));
+    }
     // Watched devices are exported from the start, before any poll.
     this.refreshAllRouters();
     this.current = this.builder.build(this.nowMs() / 1000);
@@ -105,6 +117,50 @@ export class Monitor {
     this.scheduler.start();
   }
 
+  /**
+   * Applies a new router list (a reload): added routers start polling, removed
+   * ones stop, lose their connection and leave the snapshot, routers whose
+   * settings changed reconnect, and the others keep their session untouched.
+   * Devices stay in the inventory either way, so a router that comes back
+   * keeps its history.
+   */
+  async setRouters(routers: ReadonlyArray<RouterConfig>): Promise<RouterSetChange> {
+    const next = new Map(routers.map((router) => [router.name, router]));
+    const change: RouterSetChange = { added: [], removed: [], changed: [] };
+    const closing: Promise<void>[] = [];
+    for (const [name, client] of this.clients) {
+      if (next.has(name)) continue;
+      change.removed.push(name);
+      this.scheduler?.removeRouter(name);
+      this.clients.delete(name);
+      this.routerConfigs.delete(name);
+      this.states.delete(name);
+      this.builder.removeRouter(name);
+      closing.push(client.close());
+    }
+    for (const [name, router] of next) {
+      const previous = this.routerConfigs.get(name);
+      if (previous === undefined) {
+        change.added.push(name);
+        const state = initialRouterState(name);
+        this.states.set(name, state);
+        this.routerConfigs.set(name, router);
+        this.clients.set(name, this.options.createClient(router));
+        this.builder.updateRouter(state, this.options.inventory.routerDevices(name), this.options.inventory.routerSummary(name));
+      } else if (!sameRouterConfig(previous, router)) {
+        change.changed.push(name);
+        const old = this.clients.get(name);
+        this.routerConfigs.set(name, router);
+        this.clients.set(name, this.options.createClient(router));
+        if (old) closing.push(old.close());
+      }
+    }
+    this.current = this.builder.build(this.nowMs() / 1000);
+    for (const name of change.added) this.scheduler?.addRouter(name);
+    await Promise.allSettled(closing);
+    return change;
+  }
+
   /** One poll of every router, concurrently (the `devices` command). */
   async pollAllOnce(): Promise<PollOutcome[]> {
     return Promise.all([...this.states.keys()].map((router) => this.pollRouter(router)));
@@ -132,6 +188,8 @@ export class Monitor {
     this.pollsInFlight += 1;
     try {
       const observations = await client.poll();
+      // A reload removed or reconnected the router while this poll ran: its result belongs to nobody.
+      if (this.clients.get(router) !== client) return { router, ok: false };
       const nowSeconds = this.nowMs() / 1000;
       const changes = this.options.inventory.applyPoll(router, observations, nowSeconds);
       state.up = true;
@@ -145,6 +203,7 @@ export class Monitor {
       this.logChanges(router, changes);
       outcome = { router, ok: true };
     } catch (error) {
+      if (this.clients.get(router) !== client) return { router, ok: false };
       const { reason, message } = classifyError(error);
       const wasUp = state.up || !state.attempted;
       state.up = false;
@@ -213,6 +272,10 @@ export class Monitor {
       this.options.logger.warn({ router, conflict: change }, 'address conflict changed');
     }
   }
+}
+
+function sameRouterConfig(a: RouterConfig, b: RouterConfig): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
 }
 
 export function classifyError(error: unknown): { reason: PollErrorReason; message: string } {

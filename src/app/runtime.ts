@@ -6,7 +6,7 @@ import { StateStore } from '../inventory/persistence.js';
 import { DeviceRegistry } from '../inventory/registry.js';
 import type { Logger } from '../logging.js';
 import { createLiveRegistry } from '../metrics/live-registry.js';
-import { Monitor, type RouterClient } from '../monitor.js';
+import { Monitor, type RouterClient, type RouterSetChange } from '../monitor.js';
 import { RouterSession } from '../routeros/session.js';
 import { vendorFields } from '../vendor/oui.js';
 import { VERSION } from '../version.js';
@@ -17,7 +17,33 @@ export interface Runtime {
   registry: DeviceRegistry;
   store: StateStore | null;
   server: ListeningServer | null;
+  /** Applies a reloaded configuration (SIGHUP) as far as it can change live. */
+  reconfigure(next: Config): Promise<ReconfigureResult>;
   stop(): Promise<void>;
+}
+
+export interface ReconfigureResult extends RouterSetChange {
+  /** Settings that differ but only take effect after a restart (kept as they were). */
+  needsRestart: string[];
+}
+
+/**
+ * Settings a reload cannot change in a running process: the listening socket,
+ * the state file (and its lock), what the registry and the scheduler were built
+ * with. They are compared as JSON and reported by their config path.
+ */
+const RESTART_ONLY: ReadonlyArray<[string, (config: Config) => unknown]> = [
+  ['http.listen', (config) => config.http.listen],
+  ['http.webConfigFile', (config) => config.http.webConfigFile],
+  ['state.path', (config) => config.state.path],
+  ['poll', (config) => config.poll],
+  ['presence', (config) => config.presence],
+  ['retention', (config) => config.retention],
+  ['devices', (config) => config.devices],
+];
+
+export function restartOnlyChanges(current: Config, next: Config): string[] {
+  return RESTART_ONLY.filter(([, read]) => JSON.stringify(read(current)) !== JSON.stringify(read(next))).map(([key]) => key);
 }
 
 export function createRegistry(config: Config): DeviceRegistry {
@@ -77,6 +103,13 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
     registry,
     store,
     server,
+    async reconfigure(next) {
+      // Compared with what the process started with: those settings never change while it runs.
+      const needsRestart = restartOnlyChanges(config, next);
+      const change = await monitor.setRouters(next.routers);
+      logger.level = next.log.level;
+      return { ...change, needsRestart };
+    },
     async stop() {
       await monitor.stop();
       await server.close();

@@ -9,6 +9,7 @@ export async function serveCommand(options: { configPath?: string; demo: boolean
   let config: Config;
   let demo: Demo | null = null;
   let logger: Logger;
+  let configFile: string | null = null;
   if (options.demo) {
     demo = await startDemo(process.env);
     config = demo.config;
@@ -16,6 +17,7 @@ export async function serveCommand(options: { configPath?: string; demo: boolean
     logger.info({ simulator: `${demo.simulatorHost}:${demo.simulatorPort}` }, 'demo: simulated RouterOS router started');
   } else {
     const file = resolveConfigPath(options.configPath);
+    configFile = file;
     try {
       const loaded = loadConfigFile(file);
       config = loaded.config;
@@ -63,8 +65,72 @@ export async function serveCommand(options: { configPath?: string; demo: boolean
     };
     process.once('SIGTERM', shutdown);
     process.once('SIGINT', shutdown);
+    const reload = serialReload(() => (stopping ? Promise.resolve() : reloadConfig(configFile, runtime, logger)));
+    process.on('SIGHUP', () => {
+      logger.info({ signal: 'SIGHUP' }, 'reloading configuration');
+      reload();
+    });
   }).then((code) => {
     // Sockets of routers that never answered may still hold the loop open; the state is flushed, so exit now.
     process.exit(code);
   });
+}
+
+/**
+ * Re-reads the config file and applies it. A file that does not validate is
+ * refused as a whole, with every problem logged, and the running routers stay.
+ */
+async function reloadConfig(file: string | null, runtime: Runtime, logger: Logger): Promise<void> {
+  if (file === null) {
+    logger.warn('reload: the demo has no configuration file; nothing to re-read');
+    return;
+  }
+  let next: Config;
+  try {
+    const loaded = loadConfigFile(file);
+    next = loaded.config;
+    for (const warning of loaded.warnings) logger.warn(warning);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      logger.error({ problems: error.problems }, `reload refused, the running configuration stays: ${error.message}`);
+      return;
+    }
+    logger.error({ err: error }, 'reload failed, the running configuration stays');
+    return;
+  }
+  try {
+    const result = await runtime.reconfigure(next);
+    if (result.needsRestart.length > 0) {
+      logger.warn(
+        { settings: result.needsRestart },
+        'reload: these settings changed and need a restart; the running values stay',
+      );
+    }
+    logger.info(
+      { added: result.added, removed: result.removed, changed: result.changed },
+      `configuration reloaded: ${result.added.length} router(s) added, ${result.removed.length} removed, ${result.changed.length} reconnected`,
+    );
+  } catch (error) {
+    logger.error({ err: error }, 'reload failed');
+  }
+}
+
+/** One reload at a time; signals that arrive meanwhile collapse into one more run. */
+function serialReload(run: () => Promise<void>): () => void {
+  let running: Promise<void> | null = null;
+  let again = false;
+  const loop = async (): Promise<void> => {
+    do {
+      again = false;
+      await run();
+    } while (again);
+    running = null;
+  };
+  return () => {
+    if (running) {
+      again = true;
+      return;
+    }
+    running = loop();
+  };
 }

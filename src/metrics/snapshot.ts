@@ -62,6 +62,12 @@ export class SnapshotBuilder {
     this.parts.set(state.name, { state: structuredClone(state), devices, fragments });
   }
 
+  /** A router left the configuration: its series and devices leave the next snapshot. */
+  removeRouter(name: string): void {
+    this.parts.delete(name);
+    this.renderers.delete(name);
+  }
+
   build(now: number): Snapshot {
     const devices: DeviceRecord[] = [];
     const routers: RouterPollState[] = [];

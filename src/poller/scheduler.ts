@@ -19,6 +19,7 @@ export interface SchedulerOptions {
 export class PollScheduler {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly running = new Map<string, Promise<void>>();
+  private readonly routers = new Set<string>();
   private stopped = false;
   private readonly nowMs: () => number;
 
@@ -28,9 +29,25 @@ export class PollScheduler {
 
   /** Polls every router at once (so /readyz turns ready quickly), then on the grid. */
   start(): void {
-    for (const router of this.options.routers) {
-      this.runSlot(router);
-    }
+    for (const router of this.options.routers) this.addRouter(router);
+  }
+
+  /** Starts polling one more router (a reload added it): first poll now, then on the grid. */
+  addRouter(router: string): void {
+    if (this.stopped || this.routers.has(router)) return;
+    this.routers.add(router);
+    this.runSlot(router);
+  }
+
+  /**
+   * Stops scheduling a router. A poll in flight is not awaited here: the caller
+   * closes the router's connection, which ends it.
+   */
+  removeRouter(router: string): void {
+    this.routers.delete(router);
+    const timer = this.timers.get(router);
+    if (timer !== undefined) clearTimeout(timer);
+    this.timers.delete(router);
   }
 
   /** Stops scheduling and waits for polls in flight, at most `graceMs`. */
@@ -55,12 +72,13 @@ export class PollScheduler {
   }
 
   private runSlot(router: string): void {
-    if (this.stopped) return;
+    if (this.stopped || !this.routers.has(router)) return;
     if (this.running.has(router)) {
       this.options.onSkippedSlot(router);
     } else {
-      const poll = this.options.pollRouter(router).finally(() => {
-        this.running.delete(router);
+      const poll: Promise<void> = this.options.pollRouter(router).finally(() => {
+        // A router removed and added again while this poll ran has a newer entry.
+        if (this.running.get(router) === poll) this.running.delete(router);
       });
       this.running.set(router, poll);
     }
@@ -68,7 +86,7 @@ export class PollScheduler {
   }
 
   private scheduleNext(router: string): void {
-    if (this.stopped) return;
+    if (this.stopped || !this.routers.has(router)) return;
     const now = this.nowMs();
     const delay = Math.max(0, nextSlotMs(now, this.options.intervalSeconds, this.options.offsetSeconds) - now);
     const timer = setTimeout(() => this.runSlot(router), delay);

@@ -1,0 +1,133 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateLan, type RunningSimulator, startSimulator } from '../../src/simulator/index.js';
+import { type ExporterProcess, startExporter, waitFor } from '../support/exporter-process.js';
+import { parseExposition } from '../support/exposition-parser.js';
+
+/** SIGHUP against the real `serve` process and the simulator: routers added, removed, reconnected; bad configs refused. */
+
+interface ApiDevice {
+  router: string;
+  mac: string;
+  firstSeen: number | null;
+}
+
+function routerEntry(name: string, sim: RunningSimulator, extra: Record<string, unknown> = {}) {
+  return { name, host: sim.host, port: sim.port, user: 'monitor', password: 'secret', timeoutSeconds: 2, ...extra };
+}
+
+async function routersUp(exporter: ExporterProcess): Promise<Map<string, number>> {
+  const samples = parseExposition(await (await fetch(`${exporter.url}/metrics`)).text());
+  return new Map(samples.filter((s) => s.name === 'netmon_router_up').map((s) => [s.labels.router ?? '', s.value]));
+}
+
+async function devices(exporter: ExporterProcess): Promise<ApiDevice[]> {
+  return (await (await fetch(`${exporter.url}/api/devices`)).json()) as ApiDevice[];
+}
+
+describe('SIGHUP reload in the real process', () => {
+  const sims: Record<'keep' | 'drop' | 'add', RunningSimulator> = {} as never;
+  let exporter: ExporterProcess;
+  let configPath: string;
+  let base: Record<string, unknown>;
+
+  function writeConfig(document: unknown): void {
+    writeFileSync(configPath, typeof document === 'string' ? document : JSON.stringify(document), { mode: 0o600 });
+  }
+
+  async function hup(expectLog: RegExp): Promise<void> {
+    const before = exporter.output().length;
+    exporter.child.kill('SIGHUP');
+    await waitFor(() => (expectLog.test(exporter.output().slice(before)) ? true : undefined), 15_000, `log ${expectLog}`);
+  }
+
+  beforeAll(async () => {
+    for (const [index, name] of (['keep', 'drop', 'add'] as const).entries()) {
+      sims[name] = await startSimulator({
+        users: [{ name: 'monitor', password: 'secret' }],
+        lan: generateLan({ devices: 5, seed: index + 1, identity: name }),
+      });
+    }
+    const dir = mkdtempSync(path.join(tmpdir(), 'netmon-reload-'));
+    configPath = path.join(dir, 'config.json');
+    base = { poll: { intervalSeconds: 1 }, state: { path: path.join(dir, 'state.json') } };
+    writeConfig({ ...base, routers: [routerEntry('keep', sims.keep), routerEntry('drop', sims.drop)] });
+    exporter = await startExporter({ configPath });
+  });
+
+  afterAll(async () => {
+    await exporter?.stop('SIGKILL');
+    for (const sim of Object.values(sims)) await sim?.close();
+  });
+
+  it('adds and removes routers, keeps the unchanged one on its session with its history', async () => {
+    await waitFor(async () => ((await routersUp(exporter)).get('keep') === 1 ? true : undefined));
+    const keptBefore = (await devices(exporter)).filter((d) => d.router === 'keep');
+    expect(keptBefore).toHaveLength(5);
+    expect(sims.keep.stats.logins).toBe(1);
+    expect(sims.drop.stats.connectionsOpen).toBe(1);
+
+    writeConfig({ ...base, routers: [routerEntry('keep', sims.keep), routerEntry('add', sims.add)] });
+    await hup(/configuration reloaded: 1 router\(s\) added, 1 removed, 0 reconnected/);
+
+    const up = await waitFor(async () => {
+      const routers = await routersUp(exporter);
+      return routers.get('add') === 1 ? routers : undefined;
+    });
+    expect([...up.keys()].sort()).toEqual(['add', 'keep']);
+    expect(up.get('keep')).toBe(1);
+    await waitFor(() => (sims.drop.stats.connectionsOpen === 0 ? true : undefined), 5000, 'the removed router session closed');
+
+    const after = await devices(exporter);
+    expect(after.some((d) => d.router === 'drop')).toBe(false);
+    expect(after.filter((d) => d.router === 'add')).toHaveLength(5);
+    const keptAfter = new Map(after.filter((d) => d.router === 'keep').map((d) => [d.mac, d.firstSeen]));
+    for (const device of keptBefore) expect(keptAfter.get(device.mac)).toBe(device.firstSeen);
+    // The unchanged router was never logged in again.
+    expect(sims.keep.stats.logins).toBe(1);
+    expect(sims.keep.stats.connectionsOpened).toBe(1);
+    expect(exporter.child.exitCode).toBeNull();
+  });
+
+  it('reconnects a router whose settings changed, and only that one', async () => {
+    const addLogins = sims.add.stats.logins;
+    writeConfig({ ...base, routers: [routerEntry('keep', sims.keep), routerEntry('add', sims.add, { timeoutSeconds: 3 })] });
+    await hup(/configuration reloaded: 0 router\(s\) added, 0 removed, 1 reconnected/);
+    await waitFor(() => (sims.add.stats.logins === addLogins + 1 ? true : undefined), 5000, 'the changed router logged in again');
+    expect(sims.keep.stats.logins).toBe(1);
+  });
+
+  it('refuses an invalid config with its problems logged and keeps the running routers', async () => {
+    writeConfig({ ...base, routers: [routerEntry('keep', sims.keep), { name: 'broken', host: 'x' }] });
+    await hup(/reload refused, the running configuration stays/);
+    expect(exporter.output()).toMatch(/\$\.routers\[1\]\.user/);
+    writeConfig('{ "routers": [');
+    await hup(/reload refused, the running configuration stays/);
+
+    const pollsBefore = sims.add.stats.commandsFor('/ip/arp/print').length;
+    await waitFor(
+      () => (sims.add.stats.commandsFor('/ip/arp/print').length > pollsBefore ? true : undefined),
+      5000,
+      'the router of the old config still polled',
+    );
+    const up = await routersUp(exporter);
+    expect([...up.keys()].sort()).toEqual(['add', 'keep']);
+    expect(exporter.child.exitCode).toBeNull();
+  });
+
+  it('reports settings that need a restart and keeps their running values', async () => {
+    const url = new URL(exporter.url);
+    writeConfig({
+      ...base,
+      state: { path: path.join(tmpdir(), 'elsewhere.json') },
+      routers: [routerEntry('keep', sims.keep), routerEntry('add', sims.add, { timeoutSeconds: 3 })],
+    });
+    await hup(/need a restart/);
+    expect(exporter.output()).toMatch(/"settings":\["state\.path"\]/);
+    const response = await fetch(`${url.origin}/healthz`);
+    expect(response.status).toBe(200);
+    expect(sims.keep.stats.logins).toBe(1);
+  });
+});
