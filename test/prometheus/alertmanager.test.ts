@@ -128,4 +128,68 @@ describe('alertmanager.yml inhibition, in a real Alertmanager', () => {
     });
     expect(byKey['WatchedDeviceGone nm:9847 home']?.inhibitedBy).toHaveLength(1);
   });
+
+  it('holds back device and router alerts of an exporter that is down, and only that exporter’s', async () => {
+    const now = new Date();
+    const ends = new Date(now.getTime() + 10 * 60_000);
+    const alert = (labels: Record<string, string>) => ({
+      labels: { job: 'lan', ...labels },
+      annotations: { summary: labels.alertname ?? '' },
+      startsAt: now.toISOString(),
+      endsAt: ends.toISOString(),
+    });
+    const post = await fetch(`${base}/api/v2/alerts`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify([
+        alert({ alertname: 'ExporterDown', severity: 'critical', scope: 'exporter', instance: 'down:9847' }),
+        alert({
+          alertname: 'WatchedDeviceGone',
+          severity: 'warning',
+          scope: 'device',
+          instance: 'down:9847',
+          router: 'r1',
+          mac: 'AA:BB:CC:00:00:10',
+        }),
+        alert({ alertname: 'RouterPollsFailing', severity: 'warning', scope: 'router', instance: 'down:9847', router: 'r1' }),
+        alert({
+          alertname: 'DhcpPoolNearlyExhausted',
+          severity: 'warning',
+          scope: 'router',
+          instance: 'down:9847',
+          router: 'r1',
+          pool: 'p',
+        }),
+        alert({ alertname: 'StatePersistenceFailing', severity: 'warning', scope: 'exporter', instance: 'down:9847' }),
+        // The same router name behind another exporter.
+        alert({
+          alertname: 'WatchedDeviceGone',
+          severity: 'warning',
+          scope: 'device',
+          instance: 'up:9847',
+          router: 'r1',
+          mac: 'AA:BB:CC:00:00:11',
+        }),
+      ]),
+    });
+    expect(post.status).toBe(200);
+    const key = (a: AmAlert) => `${a.labels.alertname} ${a.labels.instance}`;
+    const states = await waitFor('the six alerts with the inhibition applied', async () => {
+      const alerts = ((await (await fetch(`${base}/api/v2/alerts`)).json()) as AmAlert[]).filter((a) => a.labels.job === 'lan');
+      return alerts.length === 6 && alerts.filter((a) => a.status.state === 'suppressed').length === 3 ? alerts : undefined;
+    });
+    expect(Object.fromEntries(states.map((a) => [key(a), a.status.state]))).toEqual({
+      'ExporterDown down:9847': 'active',
+      'WatchedDeviceGone down:9847': 'suppressed',
+      'RouterPollsFailing down:9847': 'suppressed',
+      'DhcpPoolNearlyExhausted down:9847': 'suppressed',
+      'StatePersistenceFailing down:9847': 'active',
+      'WatchedDeviceGone up:9847': 'active',
+    });
+  });
+
+  it('starts without a warning (a repeat_interval beyond the 120 h notification log would be one)', () => {
+    expect(log).toContain('Completed loading of configuration file');
+    expect(log.split('\n').filter((l) => /level=warn/.test(l))).toEqual([]);
+  });
 });

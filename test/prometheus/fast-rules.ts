@@ -17,20 +17,50 @@ export function parseDuration(text: string): number {
   return parts.reduce((sum, p) => sum + Number(p[1]) * (UNIT_MS[p[2] as string] as number), 0);
 }
 
+const scaled = (duration: string, factor: number): string => `${Math.max(1, Math.round(parseDuration(duration) / factor))}ms`;
+
+/**
+ * An expression with every time span divided by `factor`: range and subquery
+ * windows (`[10m]`, `[10m:]`, `[10m:1m]`), `offset`s, and the age limits
+ * written as `time() - <metric> < <seconds>`.
+ */
+export function speedUpExpr(expr: string, factor: number): string {
+  return expr
+    .replace(/\[(\w+)(:(\w*))?\]/g, (_all, range: string, colon: string | undefined, step: string | undefined) =>
+      colon === undefined ? `[${scaled(range, factor)}]` : `[${scaled(range, factor)}:${step ? scaled(step, factor) : ''}]`,
+    )
+    .replace(/\boffset\s+(\w+)/g, (_all, d: string) => `offset ${scaled(d, factor)}`)
+    .replace(
+      /(time\(\)\s*-\s*[A-Za-z_:][\w:]*\s*<\s*)(\d+(?:\.\d+)?)/g,
+      (_all, head: string, seconds: string) => `${head}${Number(seconds) / factor}`,
+    );
+}
+
+interface Rule {
+  alert?: string;
+  expr: string;
+  for?: string;
+  keep_firing_for?: string;
+  [k: string]: unknown;
+}
+
 interface RuleFile {
-  groups: Array<{ name: string; interval?: string; rules: Array<{ alert?: string; for?: string; [k: string]: unknown }> }>;
+  groups: Array<{ name: string; interval?: string; rules: Rule[] }>;
 }
 
 /**
- * The shipped rule file with every `for:` divided by `factor` (60 turns
- * minutes into seconds), so an end-to-end test sees the same expressions,
- * labels and annotations go pending and fire in seconds.
+ * The shipped rule file with every time span divided by `factor` (`for`,
+ * `keep_firing_for`, windows, offsets and age limits), so an end-to-end test
+ * sees the same expressions, labels and annotations behave in seconds as
+ * they do in minutes. Annotation templates are left alone.
  */
 export function speedUpRules(rulesYaml: string, factor: number): string {
   const rules = parse(rulesYaml) as RuleFile;
   for (const group of rules.groups) {
     for (const rule of group.rules) {
-      if (rule.for !== undefined) rule.for = `${Math.max(1, Math.round(parseDuration(rule.for) / factor))}ms`;
+      rule.expr = speedUpExpr(rule.expr, factor);
+      if (rule.for !== undefined) rule.for = scaled(rule.for, factor);
+      if (rule.keep_firing_for !== undefined) rule.keep_firing_for = scaled(rule.keep_firing_for, factor);
     }
   }
   return stringify(rules, { lineWidth: 0 });
