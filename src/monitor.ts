@@ -22,6 +22,8 @@ export interface DeviceInventory {
 export interface PollChanges {
   newDevices?: ReadonlyArray<{ mac: string }>;
   conflictChanges?: ReadonlyArray<unknown>;
+  /** Devices whose stored times lay in the future (the clock went back) and were dropped or clamped. */
+  futureTimestamps?: number;
 }
 
 /** What the monitor needs from the state file. */
@@ -270,6 +272,12 @@ export class Monitor {
     }
     for (const change of changes.conflictChanges ?? []) {
       this.options.logger.warn({ router, conflict: change }, 'address conflict changed');
+    }
+    if (changes.futureTimestamps) {
+      this.options.logger.warn(
+        { router, devices: changes.futureTimestamps },
+        'first/last seen times later than now (the clock went back): dropped or clamped to now',
+      );
     }
   }
 }

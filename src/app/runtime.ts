@@ -67,8 +67,15 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
   const store = new StateStore(config.state.path, logger);
   const saved = await store.load();
   if (saved) {
-    registry.importState(saved);
+    const report = registry.importState(saved, Date.now() / 1000);
     logger.info({ path: config.state.path, devices: saved.devices.length }, 'device state loaded');
+    const future = report.futureTimestamps;
+    if (future.devices > 0 || future.routers > 0) {
+      logger.warn(
+        { path: config.state.path, ...future },
+        'device state holds times later than now (a clock that was ahead, or an edited file): dropped or clamped to now',
+      );
+    }
   }
   const saver = new CoalescingSaver(async () => {
     await store.save(registry.exportState());

@@ -762,3 +762,110 @@ describe('DeviceRegistry: changes for the state journal', () => {
     expect([...model.values()].sort((a, b) => String(a.mac).localeCompare(String(b.mac)))).toEqual(exported);
   });
 });
+
+describe('DeviceRegistry: times from the future', () => {
+  const YEAR = 365 * DAY;
+  const saved = (
+    devices: Array<{ mac: string; firstSeen: number | null; lastSeen: number | null; lastListedAt: number | null }>,
+  ) =>
+    persistedStateSchema.parse({
+      version: 1,
+      savedAt: T + YEAR,
+      routers: [{ name: 'home', lastGoodPollAt: T + YEAR }],
+      devices: devices.map((d) => ({ router: 'home', ip: '10.0.0.9', ...d })),
+    });
+
+  it('on import drops future first/last seen, clamps listing and last good poll to now, and counts them', () => {
+    const reg = registry();
+    const report = reg.importState(
+      saved([
+        { mac: A, firstSeen: T + YEAR, lastSeen: T + YEAR, lastListedAt: T + YEAR },
+        { mac: B, firstSeen: T - 100, lastSeen: T + YEAR, lastListedAt: T + YEAR },
+        // within the tolerance: believed as it is
+        { mac: C, firstSeen: T - 100, lastSeen: T + 30, lastListedAt: T + 30 },
+      ]),
+      T,
+    );
+    expect(report).toEqual({ futureTimestamps: { devices: 2, routers: 1 } });
+    expect(reg.devices().map((d) => [d.mac, d.firstSeen, d.lastSeen, d.present])).toEqual([
+      [A, null, null, false],
+      // the last sighting still believed is the first one, 100 s before the router's (clamped) last good poll
+      [B, T - 100, T - 100, true],
+      [C, T - 100, T + 30, true],
+    ]);
+    expect(reg.exportState(T).routers).toEqual([{ name: 'home', lastGoodPollAt: T }]);
+    expect(reg.exportState(T).devices.map((d) => d.lastListedAt)).toEqual([T, T, T + 30]);
+    // the state file still holds the future times: they are changes to write
+    const changes0 = reg.drainStateChanges(true);
+    expect(changes0.changed.map((d) => [d.mac, d.firstSeen, d.lastSeen])).toEqual([
+      [A, null, null],
+      [B, T - 100, T - 100],
+    ]);
+    expect(changes0.routers).toEqual([{ name: 'home', lastGoodPollAt: T }]);
+
+    // The next poll lists only C: A and B are absent, nobody is new, nothing lies after the poll.
+    const changes = reg.applyPoll('home', seenByArp(C, '10.0.0.3'), T + 400);
+    expect(changes.newDevices).toEqual([]);
+    expect(changes.futureTimestamps).toBe(0);
+    expect(reg.devices().map((d) => [d.mac, d.present])).toEqual([
+      [A, false],
+      [B, false],
+      [C, true],
+    ]);
+    for (const d of reg.devices()) {
+      expect(d.firstSeen === null || d.firstSeen <= T + 400).toBe(true);
+      expect(d.lastSeen === null || d.lastSeen <= T + 400).toBe(true);
+    }
+  });
+
+  it('a device whose future first-seen was dropped takes its first sighting from the next poll that sees it, not as new', () => {
+    const reg = registry();
+    reg.importState(saved([{ mac: A, firstSeen: T + YEAR, lastSeen: T + YEAR, lastListedAt: T + YEAR }]), T);
+    const changes = reg.applyPoll('home', seenByArp(A, '10.0.0.1'), T + 15);
+    expect(changes.newDevices).toEqual([]);
+    expect([device(reg, A).firstSeen, device(reg, A).lastSeen, device(reg, A).present]).toEqual([T + 15, T + 15, true]);
+  });
+
+  it('when the clock goes back between polls, the next poll drops the times it now finds in the future', () => {
+    const reg = registry();
+    reg.applyPoll('home', observations({ arp: [arp(A, '10.0.0.1'), arp(B, '10.0.0.2')] }), T + YEAR);
+    expect(reg.routerSummary('home').present).toBe(2);
+    // NTP corrects the clock: B has left meanwhile
+    const changes = reg.applyPoll('home', seenByArp(A, '10.0.0.1'), T);
+    expect(changes.futureTimestamps).toBe(3); // A, B and the router's last good poll
+    expect(reg.devices().map((d) => [d.mac, d.firstSeen, d.lastSeen, d.present])).toEqual([
+      [A, T, T, true],
+      [B, null, null, false],
+    ]);
+    expect(changes.newDevices).toEqual([]);
+    // said once: the following poll has nothing more to drop
+    expect(reg.applyPoll('home', seenByArp(A, '10.0.0.1'), T + 15).futureTimestamps).toBe(0);
+  });
+
+  it('never leaves a time after the poll, whatever the clock does between polls', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ at: fc.integer({ min: -2 * YEAR, max: 2 * YEAR }), macs: fc.subarray([A, B, C]) }), {
+          minLength: 1,
+          maxLength: 12,
+        }),
+        (polls) => {
+          const reg = registry();
+          const sightings = new Map<string, number[]>();
+          for (const poll of polls) {
+            const now = T + poll.at;
+            reg.applyPoll('home', observations({ arp: poll.macs.map((mac, i) => arp(mac, `10.0.0.${i + 1}`)) }), now);
+            for (const mac of poll.macs) sightings.set(mac, [...(sightings.get(mac) ?? []), now]);
+            for (const d of reg.devices()) {
+              expect(d.firstSeen === null || d.firstSeen <= now + 60).toBe(true);
+              expect(d.lastSeen === null || d.lastSeen <= now + 60).toBe(true);
+              // present only through a sighting within the timeout of this poll, never through one after it (beyond the tolerance)
+              if (d.present) expect(sightings.get(d.mac)!.some((at) => at <= now + 60 && now - at <= 300)).toBe(true);
+            }
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+});

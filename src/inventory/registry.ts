@@ -29,6 +29,13 @@ import type { DeviceRecord, RouterObservations } from './types.js';
  *   persisted, so neither a router outage nor a restart during one ages devices.
  * - Records are immutable snapshots shared between calls: callers must not
  *   mutate them.
+ * - Times later than "now" plus FUTURE_TOLERANCE_SECONDS (a clock that was
+ *   ahead, then corrected; a hand-edited state file) are not believed, on
+ *   import and on every poll: a future first-seen is dropped (the device was
+ *   first seen at an unknown time), a future last-seen falls back to the
+ *   device's first-seen (the latest sighting still believed) or is dropped,
+ *   a future listing time or last good poll becomes "now". None of these can
+ *   make a device present or new; the count is reported for the log.
  */
 
 export interface RetentionConfig {
@@ -64,7 +71,21 @@ export interface PollChanges {
   conflictChanges: ConflictChange[];
   forgotten: number;
   dropped: number;
+  /** Devices (and the router's last good poll) whose times lay in the future and were dropped or clamped; log once. */
+  futureTimestamps: number;
 }
+
+export interface ImportReport {
+  /** Devices and routers of the saved state whose times lay in the future and were dropped or clamped. */
+  futureTimestamps: { devices: number; routers: number };
+}
+
+/**
+ * How far in the future a time may lie and still be believed. Timestamps this
+ * process makes are never later than its clock; a minute leaves room for the
+ * small steps NTP makes when it corrects a clock, which are not clock errors.
+ */
+export const FUTURE_TOLERANCE_SECONDS = 60;
 
 export interface RouterSummary {
   present: number;
@@ -147,6 +168,8 @@ interface RouterState {
   removedMacs: string[];
   /** Whether lastGoodPoll moved since the last full drain. */
   pollTimeDirty: boolean;
+  /** The latest time stored for this router; above "now" only after the clock went back. */
+  latestTime: number;
 }
 
 /** What an unlisted device keeps: descriptive facts only. */
@@ -208,6 +231,34 @@ function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+interface Times {
+  firstSeen: number | null;
+  lastSeen: number | null;
+  lastListedAt: number | null;
+}
+
+/**
+ * Drops or clamps, in place, the times later than nowSeconds plus the
+ * tolerance (rules in the file header); true when anything changed.
+ */
+function believeTimes(times: Times, nowSeconds: number): boolean {
+  const limit = nowSeconds + FUTURE_TOLERANCE_SECONDS;
+  let changed = false;
+  if (times.firstSeen !== null && times.firstSeen > limit) {
+    times.firstSeen = null;
+    changed = true;
+  }
+  if (times.lastSeen !== null && times.lastSeen > limit) {
+    times.lastSeen = times.firstSeen;
+    changed = true;
+  }
+  if (times.lastListedAt !== null && times.lastListedAt > limit) {
+    times.lastListedAt = nowSeconds;
+    changed = true;
+  }
+  return changed;
+}
+
 export class DeviceRegistry {
   private readonly routers = new Map<string, RouterState>();
   private readonly configuredRouters: ReadonlySet<string> | null;
@@ -236,6 +287,9 @@ export class DeviceRegistry {
   /** Feeds one successful poll of a router, taken at nowSeconds. */
   applyPoll(router: string, obs: RouterObservations, nowSeconds: number): PollChanges {
     const state = this.router(router);
+    // The clock went back since times were stored (or a saved state came from the future): not believed.
+    const futureTimestamps =
+      state.latestTime > nowSeconds + FUTURE_TOLERANCE_SECONDS ? this.dropFutureTimes(state, nowSeconds) : 0;
     const merged = mergeObservations(router, obs, nowSeconds, this.options.presence);
     const poll = ++state.polls;
     const fresh: Entry[] = [];
@@ -302,6 +356,7 @@ export class DeviceRegistry {
 
     state.lastGoodPoll = nowSeconds;
     state.pollTimeDirty = true;
+    if (nowSeconds > state.latestTime) state.latestTime = nowSeconds;
     state.conflictCount = merged.conflictCount;
     state.leases = merged.leasesByServerStatus;
     state.records = null;
@@ -311,7 +366,7 @@ export class DeviceRegistry {
     for (const entry of fresh) {
       if (state.entries.get(entry.mac) === entry) newDevices.push(this.recordOf(state, entry));
     }
-    return { newDevices, conflictChanges, forgotten, dropped };
+    return { newDevices, conflictChanges, forgotten, dropped, futureTimestamps };
   }
 
   /** Every device of every router, sorted by router then MAC; watched never-seen devices included. */
@@ -403,15 +458,26 @@ export class DeviceRegistry {
   /**
    * Merges a saved state in (normally once, before the first poll). Times merge
    * monotonically; facts are taken only for devices no poll has listed yet.
+   * Times later than nowSeconds (plus FUTURE_TOLERANCE_SECONDS) are dropped or
+   * clamped first (see the file header), and counted in the report.
    */
-  importState(saved: PersistedState): void {
+  importState(saved: PersistedState, nowSeconds: number = Date.now() / 1000): ImportReport {
+    const limit = nowSeconds + FUTURE_TOLERANCE_SECONDS;
+    const report: ImportReport = { futureTimestamps: { devices: 0, routers: 0 } };
     for (const router of saved.routers) {
       if (!this.knowsRouter(router.name)) continue;
       const state = this.router(router.name);
-      const at = router.lastGoodPollAt;
+      let at = router.lastGoodPollAt;
+      if (at !== null && at > limit) {
+        at = nowSeconds;
+        report.futureTimestamps.routers++;
+        state.pollTimeDirty = true; // the state file still says otherwise
+      }
       if (at !== null && (state.lastGoodPoll === null || at > state.lastGoodPoll)) state.lastGoodPoll = at;
+      if (at !== null && at > state.latestTime) state.latestTime = at;
     }
     const touched = new Set<RouterState>();
+    const times: Times = { firstSeen: null, lastSeen: null, lastListedAt: null };
     for (const device of saved.devices) {
       if (!this.knowsRouter(device.router)) continue;
       const mac = normalizeMac(device.mac);
@@ -420,11 +486,15 @@ export class DeviceRegistry {
       touched.add(state);
       let entry = state.entries.get(mac);
       if (entry === undefined) entry = this.entry(state, mac);
-      if (device.firstSeen !== null && (entry.firstSeen === null || device.firstSeen < entry.firstSeen)) {
-        entry.firstSeen = device.firstSeen;
+      times.firstSeen = device.firstSeen;
+      times.lastSeen = device.lastSeen;
+      times.lastListedAt = device.lastListedAt;
+      const clamped = believeTimes(times, nowSeconds);
+      if (times.firstSeen !== null && (entry.firstSeen === null || times.firstSeen < entry.firstSeen)) {
+        entry.firstSeen = times.firstSeen;
       }
-      if (device.lastSeen !== null && (entry.lastSeen === null || device.lastSeen > entry.lastSeen)) {
-        entry.lastSeen = device.lastSeen;
+      if (times.lastSeen !== null && (entry.lastSeen === null || times.lastSeen > entry.lastSeen)) {
+        entry.lastSeen = times.lastSeen;
       }
       if (entry.listedInPoll < 0) {
         const facts = newDevice(mac);
@@ -436,15 +506,49 @@ export class DeviceRegistry {
         facts.dhcpServer = device.dhcpServer;
         facts.lease = device.lease;
         entry.facts = facts;
-        if (device.lastListedAt !== null && (entry.lastListedAt === null || device.lastListedAt > entry.lastListedAt)) {
-          entry.lastListedAt = device.lastListedAt;
+        if (times.lastListedAt !== null && (entry.lastListedAt === null || times.lastListedAt > entry.lastListedAt)) {
+          entry.lastListedAt = times.lastListedAt;
         }
       }
+      if (clamped) {
+        report.futureTimestamps.devices++;
+        markChanged(state, entry); // the state file still holds the future times
+      }
+      const latest = Math.max(entry.firstSeen ?? 0, entry.lastSeen ?? 0, entry.lastListedAt ?? 0);
+      if (latest > state.latestTime) state.latestTime = latest;
       entry.record = null;
     }
     for (const state of touched) this.enforceCap(state, state.polls);
     for (const state of this.routers.values()) state.records = null;
     this.allRecords = null;
+    return report;
+  }
+
+  /** A poll at nowSeconds found this router's stored times later than now: the clock went back. */
+  private dropFutureTimes(state: RouterState, nowSeconds: number): number {
+    let count = 0;
+    if (state.lastGoodPoll !== null && state.lastGoodPoll > nowSeconds + FUTURE_TOLERANCE_SECONDS) {
+      state.lastGoodPoll = nowSeconds;
+      state.pollTimeDirty = true;
+      count++;
+    }
+    const times: Times = { firstSeen: null, lastSeen: null, lastListedAt: null };
+    for (const entry of state.entries.values()) {
+      times.firstSeen = entry.firstSeen;
+      times.lastSeen = entry.lastSeen;
+      times.lastListedAt = entry.lastListedAt;
+      if (!believeTimes(times, nowSeconds)) continue;
+      count++;
+      entry.firstSeen = times.firstSeen;
+      entry.lastSeen = times.lastSeen;
+      entry.lastListedAt = times.lastListedAt;
+      entry.record = null;
+      markChanged(state, entry);
+    }
+    state.latestTime = nowSeconds;
+    state.records = null;
+    this.allRecords = null;
+    return count;
   }
 
   private knowsRouter(name: string): boolean {
@@ -471,6 +575,7 @@ export class DeviceRegistry {
         refreshedEntries: [],
         removedMacs: [],
         pollTimeDirty: false,
+        latestTime: Number.NEGATIVE_INFINITY,
       };
       this.routers.set(name, state);
       this.routerOrder = null;
