@@ -1,0 +1,152 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { mapIpv6Neighbors, mapKidControl, mapPools, mapWifiClients, type WifiTable } from './depth-observations.js';
+
+describe('mapWifiClients', () => {
+  it('reads a RouterOS 7 wifi row', () => {
+    const { observations, rejected } = mapWifiClients('wifi', [
+      {
+        '.id': '*1',
+        interface: 'wifi1',
+        ssid: 'Home',
+        'mac-address': 'aa:bb:cc:dd:ee:01',
+        band: '5ghz-ax',
+        signal: '-61',
+        'tx-rate': '866.6Mbps-80MHz/2S/SGI',
+        'rx-rate': '6Mbps',
+        uptime: '1h2m3s',
+        bytes: '1000,2000',
+      },
+    ]);
+    expect(rejected).toBe(0);
+    expect(observations).toEqual([
+      {
+        mac: 'AA:BB:CC:DD:EE:01',
+        table: 'wifi',
+        interface: 'wifi1',
+        ssid: 'Home',
+        band: '5ghz-ax',
+        signalDbm: -61,
+        txRateBps: 866_600_000,
+        rxRateBps: 6_000_000,
+        uptimeSeconds: 3723,
+        bytesToClient: 1000,
+        bytesFromClient: 2000,
+      },
+    ]);
+  });
+
+  it('reads legacy wireless (signal-strength) and CAPsMAN (rx-signal) rows', () => {
+    const legacy = mapWifiClients('wireless', [
+      {
+        interface: 'wlan1',
+        'mac-address': '00:0C:42:3A:EC:CF',
+        'signal-strength': '-74dBm@6Mbps',
+        'tx-rate': '52.0Mbps-HT',
+        'rx-rate': '58.5Mbps-HT',
+        uptime: '2w6d13:21:53',
+        bytes: '1090924066,2872515632',
+      },
+    ]);
+    expect(legacy.observations[0]).toMatchObject({
+      signalDbm: -74,
+      txRateBps: 52_000_000,
+      rxRateBps: 58_500_000,
+      uptimeSeconds: 1_776_113,
+      bytesToClient: 1090924066,
+      bytesFromClient: 2872515632,
+      ssid: null,
+      band: null,
+    });
+    const caps = mapWifiClients('capsman', [{ 'mac-address': '00:0C:42:3A:EC:D0', 'rx-signal': '-67@HT20-7', ssid: 'Cap' }]);
+    expect(caps.observations[0]).toMatchObject({ signalDbm: -67, ssid: 'Cap', txRateBps: null, bytesToClient: null });
+  });
+
+  it.each([
+    ['signal', 'strong'],
+    ['tx-rate', '6 Mbps'],
+    ['rx-rate', 'fast'],
+    ['uptime', 'yesterday'],
+    ['bytes', '12'],
+  ])('rejects the row when %s is %j (never a wrong number)', (key, value) => {
+    const row = { 'mac-address': 'AA:BB:CC:DD:EE:02', signal: '-50', [key]: value };
+    expect(mapWifiClients('wifi', [row])).toEqual({ observations: [], rejected: 1 });
+  });
+
+  it('rejects rows without a usable MAC and non-objects', () => {
+    const result = mapWifiClients('wifi', [{ 'mac-address': '00:00:00:00:00:00' }, { signal: '-50' }, null, 'x']);
+    expect(result).toEqual({ observations: [], rejected: 4 });
+  });
+
+  it('keeps hostile SSIDs and interface names as sanitised text', () => {
+    const [client] = mapWifiClients('wifi', [
+      { 'mac-address': 'AA:BB:CC:DD:EE:03', ssid: 'a"b\\c\n</td>\u202e', interface: 'wifi\u00001' },
+    ]).observations;
+    expect(client!.ssid).toBe('a"b\\c </td>');
+    expect(client!.interface).toBe('wifi1');
+  });
+
+  it('never throws on arbitrary rows', () => {
+    const tables = fc.constantFrom<WifiTable>('wifi', 'wifiwave2', 'wireless', 'capsman');
+    const row = fc.dictionary(
+      fc.constantFrom('mac-address', 'signal', 'signal-strength', 'rx-signal', 'tx-rate', 'rx-rate', 'uptime', 'bytes', 'ssid'),
+      fc.string(),
+    );
+    fc.assert(
+      fc.property(tables, fc.array(fc.oneof(row, fc.anything())), (table, rows) => {
+        const result = mapWifiClients(table, rows);
+        expect(result.observations.length + result.rejected).toBe(rows.length);
+      }),
+    );
+  });
+});
+
+describe('mapKidControl', () => {
+  it('reads counters and rates; down is to the device', () => {
+    const result = mapKidControl([
+      { 'mac-address': 'AA:BB:CC:DD:EE:01', 'bytes-down': '5000', 'bytes-up': '700', 'rate-down': '1.2Mbps', 'rate-up': '96kbps' },
+      { 'mac-address': 'AA:BB:CC:DD:EE:02', 'bytes-down': '1', 'bytes-up': '2', 'rate-down': '1024', 'rate-up': '0' },
+      { 'mac-address': 'AA:BB:CC:DD:EE:03', 'bytes-up': '2' },
+      { 'mac-address': 'AA:BB:CC:DD:EE:04', 'bytes-down': '1', 'bytes-up': '2', 'rate-up': 'lots' },
+    ]);
+    expect(result.rejected).toBe(2);
+    expect(result.observations).toEqual([
+      { mac: 'AA:BB:CC:DD:EE:01', bytesDown: 5000, bytesUp: 700, rateDownBps: 1_200_000, rateUpBps: 96_000 },
+      { mac: 'AA:BB:CC:DD:EE:02', bytesDown: 1, bytesUp: 2, rateDownBps: 1024, rateUpBps: 0 },
+    ]);
+  });
+});
+
+describe('mapIpv6Neighbors', () => {
+  it('keeps entries with a MAC and an IPv6 address', () => {
+    const result = mapIpv6Neighbors([
+      { address: 'fe80::1', 'mac-address': 'AA:BB:CC:DD:EE:01', interface: 'bridge', status: 'reachable' },
+      { address: '2001:db8::5', 'mac-address': 'AA:BB:CC:DD:EE:01', interface: 'bridge', status: 'STALE' },
+      { address: 'fe80::2', interface: 'bridge', status: 'incomplete' },
+      { address: '192.168.88.2', 'mac-address': 'AA:BB:CC:DD:EE:02', status: 'reachable' },
+    ]);
+    expect(result.rejected).toBe(2);
+    expect(result.observations.map((n) => [n.address, n.status])).toEqual([
+      ['fe80::1', 'reachable'],
+      ['2001:db8::5', 'stale'],
+    ]);
+  });
+});
+
+describe('mapPools', () => {
+  it('sizes pools from their ranges and counts used rows per pool', () => {
+    const result = mapPools(
+      [
+        { name: 'dhcp', ranges: '192.168.88.10-192.168.88.254' },
+        { name: 'guest', ranges: '10.5.0.2-10.5.0.9,10.5.0.20' },
+        { name: 'broken', ranges: 'not-a-range' },
+      ],
+      [{ pool: 'dhcp', address: '192.168.88.10' }, { pool: 'dhcp' }, { pool: 'guest' }, { pool: 'nowhere' }],
+    );
+    expect(result.observations).toEqual([
+      { name: 'dhcp', size: 245, used: 2 },
+      { name: 'guest', size: 9, used: 1 },
+    ]);
+    expect(result.rejected).toBe(2);
+  });
+});
