@@ -194,7 +194,7 @@ export class SimConnection {
     const trapMessage = faults.trapPaths[menu];
     if (trapMessage !== undefined) {
       reply.sentence('!trap', tag, [['message', trapMessage]]).sentence('!done', tag);
-    } else if (!isKnownMenu(menu)) {
+    } else if (!isKnownMenu(menu, this.core.tables)) {
       reply.sentence('!trap', tag, [['message', 'no such command prefix']]).sentence('!done', tag);
     } else if (verb !== 'print' && verb !== 'getall') {
       reply.sentence('!trap', tag, [['message', `no such command or directory (${verb})`]]).sentence('!done', tag);

@@ -8,6 +8,7 @@
  * and missing-field tests.
  */
 import { formatDuration as formatRouterDuration } from '../routeros/values.js';
+import { DEMO_POOL, GATEWAY_DEPTH, LEGACY_ACCESS_POINT, WIFI_ACCESS_POINT } from './data/access-points.js';
 import { SAMPLE_LAN, type SampleText } from './data/sample-lan.js';
 
 export type Text = string | Buffer;
@@ -93,7 +94,95 @@ export interface SystemInfo {
   factorySoftware?: string;
 }
 
-export interface LanData {
+// ---------------------------------------------------------------------------
+// Device-depth tables. Each is optional: a LAN without one answers a print on
+// its menu the way RouterOS answers for a menu it does not have. Text fields
+// hold values exactly as RouterOS prints them (sources in render.ts).
+
+/** One associated client of a Wi-Fi registration table (wifi, wifiwave2, wireless or CAPsMAN). */
+export interface WifiRegistrationRow extends RowExtras {
+  macAddress: string;
+  interface: Text;
+  /** wifi/wifiwave2/CAPsMAN only; legacy wireless has no ssid column. */
+  ssid?: Text | null;
+  /** wifi/wifiwave2 only, e.g. `5ghz-ax`. */
+  band?: string | null;
+  /** As printed: `-61`, `-67@HT20-7`, `-74dBm@6Mbps`. */
+  signal: string;
+  /** As printed: `866.6Mbps-80MHz/2S/SGI`, `58.5Mbps-HT`, `6Mbps`. */
+  txRate: string;
+  rxRate: string;
+  /** Seconds associated; grows with wall time while the simulator runs. */
+  uptimeSeconds: number;
+  /** The access point's own counters: tx is to the client. */
+  bytesTx: number;
+  bytesRx: number;
+  packetsTx?: number;
+  packetsRx?: number;
+}
+
+export interface KidControlDeviceRow extends RowExtras {
+  name: Text;
+  macAddress: string;
+  user?: Text | null;
+  ipAddress?: string | null;
+  bytesDown: number;
+  bytesUp: number;
+  /** As printed: `1.2Mbps`, `96kbps`, `0bps`. */
+  rateDown: string;
+  rateUp: string;
+  idleTimeSeconds?: number;
+  disabled?: boolean;
+  blocked?: boolean;
+}
+
+export type Ipv6NeighborStatus = 'noarp' | 'incomplete' | 'reachable' | 'stale' | 'delay' | 'probe' | 'failed';
+
+export interface Ipv6NeighborRow extends RowExtras {
+  address: string;
+  interface: string;
+  /** null for an unresolved entry: no mac-address attribute at all. */
+  macAddress: string | null;
+  status: Ipv6NeighborStatus;
+  router?: boolean;
+}
+
+export interface PoolRow extends RowExtras {
+  name: Text;
+  /** As printed: `192.168.88.10-192.168.88.254,192.168.88.2`. */
+  ranges: string;
+  nextPool?: string | null;
+  comment?: Text | null;
+}
+
+export interface PoolUsedRow extends RowExtras {
+  pool: Text;
+  address: string;
+  /** The MAC (or PPP name) holding the address. */
+  owner: string;
+  /** `dhcp` for a DHCP server's lease. */
+  info: string;
+}
+
+export interface DepthTables {
+  /** /interface/wifi/registration-table (RouterOS 7 wifi package). */
+  wifiRegistrations?: WifiRegistrationRow[];
+  /** /interface/wifiwave2/registration-table (7.x before the wifi package). */
+  wifiwave2Registrations?: WifiRegistrationRow[];
+  /** /interface/wireless/registration-table (legacy wireless package, v6 and v7). */
+  wirelessRegistrations?: WifiRegistrationRow[];
+  /** /caps-man/registration-table (legacy CAPsMAN manager). */
+  capsmanRegistrations?: WifiRegistrationRow[];
+  /** /ip/kid-control/device. */
+  kidControlDevices?: KidControlDeviceRow[];
+  /** /ipv6/neighbor (the ipv6 package). */
+  ipv6Neighbors?: Ipv6NeighborRow[];
+  /** /ip/pool and /ip/pool/used. */
+  pools?: PoolRow[];
+  poolUsed?: PoolUsedRow[];
+}
+
+export interface LanData extends DepthTables {
   system: SystemInfo;
   leases: LeaseRow[];
   arp: ArpRow[];
@@ -140,7 +229,28 @@ export function cloneLan(lan: LanData): LanData {
       return c;
     }),
     bridgeHosts: lan.bridgeHosts.map((r) => cloneExtras(r)),
+    ...cloneDepthTables(lan),
   };
+}
+
+function cloneDepthTables(lan: DepthTables): DepthTables {
+  const out: DepthTables = {};
+  const copy = <T extends RowExtras>(rows: T[] | undefined): T[] | undefined =>
+    rows?.map((row) => {
+      const c = cloneExtras(row);
+      const fields = c as Record<string, unknown>;
+      for (const [key, value] of Object.entries(fields)) if (Buffer.isBuffer(value)) fields[key] = Buffer.from(value);
+      return c;
+    });
+  if (lan.wifiRegistrations) out.wifiRegistrations = copy(lan.wifiRegistrations);
+  if (lan.wifiwave2Registrations) out.wifiwave2Registrations = copy(lan.wifiwave2Registrations);
+  if (lan.wirelessRegistrations) out.wirelessRegistrations = copy(lan.wirelessRegistrations);
+  if (lan.capsmanRegistrations) out.capsmanRegistrations = copy(lan.capsmanRegistrations);
+  if (lan.kidControlDevices) out.kidControlDevices = copy(lan.kidControlDevices);
+  if (lan.ipv6Neighbors) out.ipv6Neighbors = copy(lan.ipv6Neighbors);
+  if (lan.pools) out.pools = copy(lan.pools);
+  if (lan.poolUsed) out.poolUsed = copy(lan.poolUsed);
+  return out;
 }
 
 // ---------------------------------------------------------------------------
@@ -185,6 +295,38 @@ export function sampleLan(): LanData {
       return row;
     }),
   };
+}
+
+// ---------------------------------------------------------------------------
+// Per-version profiles with the device-depth tables (data in data/access-points.ts)
+
+function ipv4Number(address: string): number {
+  return address.split('.').reduce((n, octet) => n * 256 + Number(octet), 0);
+}
+
+/** /ip/pool/used as RouterOS lists it for a DHCP server: one row per bound lease inside a pool's range. */
+export function poolUsedFromLeases(leases: readonly LeaseRow[], pool: { name: string; ranges: string }): PoolUsedRow[] {
+  const [from, to] = pool.ranges.split('-').map(ipv4Number) as [number, number];
+  return leases
+    .filter((lease) => lease.status === 'bound' && !lease.disabled)
+    .filter((lease) => ipv4Number(lease.address) >= from && ipv4Number(lease.address) <= to)
+    .map((lease) => ({ pool: pool.name, address: lease.address, owner: lease.macAddress, info: 'bridge' }));
+}
+
+/** The sample LAN's gateway with kid control, IPv6 neighbours and its DHCP pool (a RouterOS 7 profile). */
+export function sampleGatewayLan(): LanData {
+  const lan = sampleLan();
+  return cloneLan({ ...lan, ...GATEWAY_DEPTH, poolUsed: poolUsedFromLeases(lan.leases, DEMO_POOL) });
+}
+
+/** `ap-garage`: a RouterOS 6.49 access point with the legacy wireless package (serve with versionProfile '6.49'). */
+export function legacyWirelessAccessPointLan(): LanData {
+  return cloneLan(LEGACY_ACCESS_POINT);
+}
+
+/** `ap-upstairs`: a RouterOS 7 access point with the wifi package. */
+export function wifiAccessPointLan(): LanData {
+  return cloneLan(WIFI_ACCESS_POINT);
 }
 
 // ---------------------------------------------------------------------------

@@ -36,13 +36,24 @@ import {
 
 export type Attr = readonly [name: string, value: Text];
 
-export type VersionProfile = '7.18+' | '7.14-7.17' | 'pre-7.14';
+/**
+ * `6.49`: a RouterOS 6 long-term router (the version string as /system/resource
+ * prints it on 6.49.10, seen in public API captures): no ARP status, the bridge
+ * host port in `on-interface`, no `!empty`.
+ */
+export type VersionProfile = '7.18+' | '7.14-7.17' | 'pre-7.14' | '6.49';
 
 export const PROFILE_VERSION: Record<VersionProfile, string> = {
   '7.18+': '7.19.4 (stable)',
   '7.14-7.17': '7.16.2 (stable)',
   'pre-7.14': '7.12.1 (stable)',
+  '6.49': '6.49.10 (long-term)',
 };
+
+/** Whether ARP rows carry `status` (RouterOS 7.14 and later). */
+function hasArpStatus(profile: VersionProfile): boolean {
+  return profile === '7.18+' || profile === '7.14-7.17';
+}
 
 export interface RenderContext {
   profile: VersionProfile;
@@ -52,7 +63,8 @@ export interface RenderContext {
 
 const bool = (b: boolean | undefined): string => (b ? 'true' : 'false');
 
-function finish(row: { extra?: Record<string, Text>; omit?: string[] }, attrs: Attr[]): Attr[] {
+/** Applies a row's `extra` and `omit` test hooks to its rendered attributes. */
+export function finish(row: { extra?: Record<string, Text>; omit?: string[] }, attrs: Attr[]): Attr[] {
   let out = attrs;
   if (row.extra) {
     const extra = row.extra;
@@ -110,7 +122,7 @@ export function arpAttributes(row: ArpRow, ctx: RenderContext): Attr[] {
   ];
   if (row.macAddress) a.push(['mac-address', row.macAddress]);
   a.push(['interface', row.interface], ['published', bool(row.published)]);
-  if (ctx.profile !== 'pre-7.14') a.push(['status', status]);
+  if (hasArpStatus(ctx.profile)) a.push(['status', status]);
   a.push(['invalid', bool(row.invalid)], ['DHCP', bool(row.dhcp)], ['dynamic', bool(row.dynamic)]);
   a.push(['complete', bool(row.complete ?? (COMPLETE_STATES.has(status) && !!row.macAddress))]);
   a.push(['disabled', bool(row.disabled)]);
@@ -118,13 +130,13 @@ export function arpAttributes(row: ArpRow, ctx: RenderContext): Attr[] {
   return finish(row, a);
 }
 
-export function bridgeHostAttributes(row: BridgeHostRow): Attr[] {
+export function bridgeHostAttributes(row: BridgeHostRow, profile: VersionProfile = '7.18+'): Attr[] {
   const a: Attr[] = [
     ['.id', row.id ?? '*0'],
     ['mac-address', row.macAddress],
   ];
   if (row.vid !== null && row.vid !== undefined) a.push(['vid', String(row.vid)]);
-  a.push(['interface', row.interface], ['bridge', row.bridge]);
+  a.push([profile === '6.49' ? 'on-interface' : 'interface', row.interface], ['bridge', row.bridge]);
   a.push(['invalid', bool(row.invalid)], ['dynamic', bool(row.dynamic ?? true)], ['local', bool(row.local)]);
   a.push(['external', bool(row.external)], ['disabled', bool(row.disabled)]);
   return finish(row, a);
