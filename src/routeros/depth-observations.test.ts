@@ -104,7 +104,13 @@ describe('mapWifiClients', () => {
 describe('mapKidControl', () => {
   it('reads counters and rates; down is to the device', () => {
     const result = mapKidControl([
-      { 'mac-address': 'AA:BB:CC:DD:EE:01', 'bytes-down': '5000', 'bytes-up': '700', 'rate-down': '1.2Mbps', 'rate-up': '96kbps' },
+      {
+        'mac-address': 'AA:BB:CC:DD:EE:01',
+        'bytes-down': '5000',
+        'bytes-up': '700',
+        'rate-down': '1.2Mbps',
+        'rate-up': '96kbps',
+      },
       { 'mac-address': 'AA:BB:CC:DD:EE:02', 'bytes-down': '1', 'bytes-up': '2', 'rate-down': '1024', 'rate-up': '0' },
       { 'mac-address': 'AA:BB:CC:DD:EE:03', 'bytes-up': '2' },
       { 'mac-address': 'AA:BB:CC:DD:EE:04', 'bytes-down': '1', 'bytes-up': '2', 'rate-up': 'lots' },

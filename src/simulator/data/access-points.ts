@@ -19,7 +19,12 @@ export const IPV6_ONLY_SENSOR_MAC = 'B8:27:EB:00:66:01';
 export const DEMO_POOL = { name: 'default-dhcp', ranges: '192.168.88.10-192.168.88.254' };
 
 /** Added to the sample LAN's gateway. poolUsed is derived from its bound leases (see lan.ts). */
-export const GATEWAY_DEPTH: Required<Omit<DepthTables, 'poolUsed' | 'wifiRegistrations' | 'wifiwave2Registrations' | 'wirelessRegistrations' | 'capsmanRegistrations'>> = {
+export const GATEWAY_DEPTH: Required<
+  Omit<
+    DepthTables,
+    'poolUsed' | 'wifiRegistrations' | 'wifiwave2Registrations' | 'wirelessRegistrations' | 'capsmanRegistrations'
+  >
+> = {
   kidControlDevices: [
     {
       name: 'iPad',
@@ -48,7 +53,12 @@ export const GATEWAY_DEPTH: Required<Omit<DepthTables, 'poolUsed' | 'wifiRegistr
     { address: '2a02:8071:5e0:3c00:1c2d:9aff:fe11:2233', interface: 'bridge', macAddress: 'AE:84:4C:BB:BC:AB', status: 'stale' },
     { address: 'fe80::3e22:fbff:fee1:a91e', interface: 'bridge', macAddress: '3C:22:FB:E1:A9:1E', status: 'delay' },
     { address: 'fe80::ba27:ebff:fe00:6601', interface: 'bridge', macAddress: IPV6_ONLY_SENSOR_MAC, status: 'reachable' },
-    { address: '2a02:8071:5e0:3c00:ba27:ebff:fe00:6601', interface: 'bridge', macAddress: IPV6_ONLY_SENSOR_MAC, status: 'reachable' },
+    {
+      address: '2a02:8071:5e0:3c00:ba27:ebff:fe00:6601',
+      interface: 'bridge',
+      macAddress: IPV6_ONLY_SENSOR_MAC,
+      status: 'reachable',
+    },
     { address: 'fe80::1', interface: 'ether1', macAddress: null, status: 'incomplete' },
   ],
   pools: [{ name: DEMO_POOL.name, ranges: DEMO_POOL.ranges }],
