@@ -170,7 +170,7 @@ export class Monitor {
 
   /**
    * Stops polling, closes router connections (which also ends polls still in
-   * flight), and flushes state; bounded so shutdown finishes within SPEC's 5 s.
+   * flight), and flushes state; bounded so shutdown finishes within the documented 5 s.
    */
   async stop(graceMs = 2000): Promise<void> {
     const scheduler = this.scheduler;

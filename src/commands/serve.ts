@@ -47,7 +47,7 @@ export async function serveCommand(options: { configPath?: string; demo: boolean
       if (stopping) return;
       stopping = true;
       logger.info({ signal }, 'shutting down');
-      // A stuck socket must not keep the process past SPEC's bound.
+      // A stuck socket must not keep the process past the documented 5 s bound.
       const deadline = setTimeout(() => {
         logger.error('shutdown deadline passed; exiting');
         resolve(0);

@@ -2,7 +2,7 @@ import { isIP } from 'node:net';
 import { z } from 'zod';
 
 /**
- * The configuration file's schema (SPEC "Configuration"). Every key but a
+ * The configuration file's schema (docs/configuration.md). Every key but a
  * router's name/host/user and one password source has a default, so the
  * smallest useful file names one router.
  */

@@ -5,7 +5,7 @@ import type { ArpObservation, LeaseKind, LeaseObservation, RouterObservations } 
  * One poll of one router, merged into one entry per MAC. Pure: no clock, no
  * I/O; the registry decides what the merged facts mean over time.
  *
- * Rules (SPEC "Device model"), and the choices SPEC leaves open:
+ * Rules (docs/devices.md), and the choices behind them:
  * - Disabled rows (lease or ARP) describe configuration, not a device on the
  *   wire: they neither create devices nor claim addresses. They are still
  *   counted in leasesByServerStatus, which mirrors the router's lease table.

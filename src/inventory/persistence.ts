@@ -3,7 +3,7 @@ import { basename, dirname, join } from 'node:path';
 import { type PersistedState, persistedStateSchema } from './state.js';
 
 /**
- * The device state file (SPEC "Device model": state).
+ * The device state file (docs/devices.md, "State file").
  *
  * Write path: the new state goes to a temporary file in the same directory
  * (rename is only atomic within one filesystem) and is fsynced; the current

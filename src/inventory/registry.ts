@@ -8,7 +8,7 @@ import type { DeviceRecord, RouterObservations } from './types.js';
  * retention, per (router, MAC). No I/O and no clock of its own: every time
  * comes in as an argument, so weeks of polls can be replayed in a test.
  *
- * Decisions beyond SPEC:
+ * Decisions beyond the documented device model:
  * - A device listed by a poll but not seen by it (a waiting static lease, a
  *   stale ARP entry) is exported with first/last seen null until something
  *   counts as seeing it: we never saw it, and inventing a time would make it

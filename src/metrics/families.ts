@@ -1,6 +1,6 @@
 import type { FamilyDefinition } from './text-format.js';
 
-/** Every family rendered per poll, in exposition order. Names are SPEC's contract. */
+/** Every family rendered per poll, in exposition order. Names are a contract with dashboards and rules (docs/metrics.md). */
 export const DEVICE_FAMILIES = {
   present: {
     name: 'netmon_device_present',

@@ -47,7 +47,7 @@ class ReusingRegistry extends Registry {
 export function createLiveRegistry(sources: LiveMetricsSources): Registry {
   const registry = new ReusingRegistry(sources.maxAgeMs ?? 1000);
   collectDefaultMetrics({ register: registry });
-  // prom-client names these gauges *_total, which promtool's lint rejects; SPEC says every name passes it.
+  // prom-client names these gauges *_total, which promtool's lint rejects; every exported name must pass it.
   for (const name of LINT_FAILING_DEFAULT_METRICS) registry.removeSingleMetric(name);
   new Gauge({
     name: 'netmon_build_info',

@@ -1,5 +1,5 @@
 /**
- * SPEC "Running it": SIGTERM/SIGINT stop polling, flush state, close the HTTP
+ * Documented shutdown: SIGTERM/SIGINT stop polling, flush state, close the HTTP
  * server and exit 0 within 5 s, here with a poll in flight that the router
  * holds up (a slow reply, or one that never comes).
  */

@@ -1,6 +1,6 @@
 /**
  * Fault-matrix helpers: watch a running exporter's /metrics while a simulated
- * router misbehaves, and check the outage contract of SPEC ("Device model" and
+ * router misbehaves, and check the documented outage contract (docs/devices.md and
  * netmon_router_*): the last good poll keeps being served, router_up drops to
  * 0, the failure is counted under the right reason, and the exporter recovers
  * on its own once the router behaves again.

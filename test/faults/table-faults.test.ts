@@ -1,14 +1,14 @@
 /**
  * Fault matrix, part 3: one table misbehaves while the session is fine.
  *
- * What "keeps serving" means here follows session.ts and SPEC:
+ * What "keeps serving" means here follows session.ts and docs/routeros.md:
  * - `!trap` with any message but "no such command" is the router refusing the
  *   command (e.g. the API user lacks a policy): the whole poll fails with reason
  *   protocol, the tables already read in that poll are discarded (a poll is
  *   all-or-nothing, so a device never looks gone because one table was
  *   refused), and the logged-in connection is kept.
- * - "no such command prefix" is a table this router does not have: SPEC says it
- *   is skipped, so the poll succeeds and nothing is counted as an error.
+ * - "no such command prefix" is a table this router does not have: it is
+ *   skipped, so the poll succeeds and nothing is counted as an error.
  * - `!empty` (RouterOS 7.18+ for an empty print) is a normal answer: no error.
  * - A table ten times its usual size is a normal answer too: all of it is read
  *   within the deadline and exported.

@@ -3,7 +3,7 @@ import { type RunningSimulator, startSimulator } from '../../src/simulator/index
 import { type ExporterProcess, startExporter, waitFor } from '../support/exporter-process.js';
 import { findSample, parseExposition } from '../support/exposition-parser.js';
 
-/** SPEC "Schedule": a poll never overlaps the previous one for the same router; a late one skips its slot. */
+/** Schedule (docs/devices.md): a poll never overlaps the previous one for the same router; a late one skips its slot. */
 describe('poll schedule in the real process', () => {
   let simulator: RunningSimulator;
   let exporter: ExporterProcess;

@@ -121,7 +121,7 @@ describe('Prometheus and Alertmanager files pass their own tools', () => {
     };
     const job = prom.scrape_configs.find((s) => s.job_name === 'network-monitor');
     expect(job).toBeDefined();
-    // The exporter's default poll interval; SPEC aligns polls to it.
+    // The exporter's default poll interval; polls are aligned to it.
     expect(job?.scrape_interval ?? prom.global.scrape_interval).toBe('15s');
 
     const rules = parse(readFileSync(join(REPO, 'alerting/rules.yml'), 'utf8')) as {

@@ -1,10 +1,10 @@
 /**
- * The metric names dashboards and rules may use: SPEC.md's "Metrics" tables
+ * The metric names dashboards and rules may use: docs/metrics.md's tables
  * (the contract), the two state-persistence metrics the exporter adds, and
  * the series Prometheus itself writes for every target. The e2e test also
  * checks each name used by a dashboard against a live exporter.
  */
-export const SPEC_METRICS = [
+export const CONTRACT_METRICS = [
   'netmon_device_present',
   'netmon_device_last_seen_timestamp_seconds',
   'netmon_device_first_seen_timestamp_seconds',
@@ -25,4 +25,4 @@ export const STATE_METRICS = ['netmon_state_write_errors_total', 'netmon_state_l
 
 export const PROMETHEUS_TARGET_SERIES = ['up', 'scrape_duration_seconds'] as const;
 
-export const KNOWN_METRICS: ReadonlySet<string> = new Set([...SPEC_METRICS, ...STATE_METRICS, ...PROMETHEUS_TARGET_SERIES]);
+export const KNOWN_METRICS: ReadonlySet<string> = new Set([...CONTRACT_METRICS, ...STATE_METRICS, ...PROMETHEUS_TARGET_SERIES]);
