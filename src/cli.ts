@@ -6,13 +6,14 @@ const USAGE = `network-monitor ${VERSION}: Prometheus exporter for LAN devices b
 
 Usage:
   network-monitor serve [--config FILE] [--demo]   poll routers and serve /metrics
-  network-monitor devices [--config FILE] [--json] poll every router once and print its devices
+  network-monitor devices [--config FILE] [--json] [--demo]
+                                                   poll every router once and print its devices
   network-monitor check-config [--config FILE]     validate a configuration file
   network-monitor --help | --version
 
 Options:
   -c, --config FILE  configuration file (default: $NETMON_CONFIG, then configuration/config.json)
-      --demo         serve a simulated router with a sample LAN (no router or config needed)
+      --demo         use a simulated router with a sample home network (no router or config needed)
       --json         print devices as JSON
   -h, --help         show this help
   -V, --version      print the version
@@ -64,7 +65,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     case 'devices': {
       const { devicesCommand } = await import('./commands/devices.js');
-      return devicesCommand({ configPath: values.config, json: values.json });
+      return devicesCommand({ configPath: values.config, json: values.json, demo: values.demo });
     }
     case 'check-config': {
       const { checkConfigCommand } = await import('./commands/check-config.js');

@@ -1,23 +1,37 @@
+import { type Demo, startDemo } from '../app/demo.js';
 import { createRegistry, createRouterClient } from '../app/runtime.js';
-import { ConfigError, loadConfigFile, resolveConfigPath } from '../config/load.js';
+import { type Config, ConfigError, loadConfigFile, resolveConfigPath } from '../config/load.js';
 import { createLogger } from '../logging.js';
 import { Monitor } from '../monitor.js';
 import { renderDeviceTable, useColor } from './device-table.js';
 
 /** One poll of every router, printed; nothing is persisted, so it is safe beside a running `serve`. */
-export async function devicesCommand(options: { configPath?: string; json: boolean }): Promise<number> {
-  const file = resolveConfigPath(options.configPath);
-  let loaded: ReturnType<typeof loadConfigFile>;
-  try {
-    loaded = loadConfigFile(file);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`network-monitor: ${error.message}\n`);
-      return 1;
+export async function devicesCommand(options: { configPath?: string; json: boolean; demo?: boolean }): Promise<number> {
+  let config: Config;
+  let demo: Demo | null = null;
+  if (options.demo) {
+    // The same simulated home network `serve --demo` serves, read once.
+    demo = await startDemo(process.env);
+    config = demo.config;
+  } else {
+    try {
+      config = loadConfigFile(resolveConfigPath(options.configPath)).config;
+    } catch (error) {
+      if (error instanceof ConfigError) {
+        process.stderr.write(`network-monitor: ${error.message}\n`);
+        return 1;
+      }
+      throw error;
     }
-    throw error;
   }
-  const { config } = loaded;
+  try {
+    return await pollAndPrint(config, options.json);
+  } finally {
+    await demo?.close();
+  }
+}
+
+async function pollAndPrint(config: Config, json: boolean): Promise<number> {
   // Only problems reach the terminal unless LOG_LEVEL asks for more (the config validated it).
   const logger = createLogger(process.env.LOG_LEVEL ? config.log.level : 'error');
   const registry = createRegistry(config);
@@ -25,7 +39,7 @@ export async function devicesCommand(options: { configPath?: string; json: boole
   const outcomes = await monitor.pollAllOnce();
   await monitor.stop(0);
   const devices = monitor.snapshot().devices;
-  if (options.json) {
+  if (json) {
     process.stdout.write(`${JSON.stringify(devices, null, 2)}\n`);
   } else {
     process.stdout.write(renderDeviceTable(devices, { now: Date.now() / 1000, color: useColor(process.stdout, process.env) }));

@@ -1,7 +1,9 @@
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import type { z } from 'zod';
+import { type ConfigProblem, describeIssues, formatPath } from './problems.js';
 import { configSchema, type ListenAddress, parseListen, type RawConfig } from './schema.js';
+
+export { type ConfigProblem, formatPath };
 
 export interface RouterConfig {
   name: string;
@@ -20,20 +22,19 @@ export interface Config extends Omit<RawConfig, 'routers'> {
   source: string;
 }
 
-export interface ConfigProblem {
-  path: string;
-  message: string;
-}
-
 export class ConfigError extends Error {
   constructor(
     readonly source: string,
     readonly problems: ConfigProblem[],
+    /** What to do about it, when there is one thing to do (e.g. copy the example). */
+    readonly hint: string = CONFIG_REFERENCE_HINT,
   ) {
-    super(`invalid configuration ${source}:\n${problems.map((p) => `  ${p.path}: ${p.message}`).join('\n')}`);
+    super(`invalid configuration ${source}:\n${problems.map((p) => `  ${p.path}: ${p.message}`).join('\n')}\n${hint}`);
     this.name = 'ConfigError';
   }
 }
+
+export const CONFIG_REFERENCE_HINT = 'Every key, its default and its range: docs/configuration.md';
 
 export interface LoadedConfig {
   config: Config;
@@ -49,34 +50,15 @@ export function resolveConfigPath(cliValue: string | undefined, env: NodeJS.Proc
   return cliValue ?? env.NETMON_CONFIG ?? DEFAULT_CONFIG_PATH;
 }
 
-/** `$.routers[0].host` style paths, as users read them in jq and editors. */
-export function formatPath(segments: ReadonlyArray<PropertyKey>): string {
-  let out = '$';
-  for (const segment of segments) {
-    if (typeof segment === 'number') out += `[${segment}]`;
-    else out += `.${String(segment)}`;
-  }
-  return out;
-}
-
-function issuesToProblems(issues: z.core.$ZodIssue[]): ConfigProblem[] {
-  return issues.map((issue) => {
-    if (issue.code === 'unrecognized_keys') {
-      return { path: formatPath(issue.path), message: `unknown key(s): ${issue.keys.join(', ')}` };
-    }
-    return { path: formatPath(issue.path), message: issue.message };
-  });
-}
-
 /** Validates a parsed JSON document and applies environment overrides; no file I/O except password files. */
 export function buildConfig(document: unknown, source: string, env: NodeJS.ProcessEnv = process.env): LoadedConfig {
   const withEnv = applyEnvOverrides(document, env);
   const parsed = configSchema.safeParse(withEnv);
-  if (!parsed.success) throw new ConfigError(source, issuesToProblems(parsed.error.issues));
+  if (!parsed.success) throw new ConfigError(source, describeIssues(parsed.error.issues, withEnv, configSchema));
   const raw = parsed.data;
   const problems: ConfigProblem[] = [];
   // Relative paths resolve against the working directory, as shell/run.sh (repo root) and the
-  // container (WORKDIR /app) run it, so SPEC's default `data/state.json` lands in the top-level data/.
+  // container (WORKDIR /app) run it, so the default `data/state.json` lands in the top-level data/.
   const baseDir = process.cwd();
   const routers = raw.routers.map((router, index): RouterConfig => {
     const password = resolvePassword(router, baseDir, env, (message, key) =>
@@ -116,9 +98,7 @@ export function loadConfigFile(file: string, env: NodeJS.ProcessEnv = process.en
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    throw new ConfigError(file, [
-      { path: '$', message: `cannot read file: ${(error as NodeJS.ErrnoException).code ?? String(error)}` },
-    ]);
+    throw unreadableConfig(file, error as NodeJS.ErrnoException);
   }
   let document: unknown;
   try {
@@ -142,6 +122,32 @@ export function loadConfigFile(file: string, env: NodeJS.ProcessEnv = process.en
     }
   }
   return { config: loaded.config, warnings };
+}
+
+const EXAMPLE_CONFIG = 'configuration/config.example.json';
+
+/** A config file that cannot be read, with the one thing to do about it. */
+function unreadableConfig(file: string, error: NodeJS.ErrnoException): ConfigError {
+  switch (error.code) {
+    case 'ENOENT':
+      return new ConfigError(
+        file,
+        [{ path: '$', message: 'no such file' }],
+        `To start, copy the example and fill in your router (docs/configuration.md):\n  cp ${EXAMPLE_CONFIG} ${file}\nTo try the exporter without a router: network-monitor serve --demo`,
+      );
+    case 'EACCES': {
+      const uid = process.getuid?.();
+      return new ConfigError(
+        file,
+        [{ path: '$', message: `permission denied${uid === undefined ? '' : ` (this process runs as uid ${uid})`}` }],
+        `Make the file readable by that user. In the container the exporter runs as uid 1000:\n  sudo chown 1000:1000 ${file} && chmod 600 ${file}`,
+      );
+    }
+    case 'EISDIR':
+      return new ConfigError(file, [{ path: '$', message: 'is a directory, not a file' }]);
+    default:
+      return new ConfigError(file, [{ path: '$', message: `cannot read file: ${error.code ?? String(error)}` }]);
+  }
 }
 
 /**

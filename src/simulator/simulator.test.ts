@@ -3,6 +3,7 @@ import { RouterOSAPI } from 'node-routeros';
 import { describe, expect, it } from 'vitest';
 import { generateLan, type LanData, md5Response, sampleLan } from './index.js';
 import { useSimulatorHarness } from './testing/harness.js';
+import { sampleLanWithHostileNames } from './testing/hostile-names.js';
 import type { SentenceOf } from './testing/raw-client.js';
 
 const { sim, client } = useSimulatorHarness();
@@ -510,9 +511,6 @@ describe('LAN data', () => {
     expect(lan.arp.some((a) => a.macAddress && !leaseMacs.has(a.macAddress))).toBe(true); // ARP only
     expect(lan.arp.some((a) => a.macAddress === null)).toBe(true);
     expect(lan.bridgeHosts.some((h) => h.local)).toBe(true);
-    expect(lan.leases.some((l) => Buffer.isBuffer(l.hostName))).toBe(true); // invalid UTF-8
-    expect(lan.leases.some((l) => typeof l.hostName === 'string' && l.hostName.includes('\n'))).toBe(true);
-    expect(lan.leases.some((l) => typeof l.hostName === 'string' && l.hostName.includes('</script>'))).toBe(true);
     expect([...macs].some((m) => /^.[26AE]/.test(m))).toBe(true); // randomised MACs
     // An IP claimed by two MACs.
     const claims = new Map<string, Set<string>>();
@@ -521,6 +519,18 @@ describe('LAN data', () => {
       claims.set(r.address, (claims.get(r.address) ?? new Set()).add(r.macAddress));
     }
     expect([...claims.values()].some((set) => set.size > 1)).toBe(true);
+  });
+
+  it('sampleLan is for people: printable host names only; the hostile ones are a test fixture', () => {
+    const printable = /^[\p{L}\p{N}\p{Extended_Pictographic} ._-]+$/u;
+    for (const lease of sampleLan().leases) {
+      if (lease.hostName !== null) expect(lease.hostName).toMatch(printable);
+    }
+    const hostile = sampleLanWithHostileNames();
+    expect(hostile.leases.some((l) => Buffer.isBuffer(l.hostName))).toBe(true); // invalid UTF-8
+    expect(hostile.leases.some((l) => typeof l.hostName === 'string' && l.hostName.includes('\n'))).toBe(true);
+    expect(hostile.leases.some((l) => typeof l.hostName === 'string' && l.hostName.includes('</script>'))).toBe(true);
+    expect(hostile.leases.map((l) => l.macAddress)).toEqual(sampleLan().leases.map((l) => l.macAddress));
   });
 
   it('sampleLan returns independent copies', () => {

@@ -3,13 +3,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningSimulator, sampleLan, startSimulator } from '../../src/simulator/index.js';
+import { type RunningSimulator, startSimulator } from '../../src/simulator/index.js';
+import { sampleLanWithHostileNames } from '../../src/simulator/testing/hostile-names.js';
 import { type ExporterProcess, startExporter } from '../support/exporter-process.js';
 import { artifactPath, launchChromium, type TestBrowser } from './support.js';
 
 /**
  * The whole product as a user meets it: the real `serve` process polling the
- * RouterOS simulator's sample LAN over the wire protocol, its landing page in
+ * RouterOS simulator's sample LAN (with hostile host names) over the wire protocol, its landing page in
  * Chromium. A device that leaves the simulator must turn absent on the open
  * page, by the page's own refresh.
  */
@@ -28,7 +29,7 @@ beforeAll(async () => {
     host: '127.0.0.1',
     port: 0,
     users: [{ name: 'monitor', password: 'pw-browser' }],
-    lan: sampleLan(),
+    lan: sampleLanWithHostileNames(),
   });
   exporter = await startExporter({
     config: {

@@ -62,16 +62,63 @@ describe('CLI', () => {
   it('check-config: OK summary, or every problem with its path and exit 1', async () => {
     const good = await run(['check-config', '--config', writeConfig({ routers: [router()] })]);
     expect(good.code).toBe(0);
-    expect(good.stdout).toMatch(/OK \(1 router\(s\): home; 0 watched device\(s\)\)/);
-    const bad = await run([
-      'check-config',
-      '--config',
-      writeConfig({ routers: [{ name: 'home', host: '', user: 'u', password: 'p' }], poll: { intervalSeconds: -1 } }),
-    ]);
+    expect(good.stdout).toMatch(/OK \(1 router: home; 0 watched devices\)\n$/);
+    const badFile = writeConfig({
+      routers: [{ name: 'home', host: '', user: 'u', password: 'p' }],
+      poll: { intervalSeconds: -1 },
+    });
+    const bad = await run(['check-config', '--config', badFile]);
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toContain('2 problem(s)');
-    expect(bad.stderr).toMatch(/\$\.routers\[0\]\.host: /);
-    expect(bad.stderr).toMatch(/\$\.poll\.intervalSeconds: /);
+    expect(bad.stderr).toBe(
+      `${badFile}: 2 problems\n` +
+        '  $.routers[0].host: must not be empty\n' +
+        '  $.poll.intervalSeconds: must be a number from 1 to 3600\n' +
+        'Every key, its default and its range: docs/configuration.md\n',
+    );
+  });
+
+  it('check-config: required keys, ranges and typos in the words of the file', async () => {
+    const file = writeConfig({ routers: [{ name: 'home', user: 'u', password: 'p', port: 0 }], poll: { intervalSecond: 5 } });
+    const result = await run(['check-config', '--config', file]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      `${file}: 3 problems\n` +
+        '  $.routers[0].host: required\n' +
+        '  $.routers[0].port: must be a whole number from 1 to 65535\n' +
+        '  $.poll.intervalSecond: unknown key; did you mean "intervalSeconds"?\n' +
+        'Every key, its default and its range: docs/configuration.md\n',
+    );
+  });
+
+  it('a missing config file: check-config, devices and serve say how to create it', async () => {
+    const missing = path.join(mkdtempSync(path.join(tmpdir(), 'netmon-cli-')), 'config.json');
+    const hint =
+      'To start, copy the example and fill in your router (docs/configuration.md):\n' +
+      `  cp configuration/config.example.json ${missing}\n` +
+      'To try the exporter without a router: network-monitor serve --demo\n';
+    const check = await run(['check-config', '--config', missing]);
+    expect(check.code).toBe(1);
+    expect(check.stderr).toBe(`${missing}: 1 problem\n  $: no such file\n${hint}`);
+    for (const command of ['devices', 'serve']) {
+      const result = await run([command], { NETMON_CONFIG: missing });
+      expect(result.code).toBe(1);
+      expect(result.stderr).toBe(`network-monitor: invalid configuration ${missing}:\n  $: no such file\n${hint}`);
+    }
+  });
+
+  it('devices --demo prints the demo home network without a config', async () => {
+    const result = await run(['devices', '--demo'], { NETMON_CONFIG: '/nonexistent/config.json' });
+    expect(result.code).toBe(0);
+    const lines = result.stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^NAME +IP +MAC +VENDOR +ROUTER/);
+    expect(lines.at(-1)).toMatch(/^62 devices: \d+ present, \d+ absent, 3 watched$/);
+    expect(result.stdout).toMatch(/^nas +192\.168\.88\.10 +00:11:32:ED:E6:61 +Synology/m);
+    expect(result.stdout).toMatch(/^old laptop +00:1B:63:00:00:01 /m);
+    const json = await run(['devices', '--demo', '--json']);
+    expect(json.code).toBe(0);
+    const devices = JSON.parse(json.stdout) as Array<{ router: string }>;
+    expect(devices).toHaveLength(62);
+    expect(new Set(devices.map((device) => device.router))).toEqual(new Set(['demo']));
   });
 
   it('check-config reads NETMON_CONFIG when --config is absent', async () => {

@@ -7,9 +7,11 @@
  * (some bound, some waiting for a device that is off), an offered lease,
  * lease-only devices that are asleep, ARP-only devices with static IPs, devices
  * only the bridge has seen, unresolved ARP entries, the ISP gateway on ether1,
- * the router's own local bridge entries, an IP claimed by two MACs, and host
- * names that are hostile to exporters and web pages (quotes, backslashes, a
- * newline, HTML, label-like text, bytes that are not UTF-8 given as {hex}).
+ * the router's own local bridge entries, and an IP claimed by two MACs. Names
+ * are what a home really has (phones, laptops, a NAS, a TV, printers, smart
+ * plugs), because a newcomer's first look at the product is this LAN.
+ * Host names that are hostile to exporters and web pages live in the test
+ * fixture src/simulator/testing/hostile-names.ts, applied to this LAN by tests.
  */
 import type { SystemInfo } from '../lan.js';
 
@@ -459,7 +461,7 @@ export const SAMPLE_LAN: SampleLan = {
       server: 'defconf',
       status: 'bound',
       dynamic: true,
-      hostName: 'Bob\'s "iPad"',
+      hostName: 'Bobs-iPad',
       comment: null,
       lastSeen: 31,
       expiresAfter: 1566,
@@ -471,7 +473,7 @@ export const SAMPLE_LAN: SampleLan = {
       server: 'defconf',
       status: 'bound',
       dynamic: true,
-      hostName: 'back\\slash\\host',
+      hostName: 'ThinkPad-X1',
       comment: null,
       lastSeen: 84,
       expiresAfter: 212,
@@ -483,7 +485,7 @@ export const SAMPLE_LAN: SampleLan = {
       server: 'defconf',
       status: 'bound',
       dynamic: true,
-      hostName: 'line1\nline2',
+      hostName: 'Pixel-7a',
       comment: null,
       lastSeen: 67,
       expiresAfter: 1684,
@@ -495,7 +497,7 @@ export const SAMPLE_LAN: SampleLan = {
       server: 'defconf',
       status: 'bound',
       dynamic: true,
-      hostName: '</script><script>alert(1)</script>',
+      hostName: 'iPhone-Mia',
       comment: null,
       lastSeen: 73,
       expiresAfter: 253,
@@ -507,9 +509,7 @@ export const SAMPLE_LAN: SampleLan = {
       server: 'defconf',
       status: 'bound',
       dynamic: true,
-      hostName: {
-        hex: '6261642dc328ff2d7574663880',
-      },
+      hostName: 'Tapo-Cam-Garden',
       comment: null,
       lastSeen: 27,
       expiresAfter: 1536,
@@ -521,7 +521,7 @@ export const SAMPLE_LAN: SampleLan = {
       server: 'defconf',
       status: 'bound',
       dynamic: true,
-      hostName: 'label="x"} 1 # {evil}',
+      hostName: 'MacBook-Guest',
       comment: null,
       lastSeen: 82,
       expiresAfter: 400,
