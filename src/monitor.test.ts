@@ -2,8 +2,8 @@ import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { buildConfig } from './config/load.js';
 import { DeviceRegistry } from './inventory/registry.js';
-import type { RouterObservations } from './inventory/types.js';
 import { Monitor, type RouterClient } from './monitor.js';
+import type { RouterObservations } from './routeros/observation-types.js';
 
 const observations = (): RouterObservations => ({
   leases: [],

@@ -1,10 +1,12 @@
 import type { Config, RouterConfig } from './config/load.js';
-import type { DeviceRecord, RouterObservations } from './inventory/types.js';
+import type { PollChanges, RouterSummary } from './inventory/registry.js';
+import type { DeviceRecord } from './inventory/types.js';
 import type { Logger } from './logging.js';
-import type { RouterDeviceSummary } from './metrics/router-families.js';
 import { type Snapshot, SnapshotBuilder } from './metrics/snapshot.js';
-import { initialRouterState, POLL_ERROR_REASONS, type PollErrorReason, type RouterPollState } from './poller/router-state.js';
+import { initialPollStatus, type RouterPollStatus } from './poller/router-poll-status.js';
 import { PollScheduler } from './poller/scheduler.js';
+import { POLL_ERROR_REASONS, type PollErrorReason } from './routeros/errors.js';
+import type { RouterObservations } from './routeros/observation-types.js';
 
 /** What the monitor needs from a router connection (RouterSession in production, anything in tests). */
 export interface RouterClient {
@@ -16,14 +18,7 @@ export interface RouterClient {
 export interface DeviceInventory {
   applyPoll(router: string, observations: RouterObservations, nowSeconds: number): PollChanges | undefined;
   routerDevices(router: string): DeviceRecord[];
-  routerSummary(router: string): RouterDeviceSummary;
-}
-
-export interface PollChanges {
-  newDevices?: ReadonlyArray<{ mac: string }>;
-  conflictChanges?: ReadonlyArray<unknown>;
-  /** Devices whose stored times lay in the future (the clock went back) and were dropped or clamped. */
-  futureTimestamps?: number;
+  routerSummary(router: string): RouterSummary;
 }
 
 /** What the monitor needs from the state file. */
@@ -64,7 +59,7 @@ export interface RouterSetChange {
  * latest snapshot, so they never wait on a router and never see half a poll.
  */
 export class Monitor {
-  private readonly states = new Map<string, RouterPollState>();
+  private readonly pollStatuses = new Map<string, RouterPollStatus>();
   private readonly clients = new Map<string, RouterClient>();
   private readonly routerConfigs = new Map<string, RouterConfig>();
   private readonly builder: SnapshotBuilder;
@@ -78,8 +73,8 @@ export class Monitor {
     this.nowMs = options.nowMs ?? Date.now;
     this.lastSaveRequestMs = this.nowMs();
     const names = options.config.routers.map((router) => router.name);
-    for (const name of names) this.states.set(name, initialRouterState(name));
-    this.builder = new SnapshotBuilder(names, (name) => this.states.get(name) ?? initialRouterState(name));
+    for (const name of names) this.pollStatuses.set(name, initialPollStatus(name));
+    this.builder = new SnapshotBuilder(names, (name) => this.pollStatuses.get(name) ?? initialPollStatus(name));
     for (const router of options.config.routers) {
       this.routerConfigs.set(router.name, router);
       this.clients.set(router.name, options.createClient(router));
@@ -95,14 +90,14 @@ export class Monitor {
 
   /** Ready once every router has had one poll attempt, good or bad. */
   isReady(): boolean {
-    for (const state of this.states.values()) if (!state.attempted) return false;
+    for (const state of this.pollStatuses.values()) if (!state.attempted) return false;
     return true;
   }
 
   start(): void {
     if (this.scheduler) return;
     this.scheduler = new PollScheduler({
-      routers: [...this.states.keys()],
+      routers: [...this.pollStatuses.keys()],
       intervalSeconds: this.options.config.poll.intervalSeconds,
       offsetSeconds: this.options.config.poll.offsetSeconds,
       nowMs: this.nowMs,
@@ -110,7 +105,7 @@ export class Monitor {
         await this.pollRouter(router);
       },
       onSkippedSlot: (router) => {
-        const state = this.states.get(router);
+        const state = this.pollStatuses.get(router);
         if (!state) return;
         state.skippedSlotsTotal += 1;
         this.options.logger.warn({ router }, 'poll slot skipped: the previous poll is still running');
@@ -136,7 +131,7 @@ export class Monitor {
       this.scheduler?.removeRouter(name);
       this.clients.delete(name);
       this.routerConfigs.delete(name);
-      this.states.delete(name);
+      this.pollStatuses.delete(name);
       this.builder.removeRouter(name);
       closing.push(client.close());
     }
@@ -144,8 +139,8 @@ export class Monitor {
       const previous = this.routerConfigs.get(name);
       if (previous === undefined) {
         change.added.push(name);
-        const state = initialRouterState(name);
-        this.states.set(name, state);
+        const state = initialPollStatus(name);
+        this.pollStatuses.set(name, state);
         this.routerConfigs.set(name, router);
         this.clients.set(name, this.options.createClient(router));
         this.builder.updateRouter(state, this.options.inventory.routerDevices(name), this.options.inventory.routerSummary(name));
@@ -165,7 +160,7 @@ export class Monitor {
 
   /** One poll of every router, concurrently (the `devices` command). */
   async pollAllOnce(): Promise<PollOutcome[]> {
-    return Promise.all([...this.states.keys()].map((router) => this.pollRouter(router)));
+    return Promise.all([...this.pollStatuses.keys()].map((router) => this.pollRouter(router)));
   }
 
   /**
@@ -182,7 +177,7 @@ export class Monitor {
   }
 
   async pollRouter(router: string): Promise<PollOutcome> {
-    const state = this.states.get(router);
+    const state = this.pollStatuses.get(router);
     const client = this.clients.get(router);
     if (!state || !client) throw new Error(`unknown router ${router}`);
     const started = performance.now();
@@ -224,7 +219,7 @@ export class Monitor {
   }
 
   private publish(router: string): void {
-    const state = this.states.get(router);
+    const state = this.pollStatuses.get(router);
     if (!state) return;
     this.builder.updateRouter(state, this.options.inventory.routerDevices(router), this.options.inventory.routerSummary(router));
     this.current = this.builder.build(this.nowMs() / 1000);
@@ -250,7 +245,7 @@ export class Monitor {
   }
 
   private refreshAllRouters(): void {
-    for (const state of this.states.values()) {
+    for (const state of this.pollStatuses.values()) {
       this.builder.updateRouter(
         state,
         this.options.inventory.routerDevices(state.name),
@@ -261,7 +256,7 @@ export class Monitor {
 
   private logChanges(router: string, changes: PollChanges | undefined): void {
     if (!changes) return;
-    const newDevices = changes.newDevices ?? [];
+    const newDevices = changes.newDevices;
     // The first poll of a big LAN finds thousands of "new" devices; one line says it better.
     if (newDevices.length > NEW_DEVICE_LOG_LIMIT) {
       this.options.logger.info({ router, count: newDevices.length }, 'new devices');
@@ -270,7 +265,7 @@ export class Monitor {
         this.options.logger.info({ router, mac: device.mac }, 'new device');
       }
     }
-    for (const change of changes.conflictChanges ?? []) {
+    for (const change of changes.conflictChanges) {
       this.options.logger.warn({ router, conflict: change }, 'address conflict changed');
     }
     if (changes.futureTimestamps) {

@@ -1,7 +1,7 @@
 import {
   countDevices,
   DEFAULT_SELECTION,
-  deviceState,
+  devicePresence,
   displayName,
   leaseExpiryText,
   leaseText,
@@ -89,7 +89,7 @@ export function renderDeviceTable(devices: ReadonlyArray<DeviceRecord>, options:
 }
 
 function deviceCells(d: ViewDevice, now: number): Cell[] {
-  const state = deviceState(d);
+  const state = devicePresence(d);
   const secondary = secondaryName(d);
   const name = displayName(d);
   const notes = [d.watched ? 'watched' : null, d.conflicts.length > 0 ? 'conflict' : null].filter(

@@ -7,14 +7,14 @@ import { findSample, parseExposition } from '../../test/support/exposition-parse
 import { promtoolCheckMetrics } from '../../test/support/promtool.js';
 import { createLiveRegistry } from '../metrics/live-registry.js';
 import { emptySummary, type Snapshot, SnapshotBuilder } from '../metrics/snapshot.js';
-import { initialRouterState } from '../poller/router-state.js';
+import { initialPollStatus } from '../poller/router-poll-status.js';
 import { createApp } from './app.js';
 import { listen } from './server.js';
 
 function snapshotWith(hostname: string): Snapshot {
-  const builder = new SnapshotBuilder(['home'], initialRouterState);
+  const builder = new SnapshotBuilder(['home'], initialPollStatus);
   builder.updateRouter(
-    { ...initialRouterState('home'), attempted: true, up: true },
+    { ...initialPollStatus('home'), attempted: true, up: true },
     [deviceRecord({ router: 'home', mac: 'AA:BB:CC:DD:EE:01', hostname, present: true, lastSeen: 100 })],
     emptySummary(),
   );

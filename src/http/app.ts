@@ -1,7 +1,7 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Registry } from 'prom-client';
-import { sendExposition } from '../metrics/http-exposition.js';
 import type { Snapshot } from '../metrics/snapshot.js';
+import { sendExposition } from './exposition.js';
 import { renderLandingPage } from './landing.js';
 import { PAGE_ASSETS } from './page-assets.js';
 

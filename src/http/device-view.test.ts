@@ -5,7 +5,7 @@ import {
   compareDevices,
   countDevices,
   DEFAULT_SELECTION,
-  deviceState,
+  devicePresence,
   ipv4Number,
   leaseExpiryText,
   leaseText,
@@ -40,9 +40,9 @@ describe('relativeTime', () => {
 
 describe('device display rules', () => {
   it('names states, ports and leases as people read them', () => {
-    expect(deviceState(device({ mac: 'AA:00:00:00:00:01', present: true, lastSeen: NOW }))).toBe('present');
-    expect(deviceState(device({ mac: 'AA:00:00:00:00:01', present: false, lastSeen: NOW - 900 }))).toBe('absent');
-    expect(deviceState(device({ mac: 'AA:00:00:00:00:01', present: false, lastSeen: null }))).toBe('never seen');
+    expect(devicePresence(device({ mac: 'AA:00:00:00:00:01', present: true, lastSeen: NOW }))).toBe('present');
+    expect(devicePresence(device({ mac: 'AA:00:00:00:00:01', present: false, lastSeen: NOW - 900 }))).toBe('absent');
+    expect(devicePresence(device({ mac: 'AA:00:00:00:00:01', present: false, lastSeen: null }))).toBe('never seen');
     expect(portText(device({ mac: 'AA:00:00:00:00:01', interface: 'bridge', bridgePort: 'ether3' }))).toBe('bridge · ether3');
     expect(portText(device({ mac: 'AA:00:00:00:00:01', interface: 'ether1' }))).toBe('ether1');
     expect(portText(device({ mac: 'AA:00:00:00:00:01', bridgePort: 'wlan1' }))).toBe('wlan1');

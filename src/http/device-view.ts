@@ -15,7 +15,7 @@ export const MAX_TEXT_CHARS = 80;
 /** A record as /api/devices serves it: the device plus decorations such as `vendor`. */
 export type ViewDevice = DeviceRecord & { vendor?: string | null };
 
-export type DeviceState = 'present' | 'absent' | 'never seen';
+export type DevicePresence = 'present' | 'absent' | 'never seen';
 
 export type SortKey = 'name' | 'ip' | 'mac' | 'vendor' | 'router' | 'port' | 'lease' | 'firstSeen' | 'lastSeen' | 'state';
 export type SortDirection = 'ascending' | 'descending';
@@ -35,7 +35,7 @@ export const SORT_KEYS: ReadonlyArray<SortKey> = [
 ];
 export const FILTERS: ReadonlyArray<DeviceFilter> = ['all', 'present', 'absent', 'new', 'watched'];
 
-export function deviceState(d: ViewDevice): DeviceState {
+export function devicePresence(d: ViewDevice): DevicePresence {
   if (d.present) return 'present';
   return d.lastSeen === null ? 'never seen' : 'absent';
 }

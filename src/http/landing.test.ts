@@ -4,7 +4,7 @@ import { deviceRecord } from '../../test/support/devices.js';
 import type { DeviceRecord } from '../inventory/types.js';
 import { createLiveRegistry } from '../metrics/live-registry.js';
 import { emptySummary, type Snapshot, SnapshotBuilder } from '../metrics/snapshot.js';
-import { initialRouterState } from '../poller/router-state.js';
+import { initialPollStatus } from '../poller/router-poll-status.js';
 import { vendorFields } from '../vendor/oui.js';
 import { createApp } from './app.js';
 import { escapeHtml, PAGE_ROWS, renderLandingPage, showingText, summaryText } from './landing.js';
@@ -14,10 +14,10 @@ const NOW = 1_800_000_000;
 
 function snapshotOf(devices: DeviceRecord[]): Snapshot {
   const routers = [...new Set(devices.map((d) => d.router))];
-  const builder = new SnapshotBuilder(routers, initialRouterState);
+  const builder = new SnapshotBuilder(routers, initialPollStatus);
   for (const router of routers) {
     builder.updateRouter(
-      { ...initialRouterState(router), attempted: true, up: true },
+      { ...initialPollStatus(router), attempted: true, up: true },
       devices.filter((d) => d.router === router),
       emptySummary(),
     );

@@ -4,7 +4,7 @@ import {
   clip,
   countDevices,
   DEFAULT_SELECTION,
-  deviceState,
+  devicePresence,
   displayName,
   isNewDevice,
   isoTime,
@@ -132,7 +132,7 @@ function headerCell(key: SortKey, label: string, sort: string | null): string {
 /** One device row; page-script.ts builds the same structure with textContent. */
 export function renderRow(d: ViewDevice, now: number): string {
   const e = escapeHtml;
-  const state = deviceState(d);
+  const state = devicePresence(d);
   const name = clip(displayName(d));
   const secondary = clip(secondaryName(d));
   const vendor = d.vendor ?? '';

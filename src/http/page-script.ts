@@ -74,7 +74,7 @@ export const DEVICES_SCRIPT = String.raw`(function () {
   }
 
   // ---- display rules (device-view.ts) ----
-  function deviceState(d) { return d.present ? 'present' : d.lastSeen === null ? 'never seen' : 'absent'; }
+  function devicePresence(d) { return d.present ? 'present' : d.lastSeen === null ? 'never seen' : 'absent'; }
   function isNew(d, now) { return d.firstSeen !== null && now - d.firstSeen < NEW_SECONDS; }
   function displayName(d) { return d.name !== null ? d.name : d.hostname !== null ? d.hostname : ''; }
   function secondaryName(d) { return d.hostname !== null && d.name !== null && d.hostname !== d.name ? d.hostname : ''; }
@@ -200,7 +200,7 @@ export const DEVICES_SCRIPT = String.raw`(function () {
     return [t];
   }
   function buildRow(d, now) {
-    var st = deviceState(d);
+    var st = devicePresence(d);
     var tr = document.createElement('tr');
     tr.className = st === 'present' ? 'present' : 'absent';
     tr.setAttribute('data-router', d.router);

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeSelfSignedCertificate, type TestCertificate } from '../../test/support/certs.js';
 import { createLiveRegistry } from '../metrics/live-registry.js';
 import { SnapshotBuilder } from '../metrics/snapshot.js';
-import { initialRouterState } from '../poller/router-state.js';
+import { initialPollStatus } from '../poller/router-poll-status.js';
 import { createApp } from './app.js';
 import { type ListeningServer, listen } from './server.js';
 import { loadWebConfig, WebConfigError } from './web-config.js';
@@ -50,7 +50,7 @@ describe('web config (exporter-toolkit format) over real HTTPS', () => {
       ].join('\n'),
     );
     const web = loadWebConfig(file);
-    const snapshot = new SnapshotBuilder(['home'], initialRouterState).build(1);
+    const snapshot = new SnapshotBuilder(['home'], initialPollStatus).build(1);
     const app = createApp({
       version: '1',
       snapshot: () => snapshot,

@@ -1,9 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { normalizeMac } from '../routeros/values.js';
+import { normalizeMac } from '../net/mac.js';
+import type {
+  ArpObservation,
+  BridgeHostObservation,
+  LeaseObservation,
+  RouterObservations,
+} from '../routeros/observation-types.js';
 import { mergeObservations, type PresenceConfig } from './merge.js';
 import { arp, bridgeHost, lan, lease, observations } from './test-support.js';
-import type { ArpObservation, BridgeHostObservation, LeaseObservation, RouterObservations } from './types.js';
 
 const presence: PresenceConfig = { timeoutSeconds: 300, arpStates: ['reachable', 'delay', 'probe'] };
 const T = 1_700_000_000;

@@ -1,5 +1,6 @@
-import { normalizeMac } from '../routeros/values.js';
-import type { ArpObservation, LeaseKind, LeaseObservation, RouterObservations } from './types.js';
+import { normalizeMac } from '../net/mac.js';
+import type { ArpObservation, LeaseObservation, RouterObservations } from '../routeros/observation-types.js';
+import type { LeaseKind } from './types.js';
 
 /**
  * One poll of one router, merged into one entry per MAC. Pure: no clock, no

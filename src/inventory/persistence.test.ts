@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../logging.js';
+import { type PersistedState, persistedStateSchema } from './persisted-state.js';
 import { StateStore, type StoreLogger } from './persistence.js';
-import { type PersistedState, persistedStateSchema } from './state.js';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const PERSISTENCE_MODULE = fileURLToPath(new URL('./persistence.ts', import.meta.url));

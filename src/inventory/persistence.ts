@@ -1,6 +1,6 @@
 import { copyFile, type FileHandle, link, mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { type PersistedState, persistedStateSchema } from './state.js';
+import { type PersistedState, persistedStateSchema } from './persisted-state.js';
 
 /**
  * The device state file (docs/devices.md, "State file").

@@ -1,9 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import type { RouterObservations } from '../routeros/observation-types.js';
+import { persistedStateSchema } from './persisted-state.js';
 import { DeviceRegistry, type RegistryOptions } from './registry.js';
-import { persistedStateSchema } from './state.js';
 import { arp, bridgeHost, ipAt, lan, lease, macAt, observations } from './test-support.js';
-import type { DeviceRecord, RouterObservations } from './types.js';
+import type { DeviceRecord } from './types.js';
 
 const T = 1_700_000_000;
 const DAY = 86_400;

@@ -1,7 +1,8 @@
-import { isLocallyAdministered, normalizeMac } from '../routeros/values.js';
+import { isLocallyAdministered, normalizeMac } from '../net/mac.js';
+import type { RouterObservations } from '../routeros/observation-types.js';
 import { type LeaseCount, type MergedDevice, mergeObservations, newDevice, type PresenceConfig } from './merge.js';
-import { type PersistedDevice, type PersistedRouter, type PersistedState, STATE_VERSION } from './state.js';
-import type { DeviceRecord, RouterObservations } from './types.js';
+import { type PersistedDevice, type PersistedRouter, type PersistedState, STATE_VERSION } from './persisted-state.js';
+import type { DeviceRecord } from './types.js';
 
 /**
  * Device history across polls: first/last seen, presence, watched devices and
@@ -144,7 +145,7 @@ interface Entry {
   dirty: number;
 }
 
-interface RouterState {
+interface RouterEntries {
   readonly name: string;
   readonly entries: Map<string, Entry>;
   lastGoodPoll: number | null;
@@ -260,10 +261,10 @@ function believeTimes(times: Times, nowSeconds: number): boolean {
 }
 
 export class DeviceRegistry {
-  private readonly routers = new Map<string, RouterState>();
+  private readonly routers = new Map<string, RouterEntries>();
   private readonly configuredRouters: ReadonlySet<string> | null;
   private readonly watched = new Map<string, Map<string, string>>();
-  private routerOrder: RouterState[] | null = null;
+  private routerOrder: RouterEntries[] | null = null;
   private allRecords: DeviceRecord[] | null = null;
 
   constructor(private readonly options: RegistryOptions) {
@@ -476,7 +477,7 @@ export class DeviceRegistry {
       if (at !== null && (state.lastGoodPoll === null || at > state.lastGoodPoll)) state.lastGoodPoll = at;
       if (at !== null && at > state.latestTime) state.latestTime = at;
     }
-    const touched = new Set<RouterState>();
+    const touched = new Set<RouterEntries>();
     const times: Times = { firstSeen: null, lastSeen: null, lastListedAt: null };
     for (const device of saved.devices) {
       if (!this.knowsRouter(device.router)) continue;
@@ -525,7 +526,7 @@ export class DeviceRegistry {
   }
 
   /** A poll at nowSeconds found this router's stored times later than now: the clock went back. */
-  private dropFutureTimes(state: RouterState, nowSeconds: number): number {
+  private dropFutureTimes(state: RouterEntries, nowSeconds: number): number {
     let count = 0;
     if (state.lastGoodPoll !== null && state.lastGoodPoll > nowSeconds + FUTURE_TOLERANCE_SECONDS) {
       state.lastGoodPoll = nowSeconds;
@@ -555,7 +556,7 @@ export class DeviceRegistry {
     return this.configuredRouters === null || this.configuredRouters.has(name);
   }
 
-  private router(name: string): RouterState {
+  private router(name: string): RouterEntries {
     let state = this.routers.get(name);
     if (!state) {
       state = {
@@ -583,7 +584,7 @@ export class DeviceRegistry {
     return state;
   }
 
-  private entry(state: RouterState, mac: string): Entry {
+  private entry(state: RouterEntries, mac: string): Entry {
     const entry: Entry = {
       mac,
       randomized: isLocallyAdministered(mac),
@@ -602,7 +603,7 @@ export class DeviceRegistry {
   }
 
   /** Drops unwatched devices past the cap; returns how many. */
-  private enforceCap(state: RouterState, poll: number): number {
+  private enforceCap(state: RouterEntries, poll: number): number {
     const excess = state.entries.size - this.options.retention.maxDevicesPerRouter;
     if (excess <= 0) return 0;
     const candidates: Entry[] = [];
@@ -624,7 +625,7 @@ export class DeviceRegistry {
     return count;
   }
 
-  private isPresent(state: RouterState, entry: Entry): boolean {
+  private isPresent(state: RouterEntries, entry: Entry): boolean {
     return (
       entry.lastSeen !== null &&
       state.lastGoodPoll !== null &&
@@ -632,7 +633,7 @@ export class DeviceRegistry {
     );
   }
 
-  private recordOf(state: RouterState, entry: Entry): DeviceRecord {
+  private recordOf(state: RouterEntries, entry: Entry): DeviceRecord {
     const present = this.isPresent(state, entry);
     const cached = entry.record;
     if (cached !== null && cached.present === present) return cached;
@@ -668,7 +669,7 @@ export class DeviceRegistry {
    * Kept sorted incrementally: a poll adds or removes a handful of devices, and
    * re-sorting 50k MACs every poll would cost more than the rest of the poll.
    */
-  private sortedEntries(state: RouterState): Entry[] {
+  private sortedEntries(state: RouterEntries): Entry[] {
     if (state.added.length === 0 && !state.removed) return state.sorted;
     const alive = (entry: Entry): boolean => state.entries.get(entry.mac) === entry;
     const base = state.removed ? state.sorted.filter(alive) : state.sorted;
@@ -688,14 +689,14 @@ export class DeviceRegistry {
     return merged;
   }
 
-  private recordsOf(state: RouterState): DeviceRecord[] {
+  private recordsOf(state: RouterEntries): DeviceRecord[] {
     if (state.records === null) {
       state.records = this.sortedEntries(state).map((entry) => this.recordOf(state, entry));
     }
     return state.records;
   }
 
-  private sortedRouters(): RouterState[] {
+  private sortedRouters(): RouterEntries[] {
     if (this.routerOrder === null) {
       this.routerOrder = [...this.routers.values()].sort((a, b) => compareText(a.name, b.name));
     }
@@ -726,13 +727,13 @@ function persistedDevice(router: string, entry: Entry): PersistedDevice {
   };
 }
 
-function markChanged(state: RouterState, entry: Entry): void {
+function markChanged(state: RouterEntries, entry: Entry): void {
   if (entry.dirty === CHANGED) return;
   entry.dirty = CHANGED;
   state.changedEntries.push(entry);
 }
 
-function markRefreshed(state: RouterState, entry: Entry): void {
+function markRefreshed(state: RouterEntries, entry: Entry): void {
   if (entry.dirty !== CLEAN) return;
   entry.dirty = REFRESHED;
   state.refreshedEntries.push(entry);

@@ -1,4 +1,9 @@
-import type { ArpObservation, BridgeHostObservation, LeaseObservation, RouterObservations } from './types.js';
+import type {
+  ArpObservation,
+  BridgeHostObservation,
+  LeaseObservation,
+  RouterObservations,
+} from '../routeros/observation-types.js';
 
 /** Row factories for tests and benchmarks: defaults describe a healthy, current device. */
 

@@ -1,19 +1,10 @@
-import type { RouterPollState } from '../poller/router-state.js';
-import { POLL_ERROR_REASONS } from '../poller/router-state.js';
+import type { RouterSummary } from '../inventory/registry.js';
+import type { RouterPollStatus } from '../poller/router-poll-status.js';
+import { POLL_ERROR_REASONS } from '../routeros/errors.js';
 import { ROUTER_FAMILIES } from './families.js';
 import { formatLabels, sampleLine } from './text-format.js';
 
-/** Device-derived counts of a router, as the registry reports them. */
-export interface RouterDeviceSummary {
-  present: number;
-  absent: number;
-  conflicts: number;
-  leasesByServerStatus: ReadonlyArray<{ server: string; status: string; count: number }>;
-  droppedTotal: number;
-  forgottenTotal: number;
-}
-
-export function renderRouterFragments(state: RouterPollState, summary: RouterDeviceSummary): Map<string, string> {
+export function renderRouterFragments(state: RouterPollStatus, summary: RouterSummary): Map<string, string> {
   const router = formatLabels([['router', state.name]]);
   const F = ROUTER_FAMILIES;
   const fragments = new Map<string, string>();

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { deviceRecord } from '../../test/support/devices.js';
 import { findSample, parseExposition } from '../../test/support/exposition-parser.js';
 import { promtoolCheckMetrics } from '../../test/support/promtool.js';
-import { initialRouterState } from '../poller/router-state.js';
+import { initialPollStatus } from '../poller/router-poll-status.js';
 import { emptySummary, SnapshotBuilder } from './snapshot.js';
 
 const hostile = [
@@ -16,9 +16,9 @@ const hostile = [
 ];
 
 function builderWith(devices: Parameters<typeof deviceRecord>[0][]) {
-  const builder = new SnapshotBuilder(['home', 'office'], initialRouterState);
+  const builder = new SnapshotBuilder(['home', 'office'], initialPollStatus);
   const state = {
-    ...initialRouterState('home'),
+    ...initialPollStatus('home'),
     attempted: true,
     up: true,
     lastSuccess: 1_700_000_000,
@@ -145,8 +145,8 @@ describe('snapshot exposition', () => {
   });
 
   it('re-renders a router at its new size after it shrinks or grows', () => {
-    const builder = new SnapshotBuilder(['home'], initialRouterState);
-    const state = initialRouterState('home');
+    const builder = new SnapshotBuilder(['home'], initialPollStatus);
+    const state = initialPollStatus('home');
     const many = Array.from({ length: 500 }, (_, i) =>
       deviceRecord({
         router: 'home',
@@ -162,8 +162,8 @@ describe('snapshot exposition', () => {
   });
 
   it('does not change a built snapshot when the poller mutates its state', () => {
-    const builder = new SnapshotBuilder(['home'], initialRouterState);
-    const state = initialRouterState('home');
+    const builder = new SnapshotBuilder(['home'], initialPollStatus);
+    const state = initialPollStatus('home');
     builder.updateRouter(state, [], emptySummary());
     const before = builder.build(1);
     state.up = true;

@@ -1,15 +1,16 @@
+import type { RouterSummary } from '../inventory/registry.js';
 import type { DeviceRecord } from '../inventory/types.js';
-import type { RouterPollState } from '../poller/router-state.js';
+import type { RouterPollStatus } from '../poller/router-poll-status.js';
 import { DeviceFamiliesRenderer } from './device-families.js';
 import { SNAPSHOT_FAMILIES } from './families.js';
-import { type RouterDeviceSummary, renderRouterFragments } from './router-families.js';
+import { renderRouterFragments } from './router-families.js';
 import { familyHeader } from './text-format.js';
 
 /** Everything a scrape or an API call reads; immutable once built, replaced whole after each poll. */
 export interface Snapshot {
   readonly generatedAt: number;
   readonly devices: ReadonlyArray<DeviceRecord>;
-  readonly routers: ReadonlyArray<Readonly<RouterPollState>>;
+  readonly routers: ReadonlyArray<Readonly<RouterPollStatus>>;
   /**
    * The per-poll metric families as UTF-8 text, in order: send them one after
    * another. They are the routers' rendered fragments themselves, not copies.
@@ -22,7 +23,7 @@ export interface Snapshot {
 }
 
 interface RouterPart {
-  state: RouterPollState;
+  status: RouterPollStatus;
   devices: ReadonlyArray<DeviceRecord>;
   fragments: Map<string, Buffer>;
 }
@@ -39,27 +40,27 @@ export class SnapshotBuilder {
   private readonly parts = new Map<string, RouterPart>();
   private readonly renderers = new Map<string, DeviceFamiliesRenderer>();
 
-  constructor(routerNames: ReadonlyArray<string>, initialState: (name: string) => RouterPollState) {
+  constructor(routerNames: ReadonlyArray<string>, initialStatus: (name: string) => RouterPollStatus) {
     for (const name of routerNames) {
-      const state = initialState(name);
+      const status = initialStatus(name);
       this.parts.set(name, {
-        state,
+        status,
         devices: [],
-        fragments: routerFragments(state, emptySummary()),
+        fragments: routerFragments(status, emptySummary()),
       });
     }
   }
 
-  updateRouter(state: RouterPollState, devices: ReadonlyArray<DeviceRecord>, summary: RouterDeviceSummary): void {
-    let renderer = this.renderers.get(state.name);
+  updateRouter(status: RouterPollStatus, devices: ReadonlyArray<DeviceRecord>, summary: RouterSummary): void {
+    let renderer = this.renderers.get(status.name);
     if (renderer === undefined) {
       renderer = new DeviceFamiliesRenderer();
-      this.renderers.set(state.name, renderer);
+      this.renderers.set(status.name, renderer);
     }
     const fragments = renderer.render(devices);
-    for (const [family, bytes] of routerFragments(state, summary)) fragments.set(family, bytes);
-    // Copy the state: the poller keeps mutating its own object, the snapshot must not change under a scrape.
-    this.parts.set(state.name, { state: structuredClone(state), devices, fragments });
+    for (const [family, bytes] of routerFragments(status, summary)) fragments.set(family, bytes);
+    // Copy the status: the poller keeps mutating its own object, the snapshot must not change under a scrape.
+    this.parts.set(status.name, { status: structuredClone(status), devices, fragments });
   }
 
   /** A router left the configuration: its series and devices leave the next snapshot. */
@@ -70,9 +71,9 @@ export class SnapshotBuilder {
 
   build(now: number): Snapshot {
     const devices: DeviceRecord[] = [];
-    const routers: RouterPollState[] = [];
+    const routers: RouterPollStatus[] = [];
     for (const part of this.parts.values()) {
-      routers.push(part.state);
+      routers.push(part.status);
       for (const device of part.devices) devices.push(device);
     }
     const chunks: Buffer[] = [];
@@ -104,12 +105,12 @@ export class SnapshotBuilder {
   }
 }
 
-function routerFragments(state: RouterPollState, summary: RouterDeviceSummary): Map<string, Buffer> {
+function routerFragments(status: RouterPollStatus, summary: RouterSummary): Map<string, Buffer> {
   const out = new Map<string, Buffer>();
-  for (const [family, text] of renderRouterFragments(state, summary)) out.set(family, Buffer.from(text, 'utf8'));
+  for (const [family, text] of renderRouterFragments(status, summary)) out.set(family, Buffer.from(text, 'utf8'));
   return out;
 }
 
-export function emptySummary(): RouterDeviceSummary {
+export function emptySummary(): RouterSummary {
   return { present: 0, absent: 0, conflicts: 0, leasesByServerStatus: [], droppedTotal: 0, forgottenTotal: 0 };
 }

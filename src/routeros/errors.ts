@@ -3,7 +3,8 @@
  * The message is one line meant for logs and /api output: it names the router's
  * address and what went wrong, and is built so it can never carry the password.
  */
-export type PollErrorReason = 'auth' | 'timeout' | 'connection' | 'protocol';
+export const POLL_ERROR_REASONS = ['auth', 'timeout', 'connection', 'protocol'] as const;
+export type PollErrorReason = (typeof POLL_ERROR_REASONS)[number];
 
 export class PollError extends Error {
   override readonly name = 'PollError';

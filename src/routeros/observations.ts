@@ -9,8 +9,9 @@
  * RouterOS 6 spellings accepted where they differ.
  */
 import { isIP } from 'node:net';
-import type { ArpObservation, BridgeHostObservation, LeaseObservation, RouterIdentity } from '../inventory/types.js';
-import { booleanOr, normalizeMac, parseDuration, sanitizeComment, sanitizeHostname, sanitizeText } from './values.js';
+import { normalizeMac } from '../net/mac.js';
+import type { ArpObservation, BridgeHostObservation, LeaseObservation, RouterIdentity } from './observation-types.js';
+import { booleanOr, parseDuration, sanitizeComment, sanitizeHostname, sanitizeText } from './values.js';
 
 export type RawRow = Readonly<Record<string, string>>;
 

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { normalizeMac } from '../net/mac.js';
 import {
   DEFAULT_GARBAGE,
   generateLan,
@@ -17,7 +18,6 @@ import { createNodeRouterosTransport } from './node-routeros-transport.js';
 import { defaultTransport, type RouterSession, type RouterSessionOptions } from './session.js';
 import { rejectionOf, sessionFor } from './test-support.js';
 import type { TransportFactory, TransportOptions } from './transport.js';
-import { normalizeMac } from './values.js';
 import { createWireTransport } from './wire-transport.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../../test/fixtures/tls/${name}`, import.meta.url));

@@ -11,10 +11,10 @@
  * the router's address and never contains the password.
  */
 import type { Logger } from 'pino';
-import type { RouterObservations } from '../inventory/types.js';
 import { type BackoffPolicy, backoffDelayMs, DEFAULT_BACKOFF } from './backoff.js';
 import { CommandTrap, isMissingMenu, PollError, redact } from './errors.js';
 import { createNodeRouterosTransport } from './node-routeros-transport.js';
+import type { RouterObservations } from './observation-types.js';
 import { mapArp, mapBridgeHosts, mapIdentity, mapLeases, PROPLISTS, type RawRow } from './observations.js';
 import { buildTlsOptions, type RouterTlsConfig, resolvePort } from './tls-options.js';
 import type { RouterTransport, TransportFactory } from './transport.js';

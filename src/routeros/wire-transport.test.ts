@@ -5,6 +5,7 @@
  */
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
+import { normalizeMac } from '../net/mac.js';
 import {
   DEFAULT_GARBAGE,
   generateLan,
@@ -19,7 +20,6 @@ import { createNodeRouterosTransport } from './node-routeros-transport.js';
 import { PROPLISTS } from './observations.js';
 import type { RouterSessionOptions } from './session.js';
 import { rejectionOf, sessionFor } from './test-support.js';
-import { normalizeMac } from './values.js';
 import { encodeLength, encodeSentence } from './wire.js';
 import {
   createWireTransport,

@@ -6,7 +6,7 @@ import { type ListeningServer, listen } from '../../src/http/server.js';
 import type { DeviceRecord } from '../../src/inventory/types.js';
 import { createLiveRegistry } from '../../src/metrics/live-registry.js';
 import { emptySummary, type Snapshot, SnapshotBuilder } from '../../src/metrics/snapshot.js';
-import { initialRouterState } from '../../src/poller/router-state.js';
+import { initialPollStatus } from '../../src/poller/router-poll-status.js';
 import { vendorFields } from '../../src/vendor/oui.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
@@ -46,10 +46,10 @@ export async function launchChromium(): Promise<TestBrowser> {
 
 export function buildSnapshot(devices: ReadonlyArray<DeviceRecord>, now = Date.now() / 1000): Snapshot {
   const routers = [...new Set(devices.map((d) => d.router))];
-  const builder = new SnapshotBuilder(routers, initialRouterState);
+  const builder = new SnapshotBuilder(routers, initialPollStatus);
   for (const router of routers) {
     builder.updateRouter(
-      { ...initialRouterState(router), attempted: true, up: true },
+      { ...initialPollStatus(router), attempted: true, up: true },
       devices.filter((d) => d.router === router),
       emptySummary(),
     );

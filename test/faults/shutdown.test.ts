@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { normalizeMac } from '../../src/routeros/values.js';
+import { normalizeMac } from '../../src/net/mac.js';
 import { type FaultSettings, type RunningSimulator, sampleLan, startSimulator } from '../../src/simulator/index.js';
 import { type ExporterProcess, sleep, startExporter, waitFor } from '../support/exporter-process.js';
 import { crashSigns } from './support.js';

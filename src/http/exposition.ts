@@ -12,7 +12,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { constants, crc32, createDeflateRaw, deflateRawSync } from 'node:zlib';
-import type { Snapshot } from './snapshot.js';
+import type { Snapshot } from '../metrics/snapshot.js';
 
 export const EXPOSITION_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 

@@ -1,10 +1,8 @@
-import type { RouterIdentity } from '../inventory/types.js';
-
-export const POLL_ERROR_REASONS = ['auth', 'timeout', 'connection', 'protocol'] as const;
-export type PollErrorReason = (typeof POLL_ERROR_REASONS)[number];
+import type { PollErrorReason } from '../routeros/errors.js';
+import type { RouterIdentity } from '../routeros/observation-types.js';
 
 /** What the exporter knows about one router's polling, independent of its devices. */
-export interface RouterPollState {
+export interface RouterPollStatus {
   name: string;
   /** True once a poll has finished, good or bad: /readyz waits for this on every router. */
   attempted: boolean;
@@ -21,7 +19,7 @@ export interface RouterPollState {
   missingTables: string[];
 }
 
-export function initialRouterState(name: string): RouterPollState {
+export function initialPollStatus(name: string): RouterPollStatus {
   return {
     name,
     attempted: false,

@@ -3,9 +3,9 @@ import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { deviceRecord } from '../../test/support/devices.js';
-import { initialRouterState } from '../poller/router-state.js';
-import { acceptsGzip, EXPOSITION_CONTENT_TYPE, sendExposition } from './http-exposition.js';
-import { emptySummary, type Snapshot, SnapshotBuilder } from './snapshot.js';
+import { emptySummary, type Snapshot, SnapshotBuilder } from '../metrics/snapshot.js';
+import { initialPollStatus } from '../poller/router-poll-status.js';
+import { acceptsGzip, EXPOSITION_CONTENT_TYPE, sendExposition } from './exposition.js';
 
 let server: Server | null = null;
 afterEach(async () => {
@@ -14,7 +14,7 @@ afterEach(async () => {
 });
 
 function snapshotOf(count: number, hostname = 'host'): Snapshot {
-  const builder = new SnapshotBuilder(['home', 'office'], initialRouterState);
+  const builder = new SnapshotBuilder(['home', 'office'], initialPollStatus);
   const devices = Array.from({ length: count }, (_, i) =>
     deviceRecord({
       router: 'home',
@@ -24,7 +24,7 @@ function snapshotOf(count: number, hostname = 'host'): Snapshot {
       lastSeen: 1_700_000_000 + i,
     }),
   );
-  builder.updateRouter({ ...initialRouterState('home'), attempted: true, up: true }, devices, emptySummary());
+  builder.updateRouter({ ...initialPollStatus('home'), attempted: true, up: true }, devices, emptySummary());
   return builder.build(1);
 }
 
