@@ -1,12 +1,12 @@
-import { createHash, timingSafeEqual, X509Certificate } from 'node:crypto';
+import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { ServerOptions } from 'node:https';
 import path from 'node:path';
 import type { TLSSocket } from 'node:tls';
-import bcrypt from 'bcryptjs';
 import type { NextFunction, Request, Response } from 'express';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { basicAuth } from './basic-auth.js';
 
 /**
  * The web configuration file of the Prometheus exporter-toolkit
@@ -163,67 +163,4 @@ function holdsCertificate(pem: Buffer): boolean {
   } catch {
     return false;
   }
-}
-
-/**
- * Basic auth against bcrypt hashes. An unknown user is checked against a
- * dummy hash so the reply takes as long as for a known one; verified
- * credentials are cached (by a SHA-256 of user, password and hash) because
- * bcrypt costs ~100 ms and Prometheus sends the same credentials every scrape.
- */
-export function basicAuth(users: Record<string, string>) {
-  const dummyHash = bcrypt.hashSync('network-monitor-dummy', 10);
-  const verified = new Set<string>();
-  const MAX_CACHE = 1024;
-  return (req: Request, res: Response, next: NextFunction): void => {
-    const credentials = parseBasicAuth(req.headers.authorization);
-    const deny = (): void => {
-      res.setHeader('WWW-Authenticate', 'Basic realm="network-monitor", charset="UTF-8"');
-      res.status(401).type('text/plain').send('unauthorized\n');
-    };
-    if (!credentials) {
-      deny();
-      return;
-    }
-    const hash = lookupUser(users, credentials.user);
-    const cacheKey = createHash('sha256')
-      .update(`${credentials.user}\0${credentials.password}\0${hash ?? ''}`)
-      .digest('hex');
-    if (hash !== undefined && verified.has(cacheKey)) {
-      next();
-      return;
-    }
-    bcrypt
-      .compare(credentials.password, hash ?? dummyHash)
-      .then((ok) => {
-        if (ok && hash !== undefined) {
-          if (verified.size >= MAX_CACHE) verified.clear();
-          verified.add(cacheKey);
-          next();
-        } else {
-          deny();
-        }
-      })
-      .catch(next);
-  };
-}
-
-/** Compares every configured name in constant time, so response timing does not reveal which users exist. */
-function lookupUser(users: Record<string, string>, user: string): string | undefined {
-  const wanted = createHash('sha256').update(user).digest();
-  let found: string | undefined;
-  for (const [name, hash] of Object.entries(users)) {
-    if (timingSafeEqual(createHash('sha256').update(name).digest(), wanted)) found = hash;
-  }
-  return found;
-}
-
-function parseBasicAuth(header: string | undefined): { user: string; password: string } | null {
-  if (!header) return null;
-  const match = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header);
-  if (!match?.[1]) return null;
-  const decoded = Buffer.from(match[1], 'base64').toString('utf8');
-  const colon = decoded.indexOf(':');
-  if (colon < 0) return null;
-  return { user: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
 }
