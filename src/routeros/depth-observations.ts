@@ -18,8 +18,9 @@
  * - /ip/pool: name, ranges; /ip/pool/used: pool, address.
  */
 import { isIP } from 'node:net';
+import { normalizeMac } from '../net/mac.js';
 import { parseCounter, parseCounterPair, parseRateBitsPerSecond, parseSignalDbm, poolSize } from './depth-values.js';
-import { normalizeMac, parseDuration, sanitizeText } from './values.js';
+import { parseDuration, sanitizeText } from './values.js';
 
 /** Which registration table a Wi-Fi row came from. */
 export type WifiTable = 'wifi' | 'wifiwave2' | 'wireless' | 'capsman';
