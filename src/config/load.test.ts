@@ -27,6 +27,8 @@ describe('config', () => {
       password: 'pw',
       tls: { enabled: false, ca: null, rejectUnauthorized: true, anonymous: false },
       timeoutSeconds: 10,
+      gateway: null,
+      sources: { wifi: true, traffic: true, ipv6: true, pools: true },
     });
     expect(config.poll).toEqual({ intervalSeconds: 15, offsetSeconds: 0 });
     expect(config.presence).toEqual({ timeoutSeconds: 300, arpStates: ['reachable', 'delay', 'probe'] });
@@ -34,6 +36,45 @@ describe('config', () => {
     expect(config.listen).toEqual({ host: '0.0.0.0', port: 9847 });
     expect(config.state.path).toBe(path.resolve('data/state.json'));
     expect(config.log.level).toBe('info');
+  });
+
+  it('routers[].gateway names another router that has no gateway; sources turn off per router', () => {
+    const router = (name: string, extra: object = {}) => ({ ...minimal.routers[0], name, ...extra });
+    const { config } = buildConfig(
+      { routers: [router('home'), router('ap1', { gateway: 'home', sources: { traffic: false } })] },
+      'c.json',
+      {},
+    );
+    expect(config.routers[1]).toMatchObject({
+      gateway: 'home',
+      sources: { wifi: true, traffic: false, ipv6: true, pools: true },
+    });
+    const problems = problemsOf(() =>
+      buildConfig(
+        {
+          routers: [
+            router('home'),
+            router('ap1', { gateway: 'home' }),
+            router('ap2', { gateway: 'ap1' }),
+            router('self', { gateway: 'self' }),
+            router('lost', { gateway: 'nowhere' }),
+          ],
+        },
+        'c.json',
+        {},
+      ),
+    );
+    expect(
+      problemsOf(() => buildConfig({ routers: [router('odd', { sources: { wifi: 'yes', radio: true } })] }, 'c.json', {})),
+    ).toEqual([
+      '$.routers[0].sources.wifi: Invalid input: expected boolean, received string',
+      '$.routers[0].sources: unknown key(s): radio',
+    ]);
+    expect(problems).toEqual([
+      '$.routers[2].gateway: "ap1" is itself behind gateway "home": point this router at "home" directly (gateways do not chain)',
+      '$.routers[3].gateway: a router cannot be its own gateway',
+      '$.routers[4].gateway: unknown router "nowhere": name one of the configured routers (home, ap1, ap2, self, lost)',
+    ]);
   });
 
   it('defaults the TLS port to 8729, never 8728', () => {

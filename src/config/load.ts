@@ -1,7 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { type ConfigProblem, describeIssues, formatPath } from './problems.js';
-import { configSchema, type ListenAddress, parseListen, type RawConfig } from './schema.js';
+import { configSchema, type ListenAddress, parseListen, type RawConfig, type RouterSources } from './schema.js';
 
 export { type ConfigProblem, formatPath };
 
@@ -13,6 +13,10 @@ export interface RouterConfig {
   password: string;
   tls: { enabled: boolean; ca: string | null; rejectUnauthorized: boolean; anonymous: boolean };
   timeoutSeconds: number;
+  /** The router whose LAN this one (an access point) belongs to; null (or absent) for a gateway or standalone router. */
+  gateway?: string | null;
+  /** Absent: every source on. */
+  sources?: RouterSources;
 }
 
 export interface Config extends Omit<RawConfig, 'routers'> {
@@ -74,6 +78,8 @@ export function buildConfig(document: unknown, source: string, env: NodeJS.Proce
       password,
       tls: { ...tls, ca: tls.ca === null ? null : path.resolve(baseDir, tls.ca) },
       timeoutSeconds: router.timeoutSeconds,
+      gateway: router.gateway,
+      sources: { ...router.sources },
     };
   });
   if (problems.length > 0) throw new ConfigError(source, problems);

@@ -19,6 +19,24 @@ const tlsSchema = z
   .strict()
   .default({ enabled: false, ca: null, rejectUnauthorized: true, anonymous: false });
 
+/**
+ * Device-depth sources, each on by default: a source is then read where the
+ * router has its menu (a missing menu is skipped, not an error). `false` never
+ * asks, for a router whose user lacks the policy or whose owner does not want it.
+ */
+const sourcesSchema = z
+  .object({
+    wifi: z.boolean().default(true),
+    traffic: z.boolean().default(true),
+    ipv6: z.boolean().default(true),
+    pools: z.boolean().default(true),
+  })
+  .strict()
+  .default({ wifi: true, traffic: true, ipv6: true, pools: true });
+
+export type SourceName = keyof z.infer<typeof sourcesSchema>;
+export type RouterSources = Record<SourceName, boolean>;
+
 const routerSchema = z
   .object({
     name: z
@@ -34,6 +52,9 @@ const routerSchema = z
     passwordEnv: z.string().min(1).optional(),
     tls: tlsSchema,
     timeoutSeconds: z.number().positive().max(300).default(10),
+    /** This router is an access point or switch inside the LAN of the named router. */
+    gateway: z.string().min(1).nullable().default(null),
+    sources: sourcesSchema,
   })
   .strict()
   .superRefine((router, ctx) => {
@@ -126,6 +147,7 @@ export const configSchema = z
       }
       names.add(router.name);
     });
+    checkGateways(config.routers, ctx);
     config.devices.forEach((device, index) => {
       if (!names.has(device.router)) {
         ctx.addIssue({
@@ -136,6 +158,40 @@ export const configSchema = z
       }
     });
   });
+
+/**
+ * A gateway must be another configured router that is not itself behind a
+ * gateway: access points join one router's LAN, so chains (and with them
+ * cycles) would only hide a configuration mistake.
+ */
+export function checkGateways(
+  routers: ReadonlyArray<{ name: string; gateway: string | null }>,
+  ctx: { addIssue(issue: { code: 'custom'; path: Array<string | number>; message: string }): void },
+  pathPrefix: Array<string | number> = ['routers'],
+): void {
+  const byName = new Map(routers.map((router) => [router.name, router]));
+  routers.forEach((router, index) => {
+    const gateway = router.gateway;
+    if (gateway === null) return;
+    const path = [...pathPrefix, index, 'gateway'];
+    const target = byName.get(gateway);
+    if (gateway === router.name) {
+      ctx.addIssue({ code: 'custom', path, message: 'a router cannot be its own gateway' });
+    } else if (target === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path,
+        message: `unknown router "${gateway}": name one of the configured routers (${[...byName.keys()].join(', ')})`,
+      });
+    } else if (target.gateway !== null) {
+      ctx.addIssue({
+        code: 'custom',
+        path,
+        message: `"${gateway}" is itself behind gateway "${target.gateway}": point this router at "${target.gateway}" directly (gateways do not chain)`,
+      });
+    }
+  });
+}
 
 export type RawConfig = z.infer<typeof configSchema>;
 export type RouterConfigInput = RawConfig['routers'][number];
