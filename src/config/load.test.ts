@@ -67,8 +67,8 @@ describe('config', () => {
     expect(
       problemsOf(() => buildConfig({ routers: [router('odd', { sources: { wifi: 'yes', radio: true } })] }, 'c.json', {})),
     ).toEqual([
-      '$.routers[0].sources.wifi: Invalid input: expected boolean, received string',
-      '$.routers[0].sources: unknown key(s): radio',
+      '$.routers[0].sources.wifi: expected true or false, found a string',
+      '$.routers[0].sources.radio: unknown key (known here: wifi, traffic, ipv6, pools)',
     ]);
     expect(problems).toEqual([
       '$.routers[2].gateway: "ap1" is itself behind gateway "home": point this router at "home" directly (gateways do not chain)',
