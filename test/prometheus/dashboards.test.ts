@@ -8,6 +8,7 @@ import {
   dataPanels,
   labelValuesSelector,
   loadDashboards,
+  queryResultSelector,
   REPO,
   variableQuery,
 } from './dashboards.js';
@@ -50,6 +51,7 @@ describe('PromQL helpers', () => {
     ).toBe('a{r=~".*", m="AA", d="x"}[10s]');
     expect(() => substitute('a{r="$nope"}', {})).toThrow(/\$nope/);
     expect(variablesIn('$a ${b} ${c:regex} $__rate_interval')).toEqual(['a', 'b', 'c', '__rate_interval']);
+    expect(variablesIn('label_replace(x, "d", "$1", "s", "(.+)")')).toEqual([]);
   });
 });
 
@@ -87,7 +89,10 @@ describe.each(dashboards.map((d) => [d.file, d.dashboard] as [string, Dashboard]
       ...targets.map((t) => ({ where: `${t.panel} ${t.refId}`, expr: t.expr ?? '' })),
       ...variables
         .filter((v) => v.type === 'query')
-        .map((v) => ({ where: `variable ${v.name}`, expr: labelValuesSelector(variableQuery(v)) ?? '' })),
+        .map((v) => ({
+          where: `variable ${v.name}`,
+          expr: labelValuesSelector(variableQuery(v)) ?? queryResultSelector(variableQuery(v)) ?? '',
+        })),
     ];
     for (const { where, expr } of exprs) {
       const names = metricNames(expr);
@@ -146,7 +151,7 @@ describe('dashboard set', () => {
 
   it('overview: device table joins info with last seen, lease expiry and presence', () => {
     const overview = dashboards.find((d) => d.dashboard.uid === 'netmon-lan-overview')?.dashboard as Dashboard;
-    const table = dataPanels(overview).find((p) => p.title === 'Devices') as unknown as {
+    const table = dataPanels(overview).find((p) => p.title.startsWith('Devices (')) as unknown as {
       targets: Array<{ expr: string; format: string; instant: boolean }>;
       transformations: Array<{ id: string }>;
     };
@@ -161,6 +166,117 @@ describe('dashboard set', () => {
     );
     for (const t of table.targets) expect(t).toMatchObject({ format: 'table', instant: true });
     expect(table.transformations.map((t) => t.id)[0]).toBe('merge');
+  });
+
+  it("both dashboards filter by job and instance in every query of the exporter's metrics", () => {
+    for (const { file, dashboard } of dashboards) {
+      expect(dashboard.templating.list.map((v) => v.name).slice(0, 3), file).toEqual(['datasource', 'job', 'instance']);
+      for (const p of dataPanels(dashboard))
+        for (const t of p.targets ?? [])
+          for (const selector of (t.expr ?? '').matchAll(/\b(netmon_\w+|up|scrape_duration_seconds)\{([^}]*)\}/g))
+            expect(selector[2], `${file} ${p.title}: ${selector[0]}`).toMatch(/job="\$job", instance=~?"\$instance"/);
+    }
+  });
+
+  it('overview: every per-device query is bounded (topk, watched devices only, or aggregated)', () => {
+    const overview = dashboards.find((d) => d.dashboard.uid === 'netmon-lan-overview')?.dashboard as Dashboard;
+    for (const p of dataPanels(overview)) {
+      for (const t of p.targets ?? []) {
+        const expr = t.expr ?? '';
+        if (!/netmon_device_/.test(expr)) continue;
+        const aggregatedAway = /^\s*(sum|count)\b/.test(expr) && !/by \([^)]*\bmac\b/.test(expr.split('(')[0] ?? '');
+        const bounded = /\btopk\(\d+,/.test(expr) || /watched="true"/.test(expr) || aggregatedAway;
+        expect(bounded, `${p.title} ${t.refId}: ${expr}`).toBe(true);
+      }
+    }
+  });
+
+  it('links carry the data source, job, instance and (single) router to the device dashboard', () => {
+    const overview = dashboards.find((d) => d.dashboard.uid === 'netmon-lan-overview')?.dashboard as Dashboard & {
+      links: Array<{ url: string; includeVars: boolean }>;
+    };
+    // The overview's router is multi-value, the device dashboard's single: never pass it wholesale.
+    for (const l of overview.links) expect(l.includeVars).toBe(false);
+    const urls = [...JSON.stringify(overview.panels).matchAll(/"url":"([^"]*)"/g)].map((m) => m[1] as string);
+    expect(urls.length).toBeGreaterThanOrEqual(2);
+    for (const url of urls) {
+      for (const part of [
+        '${datasource:queryparam}',
+        '${job:queryparam}',
+        'var-instance=${__data.fields.instance}',
+        'var-router=${__data.fields.router}',
+        'var-mac=${__value.raw}',
+      ])
+        expect(url).toContain(part);
+    }
+  });
+
+  it('device: the picker shows a name (else host name, else MAC) and selects the MAC, hostile names included', () => {
+    const device = dashboards.find((d) => d.dashboard.uid === 'netmon-device')?.dashboard as Dashboard;
+    const mac = device.templating.list.find((v) => v.name === 'mac') as { regex: string; query: string };
+    expect(mac.query).toMatch(/^query_result\(max by \(display, mac\) \(/);
+    // Grafana's regex syntax /.../flags; the groups it reads are `text` and `value`.
+    const m = /^\/(.*)\/(\w*)$/.exec(mac.regex);
+    const re = new RegExp(m?.[1] as string, m?.[2]);
+    // What Prometheus's query_result returns per series: labels sorted, values escaped.
+    const pick = (line: string) => re.exec(line)?.groups;
+    expect(pick('{display="NAS", mac="AA:BB:CC:00:00:01"} 1 1700000000000')).toEqual({ text: 'NAS', value: 'AA:BB:CC:00:00:01' });
+    expect(pick('{display="x\\" mac=\\"EE:EE:EE:EE:EE:EE", mac="AA:BB:CC:00:00:02"} 1 1700000000000')).toEqual({
+      text: 'x\\" mac=\\"EE:EE:EE:EE:EE:EE',
+      value: 'AA:BB:CC:00:00:02',
+    });
+  });
+
+  it('threshold lines on the time since last seen and last good poll, and "never" for a device never seen', () => {
+    type P = {
+      title: string;
+      fieldConfig: {
+        defaults: {
+          noValue?: string;
+          custom?: { thresholdsStyle?: { mode: string } };
+          thresholds: { steps: Array<{ value: number | null }> };
+        };
+      };
+    };
+    const panel = (uid: string, title: string) =>
+      dataPanels(dashboards.find((d) => d.dashboard.uid === uid)?.dashboard as Dashboard).find(
+        (p) => p.title === title,
+      ) as unknown as P;
+    for (const [uid, title, value] of [
+      ['netmon-device', 'Time since last seen', 300],
+      ['netmon-lan-overview', 'Time since last good poll', 120],
+      ['netmon-lan-overview', 'DHCP pool use', 0.9],
+      ['netmon-device', 'Wi-Fi signal', -75],
+    ] as const) {
+      const p = panel(uid, title);
+      expect(p.fieldConfig.defaults.custom?.thresholdsStyle, title).toEqual({ mode: 'line' });
+      expect(
+        p.fieldConfig.defaults.thresholds.steps.map((s) => s.value),
+        title,
+      ).toContain(value);
+    }
+    expect(panel('netmon-device', 'Last seen').fieldConfig.defaults.noValue).toBe('never');
+    expect(panel('netmon-device', 'First seen').fieldConfig.defaults.noValue).toBe('never');
+  });
+
+  it('has panels for the dropped, forgotten, skipped and rejected counters and for device depth', () => {
+    const used = new Set(
+      dashboards.flatMap((d) =>
+        dataPanels(d.dashboard).flatMap((p) => (p.targets ?? []).flatMap((t) => metricNames(t.expr ?? ''))),
+      ),
+    );
+    for (const name of [
+      'netmon_devices_dropped_total',
+      'netmon_devices_forgotten_total',
+      'netmon_router_skipped_polls_total',
+      'netmon_router_rejected_rows_total',
+      'netmon_device_wifi_signal_dbm',
+      'netmon_device_wifi_info',
+      'netmon_device_traffic_bytes_total',
+      'netmon_dhcp_pool_used_addresses',
+      'netmon_dhcp_pool_addresses',
+    ])
+      expect(used.has(name), name).toBe(true);
   });
 
   it('provisioning loads the dashboards from one folder with the provisioned data source as default', () => {

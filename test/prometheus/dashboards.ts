@@ -75,6 +75,12 @@ export function labelValuesSelector(query: string): string | null {
   return m ? (m[1] as string) : null;
 }
 
+/** The PromQL inside a `query_result(expr)` variable query, or null for other query kinds. */
+export function queryResultSelector(query: string): string | null {
+  const m = /^\s*query_result\((.*)\)\s*$/s.exec(query);
+  return m ? (m[1] as string) : null;
+}
+
 /** Variables Grafana defines itself. */
 export const BUILTIN_VARIABLES = new Set([
   '__rate_interval',

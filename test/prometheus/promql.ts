@@ -20,8 +20,11 @@ const KEYWORDS = new Set([
   'nan',
 ]);
 
-/** Grafana template variable references: $name, ${name} and ${name:format}. */
-const VARIABLE = /\$\{(\w+)(?::[\w-]+)?\}|\$(\w+)/g;
+/**
+ * Grafana template variable references: $name, ${name} and ${name:format}.
+ * `$1` is not one: Grafana leaves it alone, and label_replace() needs it.
+ */
+const VARIABLE = /\$\{([A-Za-z_]\w*)(?::[\w-]+)?\}|\$([A-Za-z_]\w*)/g;
 
 const STRING = /"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`[^`]*`/g;
 
