@@ -452,7 +452,7 @@ describe('end to end: simulator → exporter → Prometheus with the shipped rul
 
   it('the device picker lists the watched device by its configured name, with its MAC as the value', async () => {
     const device = loadDashboards().find((d) => d.dashboard.uid === 'netmon-device')?.dashboard;
-    const mac = device?.templating.list.find((v) => v.name === 'mac') as { query: string; regex: string };
+    const mac = device?.templating.list.find((v) => v.name === 'mac') as unknown as { query: string; regex: string };
     const expr = substitute(queryResultSelector(mac.query) as string, {
       job: 'network-monitor',
       instance: exporterUrl.replace('http://', ''),
