@@ -213,7 +213,7 @@ describe('dashboard set', () => {
 
   it('device: the picker shows a name (else host name, else MAC) and selects the MAC, hostile names included', () => {
     const device = dashboards.find((d) => d.dashboard.uid === 'netmon-device')?.dashboard as Dashboard;
-    const mac = device.templating.list.find((v) => v.name === 'mac') as { regex: string; query: string };
+    const mac = device.templating.list.find((v) => v.name === 'mac') as unknown as { regex: string; query: string };
     expect(mac.query).toMatch(/^query_result\(max by \(display, mac\) \(/);
     // Grafana's regex syntax /.../flags; the groups it reads are `text` and `value`.
     const m = /^\/(.*)\/(\w*)$/.exec(mac.regex);
