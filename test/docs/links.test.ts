@@ -32,7 +32,8 @@ function brokenLinks(document: string): string[] {
     } else if (!existsSync(resolved)) {
       broken.push(`${where} (no such file)`);
     } else if (anchor !== undefined) {
-      if (!resolved.endsWith('.md') || statSync(resolved).isDirectory()) broken.push(`${where} (anchor into a non-Markdown file)`);
+      if (!resolved.endsWith('.md') || statSync(resolved).isDirectory())
+        broken.push(`${where} (anchor into a non-Markdown file)`);
       else if (!headingAnchors(readFileSync(resolved, 'utf8')).has(anchor)) broken.push(`${where} (no such heading)`);
     }
   }

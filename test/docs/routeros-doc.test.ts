@@ -68,14 +68,33 @@ const COMMANDS: Record<string, { item: boolean; properties: ReadonlySet<string> 
   '/ip service set': { item: true, properties: new Set(['address', 'certificate', 'port', 'disabled', 'tls-version', 'vrf']) },
   '/certificate add': {
     item: false,
-    properties: new Set(['name', 'common-name', 'subject-alt-name', 'key-usage', 'days-valid', 'key-size', 'country', 'organization']),
+    properties: new Set([
+      'name',
+      'common-name',
+      'subject-alt-name',
+      'key-usage',
+      'days-valid',
+      'key-size',
+      'country',
+      'organization',
+    ]),
   },
   '/certificate sign': { item: true, properties: new Set(['ca', 'name', 'ca-crl-host']) },
   '/certificate import': { item: false, properties: new Set(['file-name', 'passphrase', 'name', 'trusted']) },
   '/certificate export-certificate': { item: true, properties: new Set(['file-name', 'export-passphrase', 'type']) },
   '/ip firewall filter add': {
     item: false,
-    properties: new Set(['chain', 'action', 'protocol', 'dst-port', 'src-address', 'src-address-list', 'in-interface', 'comment', 'place-before']),
+    properties: new Set([
+      'chain',
+      'action',
+      'protocol',
+      'dst-port',
+      'src-address',
+      'src-address-list',
+      'in-interface',
+      'comment',
+      'place-before',
+    ]),
   },
 };
 
@@ -200,7 +219,7 @@ describe('RouterOS commands in the documentation', () => {
   });
 });
 
-describe("the per-source table of docs/routeros.md", () => {
+describe('the per-source table of docs/routeros.md', () => {
   const rows = ROUTEROS_DOC.split('\n')
     .map((line) => /^\| [^|]+ \| `(\/[^`]+)` \| ([^|]+) \|/.exec(line))
     .filter((match) => match !== null)
@@ -218,7 +237,12 @@ describe("the per-source table of docs/routeros.md", () => {
     const menus = new Set(rows.map((row) => row.menu));
     for (const table of POLLED_TABLES) expect(menus).toContain(table.path);
     for (const row of rows) {
-      expect(row.policies.split(',').map((policy) => policy.trim()).filter((policy) => !POLICIES.has(policy))).toEqual([]);
+      expect(
+        row.policies
+          .split(',')
+          .map((policy) => policy.trim())
+          .filter((policy) => !POLICIES.has(policy)),
+      ).toEqual([]);
     }
   });
 
