@@ -65,9 +65,11 @@ describe('documentation', () => {
   });
 
   it('no tracked file cites the product contract: the repository stands alone', () => {
+    // Spelled in pieces so this file does not find itself.
+    const name = ['S', 'P', 'E', 'C'].join('');
     let hits = '';
     try {
-      hits = execFileSync('git', ['grep', '-n', '-I', 'SPEC'], { cwd: ROOT, encoding: 'utf8' });
+      hits = execFileSync('git', ['grep', '-n', '-I', name], { cwd: ROOT, encoding: 'utf8' });
     } catch (error) {
       // git grep exits 1 when nothing matches.
       if ((error as { status?: number }).status !== 1) throw error;
