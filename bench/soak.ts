@@ -29,6 +29,7 @@ import { createApp } from '../src/http/app.js';
 import { listen } from '../src/http/server.js';
 import { StateStore } from '../src/inventory/persistence.js';
 import { DeviceRegistry } from '../src/inventory/registry.js';
+import { createLogger } from '../src/logging.js';
 import { createLiveRegistry } from '../src/metrics/live-registry.js';
 import { Monitor } from '../src/monitor.js';
 import { RouterSession } from '../src/routeros/session.js';
@@ -240,6 +241,7 @@ async function main(): Promise<number> {
     persistence: saver,
   });
   const app = createApp({
+    logger: createLogger('silent'),
     version: 'soak',
     snapshot: () => monitor.snapshot(),
     liveRegistry: createLiveRegistry({

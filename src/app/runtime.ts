@@ -88,6 +88,7 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
     persistence: saver,
   });
   const app = createApp({
+    logger,
     version: VERSION,
     snapshot: () => monitor.snapshot(),
     liveRegistry: createLiveRegistry({

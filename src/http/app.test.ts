@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { deviceRecord } from '../../test/support/devices.js';
 import { findSample, parseExposition } from '../../test/support/exposition-parser.js';
 import { promtoolCheckMetrics } from '../../test/support/promtool.js';
+import { createLogger } from '../logging.js';
 import { createLiveRegistry } from '../metrics/live-registry.js';
 import { emptySummary, type Snapshot, SnapshotBuilder } from '../metrics/snapshot.js';
 import { initialPollStatus } from '../poller/router-poll-status.js';
@@ -24,6 +25,7 @@ function snapshotWith(hostname: string): Snapshot {
 function appWith(options: { ready?: boolean; snapshot?: Snapshot } = {}) {
   let current = options.snapshot ?? snapshotWith('nas');
   const app = createApp({
+    logger: createLogger('silent'),
     version: '1.2.3',
     snapshot: () => current,
     liveRegistry: createLiveRegistry({ version: '1.2.3', stateWrites: () => ({ errorsTotal: 2, lastSuccess: 50 }) }),
@@ -70,6 +72,39 @@ describe('HTTP app', () => {
     expect(promtoolCheckMetrics(text)).toEqual({ status: 0, output: '' });
   });
 
+  it('negotiates gzip from Accept-Encoding as Prometheus, curl and browsers send it', async () => {
+    const server = await listen(appWith().app, { host: '127.0.0.1', port: 0 });
+    const encodingFor = (acceptEncoding: string | undefined) =>
+      new Promise<string>((resolve, reject) => {
+        http
+          .get(
+            `${server.url}/metrics`,
+            { headers: acceptEncoding === undefined ? {} : { 'Accept-Encoding': acceptEncoding } },
+            (res) => {
+              res.resume();
+              res.on('end', () => resolve(res.headers['content-encoding'] ?? 'identity'));
+            },
+          )
+          .on('error', reject);
+      });
+    const cases: Record<string, string> = {
+      gzip: 'gzip',
+      'gzip, deflate, br': 'gzip',
+      identity: 'identity',
+      'gzip;q=0': 'identity',
+      'GZIP;Q=0.5': 'gzip',
+      '*': 'gzip',
+      'identity;q=0.5, gzip;q=0.9': 'gzip',
+      br: 'identity',
+      '': 'identity',
+    };
+    const seen: Record<string, string> = {};
+    for (const header of Object.keys(cases)) seen[header] = await encodingFor(header);
+    seen[''] = await encodingFor(undefined);
+    await server.close();
+    expect(seen).toEqual(cases);
+  });
+
   it('serves whichever snapshot is current at request time', async () => {
     const { app, swap } = appWith();
     swap(snapshotWith('renamed'));
@@ -86,6 +121,10 @@ describe('HTTP app', () => {
     expect(etag).toMatch(/^"[0-9a-z]+-\d+"$/);
     const again = await request(app).get('/api/devices').set('If-None-Match', etag).expect(304);
     expect(again.text).toBe('');
+    // If-None-Match as clients send it: a list, or the weak form of the tag.
+    await request(app).get('/api/devices').set('If-None-Match', `"other", ${etag}`).expect(304);
+    await request(app).get('/api/devices').set('If-None-Match', `W/${etag}`).expect(304);
+    await request(app).get('/api/devices').set('If-None-Match', '"other"').expect(200);
     swap(snapshotWith('renamed'));
     const changed = await request(app).get('/api/devices').set('If-None-Match', etag).expect(200);
     expect(changed.headers.etag).not.toBe(etag);
@@ -120,16 +159,27 @@ describe('HTTP app', () => {
     expect(head.text).toBeUndefined();
   });
 
-  it('hides errors behind a plain 500', async () => {
+  it('hides errors behind a plain 500, and logs them with method and path but no credentials or query', async () => {
+    const lines: string[] = [];
     const app = createApp({
+      logger: createLogger('info', { write: (line: string) => lines.push(line) }),
       version: '1',
       snapshot: () => {
-        throw new Error('secret internals at /srv/app.js:12');
+        throw new Error('snapshot unavailable at /srv/app.js:12');
       },
       liveRegistry: createLiveRegistry({ version: '1', stateWrites: () => ({ errorsTotal: 0, lastSuccess: null }) }),
       isReady: () => true,
     });
-    const res = await request(app).get('/metrics').expect(500);
+    const res = await request(app)
+      .get('/metrics?token=Query-Secret-7f')
+      .set('Authorization', `Basic ${Buffer.from('prometheus:Header-Secret-9k').toString('base64')}`)
+      .set('Cookie', 'session=Cookie-Secret-3z')
+      .expect(500);
     expect(res.text).toBe('internal error\n');
+    expect(lines).toHaveLength(1);
+    const entry = JSON.parse(lines[0]!) as Record<string, unknown>;
+    expect(entry).toMatchObject({ level: 50, msg: 'request failed', method: 'GET', path: '/metrics' });
+    expect((entry.err as { message: string }).message).toBe('snapshot unavailable at /srv/app.js:12');
+    expect(lines[0]).not.toMatch(/Secret|cHJvbWV0aGV1czpIZWFkZXI/);
   });
 });

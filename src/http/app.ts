@@ -1,5 +1,6 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Registry } from 'prom-client';
+import type { Logger } from '../logging.js';
 import type { Snapshot } from '../metrics/snapshot.js';
 import { sendExposition } from './exposition.js';
 import { renderLandingPage } from './landing.js';
@@ -7,6 +8,8 @@ import { PAGE_ASSETS } from './page-assets.js';
 
 export interface AppDependencies {
   version: string;
+  /** Where a request that failed is logged (the 500's cause). */
+  logger: Pick<Logger, 'error'>;
   /** The current snapshot; swapped whole by the poller, read without waiting on any router. */
   snapshot: () => Snapshot;
   liveRegistry: Registry;
@@ -57,17 +60,15 @@ export function createApp(deps: AppDependencies): express.Express {
       const live = await deps.liveRegistry.metrics();
       res.setHeader('Cache-Control', 'no-store');
       // The snapshot's bytes (and their gzip) are made once per poll, not per scrape.
-      await sendExposition(req, res, snapshot, live);
+      const gzip = req.acceptsEncodings('gzip', 'identity') === 'gzip';
+      await sendExposition(res, { gzip, head: req.method === 'HEAD' }, snapshot, live);
     },
     '/api/devices': (req, res) => {
       const { body, etag } = devicesJson(deps.snapshot());
       // Clients may keep a copy but must revalidate: between polls the answer is a bodiless 304.
       res.setHeader('Cache-Control', 'no-cache');
       res.setHeader('ETag', etag);
-      if (req.headers['if-none-match'] === etag) {
-        res.status(304).end();
-        return;
-      }
+      // res.send answers 304 without a body when req.fresh (If-None-Match lists this ETag, weak or strong).
       res.type('application/json').send(body);
     },
     '/healthz': (_req, res) => {
@@ -115,17 +116,13 @@ export function createApp(deps: AppDependencies): express.Express {
     res.status(404).type('text/plain').send('not found\n');
   });
 
-  // Never leak a stack trace to a client; the caller's logger gets the detail.
+  // Never leak a stack trace to a client; the log gets the detail. Only method and path (no query string, no
+  // headers): a client's credentials or tokens never reach the log through a failed request.
   app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
-    req.log?.error?.({ err: error }, 'request failed');
+    deps.logger.error({ err: error, method: req.method, path: req.path }, 'request failed');
     if (!res.headersSent) res.status(500).type('text/plain').send('internal error\n');
+    else res.destroy();
   });
 
   return app;
-}
-
-declare module 'express-serve-static-core' {
-  interface Request {
-    log?: { error?: (obj: unknown, msg: string) => void };
-  }
 }

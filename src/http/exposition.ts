@@ -10,7 +10,7 @@
  * this way (the second never refers back into the first), so every response
  * is one ordinary gzip member, readable by any client.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import { constants, crc32, createDeflateRaw, deflateRawSync } from 'node:zlib';
 import type { Snapshot } from '../metrics/snapshot.js';
 
@@ -51,20 +51,6 @@ function deflatedSnapshot(snapshot: Snapshot): Promise<DeflatedPart> {
   return part;
 }
 
-/** Whether an Accept-Encoding header admits gzip (a q of 0 refuses it). */
-export function acceptsGzip(header: string | string[] | undefined): boolean {
-  if (header === undefined) return false;
-  const text = Array.isArray(header) ? header.join(',') : header;
-  for (const item of text.split(',')) {
-    const [coding, ...params] = item.trim().split(';');
-    const name = coding?.trim().toLowerCase();
-    if (name !== 'gzip' && name !== 'x-gzip' && name !== '*') continue;
-    const q = params.map((p) => p.trim()).find((p) => p.toLowerCase().startsWith('q='));
-    if (q === undefined || Number(q.slice(2)) > 0) return true;
-  }
-  return false;
-}
-
 interface LiveTail {
   text: string;
   bytes: Buffer;
@@ -95,16 +81,28 @@ export async function expositionBody(
   return { chunks: [GZIP_HEADER, part.deflated, tail.deflated, trailer], gzip: true };
 }
 
+export interface ExpositionRequest {
+  /** The client accepts gzip (the caller negotiates Accept-Encoding). */
+  gzip: boolean;
+  /** HEAD: headers only. */
+  head: boolean;
+}
+
 /** Writes a complete /metrics response (status, headers, body; no body for HEAD). */
-export async function sendExposition(req: IncomingMessage, res: ServerResponse, snapshot: Snapshot, live: string): Promise<void> {
-  const body = await expositionBody(snapshot, live, acceptsGzip(req.headers['accept-encoding']));
+export async function sendExposition(
+  res: ServerResponse,
+  request: ExpositionRequest,
+  snapshot: Snapshot,
+  live: string,
+): Promise<void> {
+  const body = await expositionBody(snapshot, live, request.gzip);
   let length = 0;
   for (const chunk of body.chunks) length += chunk.length;
   res.setHeader('Content-Type', EXPOSITION_CONTENT_TYPE);
   res.setHeader('Vary', 'Accept-Encoding');
   if (body.gzip) res.setHeader('Content-Encoding', 'gzip');
   res.setHeader('Content-Length', length);
-  if (req.method === 'HEAD') {
+  if (request.head) {
     res.end();
     return;
   }

@@ -2,6 +2,7 @@ import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { deviceRecord } from '../../test/support/devices.js';
 import type { DeviceRecord } from '../inventory/types.js';
+import { createLogger } from '../logging.js';
 import { createLiveRegistry } from '../metrics/live-registry.js';
 import { emptySummary, type Snapshot, SnapshotBuilder } from '../metrics/snapshot.js';
 import { initialPollStatus } from '../poller/router-poll-status.js';
@@ -144,6 +145,7 @@ describe('landing page (server-rendered)', () => {
 
 describe('landing page over HTTP', () => {
   const app = createApp({
+    logger: createLogger('silent'),
     version: '1.2.3',
     snapshot: () =>
       snapshotOf([deviceRecord({ router: 'home', mac: '00:0C:42:00:00:01', hostname: 'nas', present: true, lastSeen: NOW })]),

@@ -4,6 +4,7 @@ import path from 'node:path';
 import bcrypt from 'bcryptjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeSelfSignedCertificate, type TestCertificate } from '../../test/support/certs.js';
+import { createLogger } from '../logging.js';
 import { createLiveRegistry } from '../metrics/live-registry.js';
 import { SnapshotBuilder } from '../metrics/snapshot.js';
 import { initialPollStatus } from '../poller/router-poll-status.js';
@@ -52,6 +53,7 @@ describe('web config (exporter-toolkit format) over real HTTPS', () => {
     const web = loadWebConfig(file);
     const snapshot = new SnapshotBuilder(['home'], initialPollStatus).build(1);
     const app = createApp({
+      logger: createLogger('silent'),
       version: '1',
       snapshot: () => snapshot,
       liveRegistry: createLiveRegistry({ version: '1', stateWrites: () => ({ errorsTotal: 0, lastSuccess: null }) }),

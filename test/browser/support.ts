@@ -4,6 +4,7 @@ import { type Browser, type BrowserContext, type BrowserContextOptions, chromium
 import { createApp } from '../../src/http/app.js';
 import { type ListeningServer, listen } from '../../src/http/server.js';
 import type { DeviceRecord } from '../../src/inventory/types.js';
+import { createLogger } from '../../src/logging.js';
 import { createLiveRegistry } from '../../src/metrics/live-registry.js';
 import { emptySummary, type Snapshot, SnapshotBuilder } from '../../src/metrics/snapshot.js';
 import { initialPollStatus } from '../../src/poller/router-poll-status.js';
@@ -68,6 +69,7 @@ export interface TestExporter {
 export async function startTestExporter(devices: ReadonlyArray<DeviceRecord>): Promise<TestExporter> {
   let snapshot = buildSnapshot(devices);
   const app = createApp({
+    logger: createLogger('silent'),
     version: '9.8.7-test',
     snapshot: () => snapshot,
     liveRegistry: createLiveRegistry({ version: '9.8.7-test', stateWrites: () => ({ errorsTotal: 0, lastSuccess: null }) }),
