@@ -63,7 +63,7 @@ export function createApp(deps: AppDependencies): express.Express {
       const gzip = req.acceptsEncodings('gzip', 'identity') === 'gzip';
       await sendExposition(res, { gzip, head: req.method === 'HEAD' }, snapshot, live);
     },
-    '/api/devices': (req, res) => {
+    '/api/devices': (_req, res) => {
       const { body, etag } = devicesJson(deps.snapshot());
       // Clients may keep a copy but must revalidate: between polls the answer is a bodiless 304.
       res.setHeader('Cache-Control', 'no-cache');
