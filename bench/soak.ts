@@ -24,7 +24,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
-import { CoalescingSaver } from '../src/app/state-saver.js';
+import { StateWriter } from '../src/app/state-saver.js';
 import { createApp } from '../src/http/app.js';
 import { listen } from '../src/http/server.js';
 import { StateStore } from '../src/inventory/persistence.js';
@@ -220,9 +220,8 @@ async function main(): Promise<number> {
     routers: ['soak'],
   });
   const store = new StateStore(path.join(mkdtempSync(path.join(tmpdir(), 'netmon-soak-')), 'state.json'), logger);
-  const saver = new CoalescingSaver(async () => {
-    await store.save(registry.exportState());
-  });
+  await store.load();
+  const saver = new StateWriter(registry, store);
   const router = {
     name: 'soak',
     host: sim.host,

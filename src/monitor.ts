@@ -26,6 +26,8 @@ export interface StatePersistence {
   flush(): Promise<void>;
   /** Called after every poll; implementations coalesce writes. */
   requestSave(): void;
+  /** Called after every good poll, before it is published: makes its first sightings durable. Never rejects. */
+  commitPoll?(): Promise<void>;
 }
 
 const NEW_DEVICE_LOG_LIMIT = 20;
@@ -189,6 +191,8 @@ export class Monitor {
       if (this.clients.get(router) !== client) return { router, ok: false };
       const nowSeconds = this.nowMs() / 1000;
       const changes = this.options.inventory.applyPoll(router, observations, nowSeconds);
+      // On disk before anything (metrics, API, log) shows it: a crash never loses a first sighting.
+      await this.options.persistence?.commitPoll?.();
       state.up = true;
       state.lastSuccess = nowSeconds;
       state.system = observations.system;

@@ -10,7 +10,7 @@ import { Monitor, type RouterClient, type RouterSetChange } from '../monitor.js'
 import { RouterSession } from '../routeros/session.js';
 import { vendorFields } from '../vendor/oui.js';
 import { VERSION } from '../version.js';
-import { CoalescingSaver } from './state-saver.js';
+import { StateWriter } from './state-saver.js';
 
 export interface Runtime {
   monitor: Monitor;
@@ -77,9 +77,7 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
       );
     }
   }
-  const saver = new CoalescingSaver(async () => {
-    await store.save(registry.exportState());
-  });
+  const saver = new StateWriter(registry, store);
   const monitor = new Monitor({
     config,
     logger,
@@ -120,6 +118,7 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
     },
     async stop() {
       await monitor.stop();
+      await store.close();
       await server.close();
     },
   };

@@ -39,6 +39,15 @@ export const persistedStateSchema = z.object({
   devices: z.array(persistedDeviceSchema),
 });
 
+/**
+ * The snapshot file on disk: the state plus the generation of the journal that
+ * continues it (see journal.ts). Files written before the journal existed have
+ * none and count as generation 0.
+ */
+export const snapshotFileSchema = persistedStateSchema.extend({
+  generation: z.number().int().min(0).default(0),
+});
+
 export type PersistedDevice = z.output<typeof persistedDeviceSchema>;
 export type PersistedRouter = z.output<typeof persistedRouterSchema>;
 export type PersistedState = z.output<typeof persistedStateSchema>;

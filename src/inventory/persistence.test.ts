@@ -5,8 +5,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../logging.js';
-import { type PersistedState, persistedStateSchema } from './persisted-state.js';
+import { type PersistedDevice, type PersistedState, persistedStateSchema } from './persisted-state.js';
 import { StateStore, type StoreLogger } from './persistence.js';
+import type { StateChanges } from './registry.js';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const PERSISTENCE_MODULE = fileURLToPath(new URL('./persistence.ts', import.meta.url));
@@ -104,10 +105,10 @@ describe('StateStore: round trip and backup', () => {
     const store = new StateStore(path);
     await store.load();
     await store.save(state(1));
-    expect(await names()).toEqual(['state.json']);
+    expect(await names()).toEqual(['state.json', 'state.json.journal']);
     await store.save(state(2));
     await store.save(state(3));
-    expect(await names()).toEqual(['state.json', 'state.json.bak']);
+    expect(await names()).toEqual(['state.json', 'state.json.bak', 'state.json.journal']);
     expect(JSON.parse(await readFile(path, 'utf8')).savedAt).toBe(3);
     expect(JSON.parse(await readFile(`${path}.bak`, 'utf8')).savedAt).toBe(2);
   });
@@ -120,7 +121,7 @@ describe('StateStore: round trip and backup', () => {
     expect(results.every((r) => r.ok)).toBe(true);
     expect((await new StateStore(path).load())!.savedAt).toBe(20);
     expect(JSON.parse(await readFile(`${path}.bak`, 'utf8')).savedAt).toBe(19);
-    expect(await names()).toEqual(['state.json', 'state.json.bak']);
+    expect(await names()).toEqual(['state.json', 'state.json.bak', 'state.json.journal']);
   });
 
   it('accepts unknown keys and fills defaults (forward-compatible within version 1)', async () => {
@@ -165,9 +166,10 @@ describe('StateStore: round trip and backup', () => {
     await store.save(state(1));
     await writeFile(`${path}.tmp-99999-1`, '{"version":1,"sav');
     await writeFile(`${path}.bak.tmp-99999-1`, 'x');
+    await writeFile(`${path}.journal.tmp-99999-1`, 'x');
     await writeFile(join(dir, 'unrelated.tmp-1'), 'keep me');
     expect((await new StateStore(path).load())!.savedAt).toBe(1);
-    expect(await names()).toEqual(['state.json', 'unrelated.tmp-1']);
+    expect(await names()).toEqual(['state.json', 'state.json.journal', 'unrelated.tmp-1']);
   });
 });
 
@@ -198,7 +200,12 @@ describe('StateStore: corrupt files', () => {
 
     // the next save writes a new main and does not touch the file kept aside
     expect((await store.save(state(3))).ok).toBe(true);
-    expect(await names()).toEqual(['state.json', 'state.json.bak', 'state.json.corrupt-2025-01-02T03-04-05-678Z']);
+    expect(await names()).toEqual([
+      'state.json',
+      'state.json.bak',
+      'state.json.corrupt-2025-01-02T03-04-05-678Z',
+      'state.json.journal',
+    ]);
   });
 
   it('treats valid JSON of the wrong shape or version as corrupt', async () => {
@@ -321,8 +328,247 @@ console.log(JSON.stringify({ first, second, errors: store.writeErrorsTotal, ok: 
     expect(report.errors).toBe(2);
     expect(report.ok).toBe(false);
     expect((await new StateStore(path).load())!.savedAt).toBe(1);
-    expect(await names()).toEqual(['efbig.mjs', 'state.json']);
+    expect(await names()).toEqual(['efbig.mjs', 'state.json', 'state.json.journal']);
   });
+});
+
+function newDevice(mac: string, at: number): PersistedDevice {
+  return {
+    router: 'home',
+    mac,
+    firstSeen: at,
+    lastSeen: at,
+    lastListedAt: at,
+    ip: null,
+    hostname: null,
+    leaseComment: null,
+    interface: null,
+    bridgePort: null,
+    dhcpServer: null,
+    lease: 'none',
+  };
+}
+
+function firstSighting(mac: string, at: number): StateChanges {
+  return { changed: [newDevice(mac, at)], refreshed: [], removed: [], routers: [] };
+}
+
+describe('StateStore: journal', () => {
+  it('appends changes and replays them over the snapshot on load', async () => {
+    const path = join(dir, 'state.json');
+    const store = new StateStore(path);
+    await store.load();
+    expect((await store.save(state(100, 2))).ok).toBe(true);
+    const base = store.bytesWrittenTotal;
+    expect(store.journalBytes).toBe((await stat(`${path}.journal`)).size);
+    expect((await store.append(firstSighting('AA:00:00:00:00:01', 110))).ok).toBe(true);
+    const refresh: StateChanges = {
+      changed: [],
+      refreshed: [{ router: 'home', mac: 'AA:00:00:00:00:01', lastSeen: 120, lastListedAt: 120 }],
+      removed: [{ router: 'home', mac: state(100, 2).devices[0]!.mac }],
+      routers: [{ name: 'home', lastGoodPollAt: 120 }],
+    };
+    expect((await store.append(refresh)).ok).toBe(true);
+    // Only the records were written, not the state again.
+    const header = Buffer.byteLength('00000000 {"journal":1,"generation":1}\n');
+    expect(store.bytesWrittenTotal - base).toBe((await stat(`${path}.journal`)).size - header);
+    expect(store.bytesWrittenTotal - base).toBeLessThan(600);
+    // An empty drain writes nothing.
+    expect((await store.append({ changed: [], refreshed: [], removed: [], routers: [] })).ok).toBe(true);
+    const loader = new StateStore(path);
+    const loaded = await loader.load();
+    expect(loader.journalRecordsLoaded).toBe(2);
+    expect(loaded!.savedAt).toBeGreaterThan(1e9); // the time of the last record
+    expect(loaded!.routers).toEqual([{ name: 'home', lastGoodPollAt: 120 }]);
+    expect(loaded!.devices.map((d) => [d.mac, d.firstSeen, d.lastSeen])).toEqual([
+      [state(100, 2).devices[1]!.mac, 100, 100],
+      ['AA:00:00:00:00:01', 110, 120],
+    ]);
+    // A load that replayed records asks for a compaction; after it the journal is empty again.
+    expect(loader.needsCompaction).toBe(true);
+    expect((await loader.save({ ...loaded!, savedAt: 130 })).ok).toBe(true);
+    expect(loader.needsCompaction).toBe(false);
+    const again = new StateStore(path);
+    expect((await again.load())!.devices).toEqual(loaded!.devices);
+    expect(again.journalRecordsLoaded).toBe(0);
+  });
+
+  it('a journal with no snapshot (a crash before the first full save) still gives back every first sighting', async () => {
+    const path = join(dir, 'state.json');
+    const store = new StateStore(path);
+    expect(await store.load()).toBeNull();
+    await store.append(firstSighting('AA:00:00:00:00:01', 10));
+    await store.append(firstSighting('AA:00:00:00:00:02', 11));
+    expect(await names()).toEqual(['state.json.journal']);
+    const loaded = await new StateStore(path).load();
+    expect(loaded!.devices.map((d) => [d.mac, d.firstSeen])).toEqual([
+      ['AA:00:00:00:00:01', 10],
+      ['AA:00:00:00:00:02', 11],
+    ]);
+  });
+
+  it('ignores a torn last record with a warning, cuts it off, and appends cleanly after it', async () => {
+    const path = join(dir, 'state.json');
+    const store = new StateStore(path);
+    await store.load();
+    await store.save(state(100, 1));
+    await store.append(firstSighting('AA:00:00:00:00:01', 110));
+    const goodSize = (await stat(`${path}.journal`)).size;
+    await writeFile(`${path}.journal`, '3f2a0c11 {"at":120,"changed":[{"router":"home","mac":"AA:00', { flag: 'a' });
+    const log = recorder();
+    const reader = new StateStore(path, log);
+    const loaded = await reader.load();
+    expect(loaded!.devices.map((d) => d.mac)).toContain('AA:00:00:00:00:01');
+    expect(reader.corruptFilesTotal).toBe(0);
+    expect(log.lines.map((l) => [l.level, l.message])).toEqual([
+      ['warn', 'device state journal ends in a record cut short by a crash; ignored'],
+    ]);
+    expect(log.lines[0]!.details).toMatchObject({ line: 3, bytesIgnored: 59 });
+    expect((await stat(`${path}.journal`)).size).toBe(goodSize);
+    // The next append follows the good records; nothing is "corrupt" on the next load.
+    await reader.append(firstSighting('AA:00:00:00:00:02', 130));
+    const log2 = recorder();
+    const next = new StateStore(path, log2);
+    expect((await next.load())!.devices.map((d) => d.mac)).toContain('AA:00:00:00:00:02');
+    expect(log2.lines).toEqual([]);
+    expect(await names()).toEqual(['state.json', 'state.json.journal']);
+  });
+
+  it('keeps a journal damaged in the middle aside, uses the records before the damage, and reports it', async () => {
+    const path = join(dir, 'state.json');
+    const store = new StateStore(path);
+    await store.load();
+    await store.save(state(100, 1));
+    await store.append(firstSighting('AA:00:00:00:00:01', 110));
+    await store.append(firstSighting('AA:00:00:00:00:02', 120));
+    await store.append(firstSighting('AA:00:00:00:00:03', 130));
+    const lines = (await readFile(`${path}.journal`, 'utf8')).split('\n');
+    lines[2] = lines[2]!.replace('AA:00:00:00:00:02', 'AA:00:00:00:00:09');
+    await writeFile(`${path}.journal`, lines.join('\n'));
+    const log = recorder();
+    const reader = new StateStore(path, log, () => Date.UTC(2025, 0, 2, 3, 4, 5, 678));
+    const loaded = await reader.load();
+    expect(loaded!.devices.map((d) => d.mac)).toEqual([state(100, 1).devices[0]!.mac, 'AA:00:00:00:00:01']);
+    expect(reader.corruptFilesTotal).toBe(1);
+    expect(reader.needsCompaction).toBe(true);
+    expect(log.lines.map((l) => [l.level, l.message])).toEqual([
+      ['error', 'device state journal is damaged; the records before the damage are used'],
+      ['error', 'device state file is corrupt; moved aside'],
+    ]);
+    expect(await readFile(`${path}.journal.corrupt-2025-01-02T03-04-05-678Z`, 'utf8')).toBe(lines.join('\n'));
+    // Appends start a new journal; the compaction then writes everything.
+    expect((await reader.append(firstSighting('AA:00:00:00:00:04', 140))).ok).toBe(true);
+    expect((await new StateStore(path).load())!.devices.map((d) => d.mac)).toContain('AA:00:00:00:00:04');
+  });
+
+  it('ignores a journal older than the snapshot (a crash between the two steps of a compaction)', async () => {
+    const path = join(dir, 'state.json');
+    const store = new StateStore(path);
+    await store.load();
+    await store.save(state(100, 1));
+    await store.append(firstSighting('AA:00:00:00:00:01', 110));
+    const oldJournal = await readFile(`${path}.journal`);
+    await store.save({ ...state(200, 1), devices: [] });
+    await writeFile(`${path}.journal`, oldJournal);
+    const log = recorder();
+    const reader = new StateStore(path, log);
+    const loaded = await reader.load();
+    expect(loaded!.savedAt).toBe(200);
+    expect(loaded!.devices).toEqual([]);
+    expect(log.lines.map((l) => l.message)).toEqual(['device state journal is older than the snapshot; discarded']);
+    expect(await names()).toEqual(['state.json', 'state.json.bak']);
+  });
+
+  it('never quotes the content of a file that is not a journal', async () => {
+    const path = join(dir, 'state.json');
+    await writeFile(`${path}.journal`, 'hunter2-Zq9\n');
+    const log = recorder();
+    const reader = new StateStore(path, log);
+    expect(await reader.load()).toBeNull();
+    expect(reader.corruptFilesTotal).toBe(1);
+    expect(JSON.stringify(log.lines)).not.toContain('hunter2');
+    expect(JSON.stringify(log.lines)).toContain('not a state journal');
+  });
+
+  it('an append that fails halfway (file size limit) is cut back; every acknowledged record loads', async () => {
+    const path = join(dir, 'state.json');
+    const script = join(dir, 'efbig-append.mjs');
+    await writeFile(
+      script,
+      `import { StateStore } from ${JSON.stringify(PERSISTENCE_MODULE)};
+process.on('SIGXFSZ', () => {});
+const store = new StateStore(process.argv[2]);
+await store.load();
+await store.save({ version: 1, savedAt: 1, routers: [], devices: [] });
+const acked = [];
+let failures = 0;
+for (let i = 0; i < 400 && failures < 3; i++) {
+  const mac = '02:00:00:00:' + String(Math.floor(i / 100)).padStart(2, '0') + ':' + String(i % 100).padStart(2, '0');
+  const device = { router: 'home', mac, firstSeen: i, lastSeen: i, lastListedAt: i, ip: null,
+    hostname: 'x'.repeat(300), leaseComment: null, interface: null, bridgePort: null, dhcpServer: null, lease: 'none' };
+  const result = await store.append({ changed: [device], refreshed: [], removed: [], routers: [] });
+  if (result.ok) acked.push(mac); else failures++;
+}
+console.log(JSON.stringify({ acked, failures, error: store.lastWriteError }));
+`,
+    );
+    // 512-byte blocks: 40 kB allowed; each record is about 450 bytes.
+    const output = await run('sh', ['-c', `ulimit -f 80; exec "${process.execPath}" --import tsx "${script}" "${path}"`]);
+    const report = JSON.parse(output.stdout.trim()) as { acked: string[]; failures: number; error: string };
+    expect(report.failures).toBe(3);
+    expect(report.error).toMatch(/EFBIG/);
+    expect(report.acked.length).toBeGreaterThan(50);
+    const log = recorder();
+    const reader = new StateStore(path, log);
+    const loaded = await reader.load();
+    expect(loaded!.devices.map((d) => d.mac)).toEqual(report.acked);
+    expect(reader.corruptFilesTotal).toBe(0);
+    expect(log.lines).toEqual([]);
+  });
+});
+
+describe('StateStore: kill -9 while appending and compacting', () => {
+  it('every acknowledged first sighting survives, and nothing is ever corrupt', async () => {
+    const script = join(dir, 'journal-writer.mjs');
+    await writeFile(
+      script,
+      `import { StateStore } from ${JSON.stringify(PERSISTENCE_MODULE)};
+const store = new StateStore(process.argv[2]);
+const loaded = (await store.load()) ?? { version: 1, savedAt: 0, routers: [], devices: [] };
+const devices = loaded.devices;
+let seq = devices.length;
+for (;;) {
+  seq++;
+  const mac = '02:00:00:' + String(seq).padStart(6, '0').replace(/(..)(..)(..)/, '$1:$2:$3');
+  const device = { router: 'home', mac, firstSeen: seq, lastSeen: seq, lastListedAt: seq, ip: null,
+    hostname: 'host-' + seq, leaseComment: null, interface: null, bridgePort: null, dhcpServer: null, lease: 'none' };
+  devices.push(device);
+  const result = seq % 25 === 0
+    ? await store.save({ version: 1, savedAt: seq, routers: [], devices })
+    : await store.append({ changed: [device], refreshed: [], removed: [], routers: [] });
+  if (!result.ok) { console.error(result.error); process.exit(3); }
+  process.stdout.write(seq + '\\n');
+}
+`,
+    );
+    const path = join(dir, 'lane', 'state.json');
+    await mkdir(join(dir, 'lane'));
+    let lastAcked = 0;
+    for (let kill = 0; kill < 8; kill++) {
+      const acked = await runUntilKilled(script, path, lastAcked, kill % 3 === 0 ? 0 : Math.random() * 30);
+      lastAcked = Math.max(lastAcked, acked);
+      const store = new StateStore(path);
+      const loaded = await store.load();
+      expect(store.corruptFilesTotal).toBe(0);
+      expect(store.loadedFrom === 'main' || (lastAcked < 25 && store.loadedFrom === 'none')).toBe(true);
+      const seqs = loaded!.devices.map((d) => d.firstSeen);
+      // Every acknowledged device, in order, with at most the one in flight after it.
+      expect(seqs.slice(0, lastAcked)).toEqual(Array.from({ length: lastAcked }, (_, i) => i + 1));
+      expect(seqs.length).toBeLessThanOrEqual(lastAcked + 1);
+      lastAcked = seqs.length;
+      await store.close();
+    }
+  }, 60_000);
 });
 
 describe('StateStore: kill -9 during a write loop', () => {

@@ -1,21 +1,34 @@
 import { copyFile, type FileHandle, link, mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { type PersistedState, persistedStateSchema } from './persisted-state.js';
+import { describeJsonError } from '../config/load.js';
+import { encodeHeader, encodeRecord, isEmptyChange, type JournalRecord, readJournal, replay } from './journal.js';
+import { type PersistedState, persistedStateSchema, snapshotFileSchema } from './persisted-state.js';
+import type { StateChanges } from './registry.js';
 
 /**
- * The device state file (docs/devices.md, "State file").
+ * The device state files (docs/devices.md, "State file"): a snapshot `<path>`
+ * and a journal `<path>.journal` of what changed since (format in journal.ts).
  *
- * Write path: the new state goes to a temporary file in the same directory
- * (rename is only atomic within one filesystem) and is fsynced; the current
- * file gets a second, temporary name (hard link, or copy where links are not
- * supported); the new file is renamed over `<path>`, the old one over
- * `<path>.bak`, and the directory is fsynced so the renames survive a power
- * cut. At every instant `<path>` is a complete file (the previous or the new
- * one) and `.bak`, once it exists, a complete, strictly older one.
+ * Snapshot write path (save(), also called compaction): the new state goes to
+ * a temporary file in the same directory (rename is only atomic within one
+ * filesystem) and is fsynced; the current file gets a second, temporary name
+ * (hard link, or copy where links are not supported); the new file is renamed
+ * over `<path>`, the old one over `<path>.bak`, and the directory is fsynced
+ * so the renames survive a power cut. At every instant `<path>` is a complete
+ * file (the previous or the new one) and `.bak`, once it exists, a complete,
+ * strictly older one. Then a new, empty journal of the snapshot's generation
+ * replaces the old one the same way (temporary file, fsync, rename).
  *
- * Read path: `<path>`, else `<path>.bak`. A file that cannot be read, parsed or
+ * Journal write path (append()): one line per call, appended and fdatasynced
+ * before the call resolves. A failed append is cut back to the last good
+ * record where possible; otherwise appends stop until the next compaction.
+ *
+ * Read path: `<path>`, else `<path>.bak`, then the journal replayed on top
+ * (when its generation is not older). A file that cannot be read, parsed or
  * validated is renamed to `<file>.corrupt-<timestamp>` and logged: kept for a
- * human, never overwritten.
+ * human, never overwritten. A journal whose last record is torn (a crash in
+ * the middle of an append) is cut back to its good records, with a warning.
+ * No message ever quotes file content: the path may point at a secret.
  *
  * Failures to write never throw: the exporter must keep serving with a full or
  * read-only disk. They are counted (writeErrorsTotal), logged once per distinct
@@ -32,7 +45,13 @@ export type SaveResult = { ok: true; at: number } | { ok: false; error: string }
 
 export type LoadSource = 'main' | 'backup' | 'none';
 
-type Candidate = { kind: 'ok'; state: PersistedState } | { kind: 'missing' } | { kind: 'bad'; reason: string };
+type Candidate =
+  | { kind: 'ok'; state: PersistedState; generation: number; bytes: number }
+  | { kind: 'missing' }
+  | { kind: 'bad'; reason: string };
+
+/** Whether appends may go to the journal file: 'absent' creates one first; 'broken' waits for a compaction. */
+type JournalStatus = 'unknown' | 'absent' | 'open' | 'broken';
 
 const silent: StoreLogger = { error() {}, warn() {}, info() {} };
 
@@ -61,6 +80,16 @@ export class StateStore {
   corruptFilesTotal = 0;
   /** Which copy the last load() returned. */
   loadedFrom: LoadSource | null = null;
+  readonly journalPath: string;
+  /** Bytes written to the snapshot and the journal since start (what wears a disk out). */
+  bytesWrittenTotal = 0;
+  /** Size of the last snapshot read or written, and of the journal's good records. */
+  snapshotBytes = 0;
+  journalBytes = 0;
+  /** Journal records replayed by the last load(). */
+  journalRecordsLoaded = 0;
+  /** Set when the journal cannot take appends (or loading found damage): the next save() rewrites both files. */
+  needsCompaction = false;
 
   private readonly dir: string;
   private readonly base: string;
@@ -69,6 +98,10 @@ export class StateStore {
   /** Whether the file at `path` is known to be ours (loaded, moved aside or written): only then may it be replaced. */
   private mainChecked = false;
   private lastWriteErrorKey: string | null = null;
+  /** Generation of the current snapshot; the journal being appended to carries the same. */
+  private generation = 0;
+  private journal: FileHandle | null = null;
+  private journalStatus: JournalStatus = 'unknown';
 
   constructor(
     readonly path: string,
@@ -76,18 +109,39 @@ export class StateStore {
     private readonly clock: () => number = Date.now,
   ) {
     this.backupPath = `${path}.bak`;
+    this.journalPath = `${path}.journal`;
     this.dir = dirname(path);
     this.base = basename(path);
   }
 
-  /** The newest readable copy, or null when there is none (first start, or everything was corrupt). */
+  /** The newest readable copy with the journal replayed, or null when there is none (first start, or everything was corrupt). */
   load(): Promise<PersistedState | null> {
     return this.serialised(() => this.loadNow());
   }
 
-  /** Writes atomically; resolves (never rejects) with the outcome. Saves run one at a time, in call order. */
+  /**
+   * Writes the whole state atomically and starts an empty journal after it
+   * (compaction); resolves (never rejects) with the outcome. Writes (saves and
+   * appends) run one at a time, in call order.
+   */
   save(state: PersistedState): Promise<SaveResult> {
     return this.serialised(() => this.saveNow(state));
+  }
+
+  /** Appends one record of changes to the journal and fdatasyncs it; resolves (never rejects) with the outcome. */
+  append(changes: StateChanges): Promise<SaveResult> {
+    // Encoded now, in call order with the registry's drains, whatever waits in the queue.
+    const line = isEmptyChange(changes) ? null : Buffer.from(encodeRecord(changes, this.clock() / 1000), 'utf8');
+    return this.serialised(() => this.appendNow(line));
+  }
+
+  /** Closes the journal (the files stay as they are). */
+  close(): Promise<void> {
+    return this.serialised(async () => {
+      await this.journal?.close().catch(() => undefined);
+      this.journal = null;
+      if (this.journalStatus === 'open') this.journalStatus = 'unknown';
+    });
   }
 
   private serialised<T>(task: () => Promise<T>): Promise<T> {
@@ -98,20 +152,99 @@ export class StateStore {
 
   private async loadNow(): Promise<PersistedState | null> {
     await this.removeStaleTemporaries();
+    await this.journal?.close().catch(() => undefined);
+    this.journal = null;
+    const snapshot = await this.loadSnapshot();
+    this.generation = snapshot?.generation ?? 0;
+    this.snapshotBytes = snapshot?.bytes ?? 0;
+    const records = await this.loadJournal();
+    this.journalRecordsLoaded = records.length;
+    if (records.length > 0) this.needsCompaction = true; // start the next run from one file
+    if (snapshot === null && records.length === 0) return null;
+    const base: PersistedState = snapshot?.state ?? { version: 1, savedAt: 0, routers: [], devices: [] };
+    return replay(base, records);
+  }
+
+  private async loadSnapshot(): Promise<(Candidate & { kind: 'ok' }) | null> {
     const main = await this.inspect(this.path);
     this.mainChecked = true;
     if (main.kind === 'ok') {
       this.loadedFrom = 'main';
-      return main.state;
+      return main;
     }
     const backup = await this.inspect(this.backupPath);
     if (backup.kind === 'ok') {
       this.loadedFrom = 'backup';
       this.logger.warn({ path: this.backupPath }, 'device state loaded from the backup copy');
-      return backup.state;
+      this.needsCompaction = true;
+      return backup;
     }
     this.loadedFrom = 'none';
     return null;
+  }
+
+  /**
+   * The journal records that continue the loaded snapshot. Leaves the journal
+   * ready for appends: cut back to its good records, or absent (to be created).
+   */
+  private async loadJournal(): Promise<JournalRecord[]> {
+    this.journalStatus = 'absent';
+    this.journalBytes = 0;
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(this.journalPath);
+    } catch (error) {
+      if (errorCode(error) === 'ENOENT' || errorCode(error) === 'ENOTDIR') return [];
+      await this.moveAside(this.journalPath, `unreadable: ${describe(error)}`);
+      this.needsCompaction = true;
+      return [];
+    }
+    const read = readJournal(bytes);
+    if (read.kind === 'bad-header') {
+      await this.moveAside(this.journalPath, 'not a state journal (bad first line)');
+      this.needsCompaction = true;
+      return [];
+    }
+    if (read.generation < this.generation) {
+      // A crash between writing a snapshot and starting its journal: the snapshot holds all of it.
+      this.logger.info({ path: this.journalPath }, 'device state journal is older than the snapshot; discarded');
+      await unlink(this.journalPath).catch(() => undefined);
+      return [];
+    }
+    if (read.tail === 'corrupt') {
+      this.logger.error(
+        { path: this.journalPath, line: read.badLine, recordsKept: read.records.length },
+        'device state journal is damaged; the records before the damage are used',
+      );
+      await this.moveAside(this.journalPath, `damaged record at line ${read.badLine}`);
+      this.needsCompaction = true;
+      return read.records;
+    }
+    if (read.tail === 'torn') {
+      this.logger.warn(
+        { path: this.journalPath, line: read.badLine, bytesIgnored: bytes.length - read.validBytes },
+        'device state journal ends in a record cut short by a crash; ignored',
+      );
+    }
+    // Appends continue this journal (cut back past a torn tail) until the next compaction.
+    this.generation = read.generation;
+    try {
+      this.journal = await open(this.journalPath, 'r+');
+      if (read.tail === 'torn') {
+        await this.journal.truncate(read.validBytes);
+        await this.journal.sync();
+      }
+      await this.journal.close();
+      this.journal = await open(this.journalPath, 'a', 0o600);
+      this.journalStatus = 'open';
+      this.journalBytes = read.validBytes;
+    } catch {
+      await this.journal?.close().catch(() => undefined);
+      this.journal = null;
+      this.journalStatus = 'broken';
+      this.needsCompaction = true;
+    }
+    return read.records;
   }
 
   /** Reads and validates one copy; a bad copy is moved aside before returning. */
@@ -134,9 +267,10 @@ export class StateStore {
     try {
       json = JSON.parse(text);
     } catch (error) {
-      return { kind: 'bad', reason: `not JSON: ${describe(error)}` };
+      // V8's message quotes the text around the error: say where, never what.
+      return { kind: 'bad', reason: `not JSON: ${describeJsonError(text, error)}` };
     }
-    const parsed = persistedStateSchema.safeParse(json);
+    const parsed = snapshotFileSchema.safeParse(json);
     if (!parsed.success) {
       const issues = parsed.error.issues
         .slice(0, 3)
@@ -144,7 +278,8 @@ export class StateStore {
         .join('; ');
       return { kind: 'bad', reason: `invalid state file: ${issues}` };
     }
-    return { kind: 'ok', state: parsed.data };
+    const { generation, ...state } = parsed.data;
+    return { kind: 'ok', state: persistedStateSchema.parse(state), generation, bytes: Buffer.byteLength(text) };
   }
 
   private async moveAside(file: string, reason: string): Promise<void> {
@@ -171,7 +306,7 @@ export class StateStore {
     } catch {
       return;
     }
-    const prefixes = [`${this.base}.tmp-`, `${this.base}.bak.tmp-`];
+    const prefixes = [`${this.base}.tmp-`, `${this.base}.bak.tmp-`, `${this.base}.journal.tmp-`];
     for (const name of names) {
       if (!prefixes.some((prefix) => name.startsWith(prefix))) continue;
       await unlink(join(this.dir, name)).catch(() => undefined);
@@ -181,9 +316,11 @@ export class StateStore {
   private async saveNow(state: PersistedState): Promise<SaveResult> {
     const suffix = `${process.pid}-${++this.tempCounter}`;
     const temp = `${this.path}.tmp-${suffix}`;
+    const generation = this.generation + 1;
     let previous: string | null = null;
+    let text: string;
     try {
-      const text = JSON.stringify(state);
+      text = JSON.stringify({ ...state, generation });
       await mkdir(this.dir, { recursive: true });
       if (!this.mainChecked) {
         // Saving before any load (e.g. a one-shot command): never replace a file we have not vetted.
@@ -193,6 +330,7 @@ export class StateStore {
       const handle = await open(temp, 'wx', 0o600);
       try {
         await handle.writeFile(text, 'utf8');
+        this.bytesWrittenTotal += Buffer.byteLength(text);
         await handle.sync();
       } finally {
         await handle.close();
@@ -207,8 +345,88 @@ export class StateStore {
     } catch (error) {
       await unlink(temp).catch(() => undefined);
       if (previous !== null) await unlink(previous).catch(() => undefined);
+      this.needsCompaction = true;
       return this.failed(error);
     }
+    // The snapshot holds everything now; whatever the old journal says is in it.
+    this.generation = generation;
+    this.snapshotBytes = Buffer.byteLength(text);
+    await this.journal?.close().catch(() => undefined);
+    this.journal = null;
+    this.journalStatus = 'absent';
+    this.journalBytes = 0;
+    try {
+      await this.startJournal(suffix);
+    } catch (error) {
+      // Appends will try to start it again; until then a crash loses only what was not appended.
+      return this.failed(error);
+    }
+    this.needsCompaction = false;
+    return this.succeeded();
+  }
+
+  /** Replaces the journal with an empty one of the current generation, atomically. */
+  private async startJournal(suffix: string): Promise<void> {
+    const temp = `${this.journalPath}.tmp-${suffix}`;
+    const header = encodeHeader(this.generation);
+    try {
+      const handle = await open(temp, 'wx', 0o600);
+      try {
+        await handle.writeFile(header, 'utf8');
+        this.bytesWrittenTotal += header.length;
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      await rename(temp, this.journalPath);
+      await this.syncDirectory();
+    } catch (error) {
+      await unlink(temp).catch(() => undefined);
+      throw error;
+    }
+    this.journal = await open(this.journalPath, 'a', 0o600);
+    this.journalStatus = 'open';
+    this.journalBytes = header.length;
+  }
+
+  private async appendNow(line: Buffer | null): Promise<SaveResult> {
+    if (line === null) return { ok: true, at: this.clock() / 1000 };
+    if (this.journalStatus === 'unknown') {
+      // Never loaded: the journal on disk (if any) has not been vetted, so nothing may be added to it.
+      return this.failed(new Error('the state journal was not loaded; the next full save writes the state'));
+    }
+    if (this.journalStatus === 'broken') {
+      return this.failed(new Error('the state journal could not be cut back after a failed write; waiting for a full save'));
+    }
+    try {
+      await mkdir(this.dir, { recursive: true });
+      if (this.journalStatus === 'absent') await this.startJournal(`${process.pid}-${++this.tempCounter}`);
+    } catch (error) {
+      this.needsCompaction = true;
+      return this.failed(error);
+    }
+    const journal = this.journal!;
+    try {
+      await journal.writeFile(line);
+      this.bytesWrittenTotal += line.length;
+      await journal.datasync();
+      this.journalBytes += line.length;
+    } catch (error) {
+      // A record cut short must not stay in front of the next one: cut the file back to its good records.
+      try {
+        await journal.truncate(this.journalBytes);
+      } catch {
+        await journal.close().catch(() => undefined);
+        this.journal = null;
+        this.journalStatus = 'broken';
+      }
+      this.needsCompaction = true;
+      return this.failed(error);
+    }
+    return this.succeeded();
+  }
+
+  private succeeded(): SaveResult {
     const at = this.clock() / 1000;
     if (this.lastWriteOk === false) this.logger.info({ path: this.path }, 'device state written again after failures');
     this.lastWriteOk = true;

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -95,6 +95,34 @@ describe('device lifecycle in the real process', () => {
     expect(value(after, 'netmon_device_first_seen_timestamp_seconds', { mac: PHONE })).toBe(firstSeen);
     // The restarted process has polled again, so last_seen moved on while first_seen stayed.
     expect(value(after, 'netmon_device_last_seen_timestamp_seconds', { mac: PHONE })!).toBeGreaterThan(firstSeen!);
+  });
+
+  it('keeps a first sighting made just before a kill -9', async () => {
+    const sim = await simulator();
+    const statePath = path.join(mkdtempSync(path.join(tmpdir(), 'netmon-life-')), 'state.json');
+    const first = await exporter(configFor(sim, statePath));
+    await waitFor(() => (existsSync(statePath) ? true : undefined), 10_000, 'the first snapshot');
+    const LAPTOP = '00:AA:00:00:00:03';
+    sim.tables.arp = [
+      ...sim.tables.arp,
+      { address: '192.168.88.12', macAddress: LAPTOP, interface: 'bridge', dynamic: true, status: 'reachable' },
+    ];
+    // The moment /metrics shows it, it is on disk: kill with no chance to flush.
+    const firstSeen = await waitFor(
+      async () => value(await scrape(first), 'netmon_device_first_seen_timestamp_seconds', { mac: LAPTOP }),
+      10_000,
+      'the new device',
+    );
+    first.child.kill('SIGKILL');
+    await first.exited;
+
+    // The router no longer lists it: whatever the restart knows of it comes from the state files.
+    sim.tables.arp = sim.tables.arp.filter((entry) => entry.macAddress !== LAPTOP);
+    const second = await exporter(configFor(sim, statePath));
+    const after = await scrape(second);
+    expect(value(after, 'netmon_device_first_seen_timestamp_seconds', { mac: LAPTOP })).toBe(firstSeen);
+    expect(findSample(after, 'netmon_device_info', { mac: LAPTOP })?.labels).toMatchObject({ ip: '192.168.88.12' });
+    expect(second.output()).not.toMatch(/corrupt/);
   });
 
   it('keeps the last good values through a router outage and resumes after it', async () => {

@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest';
+import { encodeHeader, encodeRecord, readJournal, replay } from './journal.js';
+import type { PersistedDevice, PersistedState } from './persisted-state.js';
+import type { StateChanges } from './registry.js';
+
+const A = '02:00:00:00:00:0A';
+const B = '02:00:00:00:00:0B';
+
+function device(mac: string, at: number, extra: Partial<PersistedDevice> = {}): PersistedDevice {
+  return {
+    router: 'home',
+    mac,
+    firstSeen: at,
+    lastSeen: at,
+    lastListedAt: at,
+    ip: '10.0.0.1',
+    hostname: 'a "quoted"\nname',
+    leaseComment: null,
+    interface: 'bridge',
+    bridgePort: null,
+    dhcpServer: 'lan',
+    lease: 'dynamic',
+    ...extra,
+  };
+}
+
+function changes(parts: Partial<StateChanges>): StateChanges {
+  return { changed: [], refreshed: [], removed: [], routers: [], ...parts };
+}
+
+const base = (): PersistedState => ({
+  version: 1,
+  savedAt: 100,
+  routers: [{ name: 'home', lastGoodPollAt: 100 }],
+  devices: [device(A, 100)],
+});
+
+const journal = (...lines: string[]) => Buffer.from(lines.join(''), 'utf8');
+
+describe('state journal: encoding and replay', () => {
+  it('replays changes, refreshes, removals and router times in order onto the snapshot', () => {
+    const bytes = journal(
+      encodeHeader(3),
+      encodeRecord(changes({ changed: [device(B, 110)] }), 110),
+      encodeRecord(
+        changes({
+          refreshed: [
+            { router: 'home', mac: A, lastSeen: 120, lastListedAt: 120 },
+            { router: 'home', mac: B, lastSeen: 115, lastListedAt: 120 },
+          ],
+          routers: [{ name: 'home', lastGoodPollAt: 120 }],
+        }),
+        120,
+      ),
+      encodeRecord(changes({ removed: [{ router: 'home', mac: A }] }), 130),
+    );
+    const read = readJournal(bytes);
+    expect(read).toMatchObject({ kind: 'ok', generation: 3, tail: 'clean', validBytes: bytes.length, badLine: null });
+    if (read.kind !== 'ok') return;
+    expect(read.records).toHaveLength(3);
+    expect(replay(base(), read.records)).toEqual({
+      version: 1,
+      savedAt: 130,
+      routers: [{ name: 'home', lastGoodPollAt: 120 }],
+      devices: [device(B, 110, { lastSeen: 115, lastListedAt: 120 })],
+    });
+  });
+
+  it('writes refreshed devices compactly: times only, grouped by router', () => {
+    const line = encodeRecord(changes({ refreshed: [{ router: 'home', mac: A, lastSeen: 120.5, lastListedAt: 120.5 }] }), 121);
+    expect(line.slice(9)).toBe(`{"at":121,"refreshed":{"home":[["${A}",120.5]]}}\n`);
+  });
+
+  it('a device removed and found again in the same batch is back, with its new first-seen', () => {
+    const record = encodeRecord(changes({ removed: [{ router: 'home', mac: A }], changed: [device(A, 500)] }), 500);
+    const read = readJournal(journal(encodeHeader(0), record));
+    if (read.kind !== 'ok') throw new Error('unreadable');
+    expect(replay(base(), read.records).devices).toEqual([device(A, 500)]);
+  });
+
+  it('a torn last record (no newline, or cut inside) is reported as torn and not applied', () => {
+    const good = encodeRecord(changes({ changed: [device(B, 110)] }), 110);
+    const next = encodeRecord(changes({ removed: [{ router: 'home', mac: A }] }), 120);
+    for (const cut of [1, 20, next.length - 1]) {
+      const bytes = journal(encodeHeader(0), good, next.slice(0, cut));
+      const read = readJournal(bytes);
+      expect(read, `cut at ${cut}`).toMatchObject({ kind: 'ok', tail: 'torn', badLine: 3 });
+      if (read.kind !== 'ok') continue;
+      expect(read.validBytes).toBe(Buffer.byteLength(encodeHeader(0) + good));
+      expect(read.records).toHaveLength(1);
+    }
+    // Zeros after the last record (a filesystem that extended the file but lost the data) are torn too.
+    const zeros = Buffer.concat([journal(encodeHeader(0), good), Buffer.alloc(50)]);
+    expect(readJournal(zeros)).toMatchObject({ kind: 'ok', tail: 'torn' });
+  });
+
+  it('a record whose checksum does not match is bad; good lines after it make the journal corrupt', () => {
+    const good = encodeRecord(changes({ changed: [device(B, 110)] }), 110);
+    const flipped = good.replace('10.0.0.1', '10.0.0.9'); // valid JSON, wrong checksum
+    expect(readJournal(journal(encodeHeader(0), flipped))).toMatchObject({ kind: 'ok', tail: 'torn', records: [] });
+    const read = readJournal(journal(encodeHeader(0), good, flipped, good));
+    expect(read).toMatchObject({ kind: 'ok', tail: 'corrupt', badLine: 3 });
+    if (read.kind === 'ok') expect(read.records).toHaveLength(1);
+  });
+
+  it('a file that does not start with a journal header is not a journal', () => {
+    expect(readJournal(Buffer.from('root:x:0:0:root:/root:/bin/bash\n'))).toEqual({ kind: 'bad-header' });
+    expect(readJournal(Buffer.alloc(0))).toEqual({ kind: 'bad-header' });
+    expect(readJournal(journal(encodeRecord(changes({}), 1)))).toEqual({ kind: 'bad-header' });
+  });
+});
