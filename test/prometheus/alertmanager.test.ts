@@ -1,18 +1,10 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO } from './dashboards.js';
-import { freePort, waitFor } from './tools.js';
-
-/** Debian names the binary prometheus-alertmanager; upstream builds call it alertmanager. */
-function alertmanagerBinary(): string {
-  for (const name of ['prometheus-alertmanager', 'alertmanager']) {
-    if (spawnSync(name, ['--version'], { stdio: 'ignore' }).status === 0) return name;
-  }
-  throw new Error('Alertmanager is not installed (Debian: apt-get install prometheus-alertmanager)');
-}
+import { alertmanagerBinary, freePort, waitFor } from './tools.js';
 
 interface AmAlert {
   labels: Record<string, string>;

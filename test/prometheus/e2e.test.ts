@@ -1,12 +1,15 @@
 /**
  * The whole pack against real processes: the RouterOS simulator, the built
- * exporter (`node dist/cli.js serve`) and Debian's `prometheus`, all on
- * loopback. A watched device leaves the simulator: its alert must go pending,
- * then firing with the device's labels, and resolve when it comes back. Then
- * every dashboard query must return data from that Prometheus.
+ * exporter (`node dist/cli.js serve`), Debian's `prometheus` and (second
+ * block) `prometheus-alertmanager` with a webhook receiver, all on loopback.
+ * A watched device leaves the simulator: its alert must go pending, then
+ * firing with the device's labels, and resolve when it comes back. Then every
+ * dashboard query must return data from that Prometheus. The second block
+ * stops the exporter while alerts fire and checks nothing resolves.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,7 +25,7 @@ import { dataPanels, loadDashboards, queryResultSelector, REPO } from './dashboa
 import { speedUpRules } from './fast-rules.js';
 import { KNOWN_METRICS, PROMETHEUS_TARGET_SERIES } from './known-metrics.js';
 import { metricNames, substitute } from './promql.js';
-import { freePort, waitFor } from './tools.js';
+import { alertmanagerBinary, freePort, waitFor } from './tools.js';
 
 const CLI = join(REPO, 'dist/cli.js');
 const ROUTER = 'home';
@@ -471,5 +474,277 @@ describe('end to end: simulator → exporter → Prometheus with the shipped rul
     expect(options.length).toBeGreaterThan(10);
     expect(options).toContainEqual({ text: WATCHED_NAME, value: watched.mac });
     for (const o of options) expect(o?.value).toMatch(/^[0-9A-F]{2}(:[0-9A-F]{2}){5}$/);
+  });
+});
+
+/**
+ * The on-call view of an outage: simulator → exporter → Prometheus → the
+ * shipped Alertmanager config → a webhook receiver. A watched device is gone
+ * and an address conflict flaps (missing from one poll in four) until both
+ * alerts fire and are delivered; then the exporter is stopped for two minutes
+ * (at the test's scale: every time span of the rules divided by 10, so 12 s)
+ * and restarted. Neither alert may resolve, in Prometheus or at the webhook.
+ * Then the device comes back and its "resolved" does arrive, which shows the
+ * webhook would have seen one.
+ */
+describe('end to end with Alertmanager: an exporter outage resolves nothing', () => {
+  const SCALE = 10;
+  const OUTAGE_MS = 120_000 / SCALE;
+  const NAS_MAC = 'AA:BB:CC:0E:2E:01';
+  const CONFLICT_IP = '192.168.88.250';
+  const FLAPPING_MAC = 'AA:BB:CC:0E:2E:03';
+  let dir = '';
+  let sim: RunningSimulator | undefined;
+  let exporter: Started | undefined;
+  let prometheus: Started | undefined;
+  let alertmanager: Started | undefined;
+  let webhook: Server | undefined;
+  let flapper: NodeJS.Timeout | undefined;
+  let promUrl = '';
+  let exporterUrl = '';
+  const received: Array<{ receiver: string; status: string; alerts: Array<{ status: string; labels: Record<string, string> }> }> =
+    [];
+  let nasRows: { lease: LeaseRow; arp: ArpRow } | undefined;
+  let flappingRow: ArpRow | undefined;
+
+  const startExporter = (): Started => start(process.execPath, [CLI, 'serve', '--config', join(dir, 'config.json')], dir);
+
+  async function promAlerts(): Promise<PromAlert[]> {
+    const res = await fetch(`${promUrl}/api/v1/alerts`);
+    return ((await res.json()) as { data: { alerts: PromAlert[] } }).data.alerts;
+  }
+  const ours = (a: { labels: Record<string, string> }) =>
+    (a.labels.alertname === 'WatchedDeviceGone' && a.labels.mac === NAS_MAC) ||
+    (a.labels.alertname === 'AddressConflict' && a.labels.router === ROUTER);
+  const delivered = (status: string) =>
+    received
+      .flatMap((n) => n.alerts)
+      .filter((a) => ours(a) && a.status === status)
+      .map((a) => a.labels.alertname as string);
+
+  function diagnostics(): string {
+    return (
+      `\n--- webhook ---\n${JSON.stringify(received).slice(-4000)}\n--- exporter ---\n${exporter?.output() ?? ''}` +
+      `\n--- prometheus ---\n${prometheus?.output() ?? ''}\n--- alertmanager ---\n${alertmanager?.output() ?? ''}`
+    );
+  }
+
+  beforeAll(async () => {
+    if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` first (shell/test.sh does)`);
+    dir = mkdtempSync(join(tmpdir(), 'netmon-e2e-am-'));
+
+    // A small LAN built from the sample LAN's row shapes: the watched NAS (a
+    // bound lease and a reachable ARP entry), and two MACs on one IP.
+    sim = await startSimulator({ host: '127.0.0.1', port: 0 });
+    const tables = sim.tables;
+    const lease = tables.leases.find((l) => l.status === 'bound' && (l.expiresAfter ?? 0) > 600);
+    const arp = tables.arp.find((a) => a.macAddress !== null && (a.status ?? 'reachable') === 'reachable' && a.dynamic);
+    if (!lease || !arp) throw new Error('the sample LAN has no bound lease or reachable ARP entry to copy');
+    const { id: _leaseId, ...leaseShape } = lease;
+    const { id: _arpId, ...arpShape } = arp;
+    nasRows = {
+      lease: { ...leaseShape, macAddress: NAS_MAC, address: '192.168.88.10', hostName: 'nas', lastSeen: 1 },
+      arp: { ...arpShape, macAddress: NAS_MAC, address: '192.168.88.10' },
+    };
+    flappingRow = { ...arpShape, macAddress: FLAPPING_MAC, address: CONFLICT_IP };
+    tables.leases = [nasRows.lease];
+    tables.arp = [nasRows.arp, { ...arpShape, macAddress: 'AA:BB:CC:0E:2E:02', address: CONFLICT_IP }, flappingRow];
+    tables.bridgeHosts = [];
+    // Polls run at whole seconds: leave the second MAC out of one poll in four.
+    flapper = setInterval(() => {
+      if (!sim || !flappingRow) return;
+      const want = Math.floor(Date.now() / 1000) % 4 !== 3;
+      const has = sim.tables.arp.includes(flappingRow);
+      if (want && !has) sim.tables.arp.push(flappingRow);
+      if (!want && has) sim.tables.arp = sim.tables.arp.filter((r) => r !== flappingRow);
+    }, 100);
+
+    const exporterPort = await freePort();
+    exporterUrl = `http://127.0.0.1:${exporterPort}`;
+    writeFileSync(
+      join(dir, 'config.json'),
+      JSON.stringify({
+        routers: [{ name: ROUTER, host: '127.0.0.1', port: sim.port, user: 'monitor', password: 'secret', timeoutSeconds: 2 }],
+        poll: { intervalSeconds: 1 },
+        presence: { timeoutSeconds: 2 },
+        devices: [{ mac: NAS_MAC, name: 'NAS', router: ROUTER }],
+        http: { listen: `127.0.0.1:${exporterPort}` },
+        state: { path: join(dir, 'state.json') },
+        log: { level: 'warn' },
+      }),
+    );
+    exporter = startExporter();
+
+    // The webhook receiver every Alertmanager receiver points at.
+    const hookPort = await freePort();
+    webhook = createServer((req, res) => {
+      let body = '';
+      req.setEncoding('utf8').on('data', (d: string) => (body += d));
+      req.on('end', () => {
+        received.push({ receiver: req.url ?? '', ...(JSON.parse(body) as Omit<(typeof received)[number], 'receiver'>) });
+        res.end();
+      });
+    });
+    await new Promise<void>((r) => webhook?.listen(hookPort, '127.0.0.1', r));
+
+    // The shipped Alertmanager config: receivers pointed at the webhook, and
+    // waits short enough that a "resolved" would be sent within the test.
+    type Route = { group_wait?: string; group_interval?: string; repeat_interval?: string; routes?: Route[] };
+    const am = parse(readFileSync(join(REPO, 'alerting/alertmanager.yml'), 'utf8')) as {
+      route: Route;
+      receivers: Array<{ webhook_configs?: Array<{ url: string }> }>;
+    };
+    const quicken = (r: Route) => {
+      r.group_wait = '1s';
+      r.group_interval = '1s';
+      r.repeat_interval = '1h';
+      for (const child of r.routes ?? []) quicken(child);
+    };
+    quicken(am.route);
+    for (const r of am.receivers)
+      for (const w of r.webhook_configs ?? []) w.url = w.url.replace(/^http:\/\/localhost:5001/, `http://127.0.0.1:${hookPort}`);
+    writeFileSync(join(dir, 'alertmanager.yml'), stringify(am));
+    const amPort = await freePort();
+    alertmanager = start(
+      alertmanagerBinary(),
+      [
+        `--config.file=${join(dir, 'alertmanager.yml')}`,
+        `--storage.path=${join(dir, 'am')}`,
+        `--web.listen-address=127.0.0.1:${amPort}`,
+        '--cluster.listen-address=',
+      ],
+      dir,
+    );
+
+    writeFileSync(join(dir, 'rules.yml'), speedUpRules(readFileSync(join(REPO, 'alerting/rules.yml'), 'utf8'), SCALE));
+    writeFileSync(
+      join(dir, 'prometheus.yml'),
+      stringify({
+        global: { scrape_interval: '1s', scrape_timeout: '1s', evaluation_interval: '1s' },
+        rule_files: [join(dir, 'rules.yml')],
+        alerting: { alertmanagers: [{ static_configs: [{ targets: [`127.0.0.1:${amPort}`] }] }] },
+        scrape_configs: [{ job_name: 'network-monitor', static_configs: [{ targets: [`127.0.0.1:${exporterPort}`] }] }],
+      }),
+    );
+    const promPort = await freePort();
+    promUrl = `http://127.0.0.1:${promPort}`;
+    prometheus = start(
+      'prometheus',
+      [
+        `--config.file=${join(dir, 'prometheus.yml')}`,
+        `--storage.tsdb.path=${join(dir, 'tsdb')}`,
+        `--web.listen-address=127.0.0.1:${promPort}`,
+        '--log.level=warn',
+      ],
+      dir,
+    );
+    try {
+      await waitFor('exporter ready', async () => ((await fetch(`${exporterUrl}/readyz`)).ok ? true : undefined));
+      await waitFor('Alertmanager ready', async () =>
+        (await fetch(`http://127.0.0.1:${amPort}/-/ready`)).ok ? true : undefined,
+      );
+      await waitFor('Prometheus ready', async () => ((await fetch(`${promUrl}/-/ready`)).ok ? true : undefined));
+    } catch (err) {
+      throw new Error(`${(err as Error).message}${diagnostics()}`);
+    }
+  }, 45_000);
+
+  afterAll(async () => {
+    if (flapper) clearInterval(flapper);
+    await stop(prometheus);
+    await stop(alertmanager);
+    await stop(exporter);
+    await new Promise((r) => (webhook ? webhook.close(r) : r(undefined)));
+    await sim?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('a gone watched device and a flapping conflict stay firing through a two-minute exporter outage', {
+    timeout: 150_000,
+  }, async () => {
+    if (!sim || !nasRows) throw new Error('no simulator');
+    try {
+      // The NAS leaves.
+      sim.tables.leases = sim.tables.leases.filter((r) => r !== nasRows?.lease);
+      sim.tables.arp = sim.tables.arp.filter((r) => r !== nasRows?.arp);
+
+      // Both fire and reach the webhook (AddressConflict although every fourth poll misses the conflict).
+      await waitFor(
+        'WatchedDeviceGone and AddressConflict delivered as firing',
+        async () => {
+          const firing = new Set(delivered('firing'));
+          return firing.has('WatchedDeviceGone') && firing.has('AddressConflict') ? true : undefined;
+        },
+        { timeoutMs: 90_000, intervalMs: 250 },
+      );
+      const conflictsSeen = await (
+        await fetch(
+          `${promUrl}/api/v1/query?query=${encodeURIComponent(`count_over_time((netmon_address_conflicts{router="${ROUTER}"} == 0)[30s:1s])`)}`,
+        )
+      ).json();
+      // The conflict really flapped: some evaluations saw none.
+      expect(
+        Number((conflictsSeen as { data: { result: Array<{ value: [number, string] }> } }).data.result[0]?.value[1] ?? 0),
+      ).toBeGreaterThan(0);
+
+      const before = (await promAlerts()).filter(ours);
+      expect(before.map((a) => [a.labels.alertname, a.state]).sort()).toEqual([
+        ['AddressConflict', 'firing'],
+        ['WatchedDeviceGone', 'firing'],
+      ]);
+
+      // Record Prometheus's view of both alerts every 200 ms from here on.
+      const snapshots: PromAlert[][] = [];
+      let recording = true;
+      const recorder = (async () => {
+        while (recording) {
+          snapshots.push((await promAlerts().catch(() => before)).filter(ours));
+          await new Promise((r) => setTimeout(r, 200));
+        }
+      })();
+
+      // The outage.
+      await stop(exporter);
+      await waitFor('Prometheus sees the exporter down', async () => {
+        const res = await fetch(`${promUrl}/api/v1/query?query=${encodeURIComponent('up{job="network-monitor"} == 0')}`);
+        return ((await res.json()) as { data: { result: unknown[] } }).data.result.length === 1 ? true : undefined;
+      });
+      await new Promise((r) => setTimeout(r, OUTAGE_MS));
+      exporter = startExporter();
+      await waitFor(
+        'exporter back and scraped',
+        async () => {
+          const res = await fetch(
+            `${promUrl}/api/v1/query?query=${encodeURIComponent('netmon_router_up{job="network-monitor"} == 1')}`,
+          );
+          return ((await res.json()) as { data: { result: unknown[] } }).data.result.length === 1 ? true : undefined;
+        },
+        { timeoutMs: 20_000, intervalMs: 200 },
+      );
+      // Long enough for Alertmanager to flush anything Prometheus sent (group_interval 1 s).
+      await new Promise((r) => setTimeout(r, 5000));
+      recording = false;
+      await recorder;
+
+      expect(delivered('resolved')).toEqual([]);
+      expect(snapshots.length).toBeGreaterThan(50);
+      for (const snapshot of snapshots) {
+        expect(snapshot.map((a) => [a.labels.alertname, a.state, a.activeAt]).sort()).toEqual(
+          before.map((a) => [a.labels.alertname, 'firing', a.activeAt]).sort(),
+        );
+      }
+
+      // Positive control: the NAS comes back, and its "resolved" is delivered.
+      sim.tables.leases.push(nasRows.lease);
+      sim.tables.arp.push(nasRows.arp);
+      await waitFor(
+        'WatchedDeviceGone delivered as resolved',
+        async () => (delivered('resolved').includes('WatchedDeviceGone') ? true : undefined),
+        { timeoutMs: 20_000, intervalMs: 250 },
+      );
+      expect(delivered('resolved')).toEqual(['WatchedDeviceGone']);
+    } catch (err) {
+      throw new Error(`${(err as Error).message}${diagnostics()}`);
+    }
   });
 });

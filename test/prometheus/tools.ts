@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
 
 export interface RunResult {
@@ -59,4 +59,12 @@ export async function waitFor<T>(
     }
     await new Promise((r) => setTimeout(r, intervalMs));
   }
+}
+
+/** Debian names the binary prometheus-alertmanager; upstream builds call it alertmanager. */
+export function alertmanagerBinary(): string {
+  for (const name of ['prometheus-alertmanager', 'alertmanager']) {
+    if (spawnSync(name, ['--version'], { stdio: 'ignore' }).status === 0) return name;
+  }
+  throw new Error('Alertmanager is not installed (Debian: apt-get install prometheus-alertmanager)');
 }
