@@ -14,8 +14,6 @@ import { fileURLToPath } from 'node:url';
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const BUILD_DIR = path.join(ROOT, 'node_modules/.cache/netmon-bench');
 
-export type TransportName = 'node-routeros' | 'wire';
-
 export interface Builds {
   /** Directory holding bench/ and src/ as committed; serve is src/cli.js there. */
   base: string;
@@ -46,9 +44,4 @@ export function buildForBench(log: (line: string) => void = () => undefined): Bu
     JSON.stringify({ name: 'network-monitor-bench-build', version: pkg.version, type: 'module', private: true }),
   );
   return { base: BUILD_DIR };
-}
-
-/** Environment that makes `serve` use a transport (src/routeros/session.ts defaultTransport). */
-export function transportEnv(name: TransportName): Record<string, string> {
-  return { NETMON_ROUTEROS_TRANSPORT: name };
 }

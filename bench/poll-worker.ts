@@ -20,14 +20,11 @@ import { DeviceRegistry } from '../src/inventory/registry.js';
 import { type DeviceInventory, Monitor, type RouterClient } from '../src/monitor.js';
 import type { RouterObservations } from '../src/routeros/observation-types.js';
 import { RouterSession } from '../src/routeros/session.js';
-import type { TransportFactory } from '../src/routeros/transport.js';
 import { startSimulatorProcess } from './sim-client.js';
 import { BENCH_PASSWORD, BENCH_USER } from './sim-process.js';
 import { cpuMicros, median, peakRssBytes } from './stats.js';
-import { type TransportName, transportFactory } from './transports.js';
 
 export interface PollJob {
-  transport: TransportName;
   routers: number;
   devices: number;
   warmup: number;
@@ -123,12 +120,11 @@ export async function runPollJob(job: PollJob): Promise<PollResult> {
       routers: names,
     });
     const layers: Layers = { transportUs: 0, mergeUs: 0 };
-    const factory: TransportFactory = transportFactory(job.transport);
     const monitor = new Monitor({
       config,
       logger: silent,
       inventory: timedInventory(registry, layers),
-      createClient: (router) => timedClient(new RouterSession({ ...router, logger: silent, transport: factory }), layers),
+      createClient: (router) => timedClient(new RouterSession({ ...router, logger: silent }), layers),
     });
 
     let gcMs = 0;

@@ -3,8 +3,9 @@
  *   baseline   decodeRowsBaseline over the captured reply bytes (in memory)
  *   framer     WireTransport's SentenceReader + ReplyDecoder over the same bytes,
  *              fed in 64 kB pieces as a socket delivers them (in memory)
- *   <name>     the five prints through each RouterTransport over loopback
- *              (socket reads included), against a simulator in another process
+ *   <name>     the five prints through each client over loopback (ours, and
+ *              node-routeros for comparison; socket reads included), against a
+ *              simulator in another process
  *
  * Invoked by bench/run.ts with a JSON job as argv[2]; prints one JSON result line.
  */
@@ -16,13 +17,13 @@ import { captureReplies } from './capture.js';
 import { startSimulatorProcess } from './sim-client.js';
 import { BENCH_PASSWORD, BENCH_USER } from './sim-process.js';
 import { cpuMicros, median } from './stats.js';
-import { type TransportName, transportFactory } from './transports.js';
+import { type ClientName, printClient } from './transports.js';
 
 export interface ProtocolJob {
   devices: number;
   reps: number;
   /** The in-memory decoders, or one transport over loopback (each in a fresh process, so heaps do not interfere). */
-  part: 'decoders' | TransportName;
+  part: 'decoders' | ClientName;
 }
 
 export interface ProtocolResult {
@@ -84,20 +85,13 @@ export async function runProtocolJob(job: ProtocolJob): Promise<ProtocolResult> 
       result.framerMs = timed(job.reps, () => framerRows(replies), rows);
       return result;
     }
-    const transport = transportFactory(job.part)({
-      host: '127.0.0.1',
-      port,
-      user: BENCH_USER,
-      password: BENCH_PASSWORD,
-      tls: null,
-      connectTimeoutSeconds: 60,
-    });
+    const transport = printClient(job.part, { host: '127.0.0.1', port, user: BENCH_USER, password: BENCH_PASSWORD });
     await transport.connect();
     const samples: number[] = [];
     for (let r = 0; r < job.reps + 2; r++) {
       const start = cpuMicros();
       let got = 0;
-      for (const table of POLLED_TABLES) got += (await transport.print(table.path, table.proplist)).length;
+      for (const table of POLLED_TABLES) got += await transport.print(table.path, table.proplist);
       const spent = (cpuMicros() - start) / 1000;
       if (got !== rows) throw new Error(`${job.part} returned ${got} rows, expected ${rows}`);
       if (r >= 2) samples.push(spent);

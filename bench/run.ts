@@ -12,12 +12,11 @@ import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { type Builds, buildForBench, transportEnv } from './build.js';
+import { type Builds, buildForBench } from './build.js';
 import type { PollJob, PollResult } from './poll-worker.js';
 import type { ProtocolJob, ProtocolResult } from './protocol-worker.js';
 import type { ServeJob } from './serve-bench.js';
 import { formatBytes, formatMs, renderTable } from './stats.js';
-import type { TransportName } from './transports.js';
 
 interface Scenario {
   name: string;
@@ -51,7 +50,6 @@ const SCENARIOS: Scenario[] = QUICK
       { name: '50k', routers: 1, devices: 50_000, warmup: 2, polls: 7 },
       { name: '20 x 1k', routers: 20, devices: 1_000, warmup: 3, polls: 11 },
     ];
-const TRANSPORT_NAMES: TransportName[] = ['node-routeros', 'wire'];
 const INTERVAL_SECONDS = 15;
 const CONNECTIONS = 50;
 
@@ -87,32 +85,28 @@ async function protocolSection(builds: Builds): Promise<string> {
     const label = `${devices / 1000}k (${decoders.rows} rows, ${formatBytes(decoders.replyBytes)})`;
     const line = (what: string, ms: number) => [label, what, formatMs(ms), `${(ms / base).toFixed(1)}x`];
     rows.push(line('plain loop over the bytes in memory (baseline)', base));
-    rows.push(line('WireTransport framer + decoder, bytes in memory', decoders.framerMs!));
-    rows.push(line('WireTransport, 5 prints over loopback', results[1]!.transportMs!));
-    rows.push(line('node-routeros transport, 5 prints over loopback', results[2]!.transportMs!));
+    rows.push(line('our client: framer + decoder, bytes in memory', decoders.framerMs!));
+    rows.push(line('our client (WireTransport), 5 prints over loopback', results[1]!.transportMs!));
+    rows.push(line('node-routeros (comparison only), 5 prints over loopback', results[2]!.transportMs!));
   }
   return renderTable(['LAN', "decoding one poll's replies", 'CPU ms', 'x baseline'], rows);
 }
 
 async function pollSection(builds: Builds, results: PollResult[]): Promise<string> {
   for (const scenario of SCENARIOS) {
-    for (const transport of TRANSPORT_NAMES) {
-      log(`poll: ${scenario.name}, ${transport}`);
-      const job: PollJob = {
-        transport,
-        routers: scenario.routers,
-        devices: scenario.devices,
-        warmup: scenario.warmup,
-        polls: scenario.polls,
-      };
-      results.push(await worker<PollResult>(builds, 'poll-worker.js', job));
-    }
+    log(`poll: ${scenario.name}`);
+    const job: PollJob = {
+      routers: scenario.routers,
+      devices: scenario.devices,
+      warmup: scenario.warmup,
+      polls: scenario.polls,
+    };
+    results.push(await worker<PollResult>(builds, 'poll-worker.js', job));
   }
   const rows = results.map((r) => {
     const scenario = SCENARIOS.find((s) => s.routers === r.job.routers && s.devices === r.job.devices)!;
     return [
       scenario.name,
-      r.job.transport,
       formatMs(r.cpuMeanMs),
       formatMs(r.cpuMs),
       formatMs(r.transportMs),
@@ -125,89 +119,58 @@ async function pollSection(builds: Builds, results: PollResult[]): Promise<strin
     ];
   });
   return renderTable(
-    [
-      'LAN',
-      'transport',
-      'CPU/round',
-      'median',
-      'read+map',
-      'merge',
-      'snapshot',
-      'GC pauses',
-      'wall ms',
-      'exposition',
-      'peak RSS',
-    ],
+    ['LAN', 'CPU/round', 'median', 'read+map', 'merge', 'snapshot', 'GC pauses', 'wall ms', 'exposition', 'peak RSS'],
     rows,
   );
 }
 
 async function serveSection(builds: Builds, polls: PollResult[]): Promise<string> {
-  const wallOf = (scenario: Scenario, transport: TransportName) =>
-    polls.find((p) => p.job.transport === transport && p.job.devices === scenario.devices && p.job.routers === scenario.routers)
-      ?.wallMs ?? scenario.devices * scenario.routers * (transport === 'wire' ? 0.03 : 0.1);
-  const settle = (scenario: Scenario, transport: TransportName) =>
-    Math.min(5000, Math.max(1000, 2 * wallOf(scenario, transport) + 500));
-  const variants: Array<{ label: string; transport: TransportName }> = [
-    { label: 'WireTransport', transport: 'wire' },
-    { label: 'node-routeros', transport: 'node-routeros' },
-  ];
+  const wallOf = (scenario: Scenario) =>
+    polls.find((p) => p.job.devices === scenario.devices && p.job.routers === scenario.routers)?.wallMs ??
+    scenario.devices * scenario.routers * 0.03;
+  const settle = (scenario: Scenario) => Math.min(5000, Math.max(1000, 2 * wallOf(scenario) + 500));
 
   const rows: string[][] = [];
   for (const scenario of SCENARIOS) {
-    for (const variant of variants) {
-      const total = scenario.devices * scenario.routers;
-      // Long enough for a few major GCs: one more or less in the window moves the figure by a point.
-      const idle = scenario.routers > 1 ? (QUICK ? 2 : variant.transport === 'wire' ? 6 : 3) : 0;
-      // --quick: the two scenarios with targets on serve (10k latency, 20 x 1k idle), node-routeros only at 10k.
-      if (QUICK && (scenario.routers === 1 ? total !== 10_000 : variant.transport !== 'wire')) continue;
-      log(`serve: ${scenario.name}, ${variant.label}`);
-      const job: ServeJob = {
-        serveDir: builds.base,
-        env: transportEnv(variant.transport),
-        routers: scenario.routers,
-        devices: scenario.devices,
-        // The idle figure is asked for at 15 s; load runs fit between slots 10 s apart.
-        intervalSeconds: idle > 0 ? 15 : 10,
-        loadSeconds: QUICK ? 4 : 6,
-        settleMs: settle(scenario, variant.transport),
-        connections: CONNECTIONS,
-        gzip: true,
-        idleIntervals: idle,
-      };
-      const { runServeJob } = (await import(path.join(builds.base, 'bench/serve-bench.js'))) as typeof import('./serve-bench.js');
-      const r = await runServeJob(job, log);
-      rows.push([
-        `${scenario.name} | ${variant.label}`,
-        r.latencyP50Ms === null ? 'not run' : formatMs(r.latencyP50Ms),
-        r.latencyP99Ms === null ? '-' : formatMs(r.latencyP99Ms),
-        r.requestsPerSecond === null ? '-' : r.requestsPerSecond.toFixed(0),
-        r.errors === null ? '-' : String(r.errors),
-        r.loadCpuPercent === null ? '-' : `${r.loadCpuPercent.toFixed(0)} %`,
-        formatBytes(r.metricsBytes),
-        r.metricsGzipBytes === null ? '-' : formatBytes(r.metricsGzipBytes),
-        formatBytes(r.rssAfterPollsBytes),
-        formatBytes(r.peakRssBytes),
-        r.idleCpuPercent === null
-          ? '-'
-          : `${r.idleCpuPercent.toFixed(2)} % (${Math.min(...r.idleCpuPerIntervalPercent).toFixed(1)}-${Math.max(...r.idleCpuPerIntervalPercent).toFixed(1)})`,
-      ]);
-    }
+    const total = scenario.devices * scenario.routers;
+    // Long enough for a few major GCs: one more or less in the window moves the figure by a point.
+    const idle = scenario.routers > 1 ? (QUICK ? 2 : 6) : 0;
+    // --quick: the two scenarios with targets on serve (10k latency, 20 x 1k idle).
+    if (QUICK && scenario.routers === 1 && total !== 10_000) continue;
+    log(`serve: ${scenario.name}`);
+    const job: ServeJob = {
+      serveDir: builds.base,
+      env: {},
+      routers: scenario.routers,
+      devices: scenario.devices,
+      // The idle figure is asked for at 15 s; load runs fit between slots 10 s apart.
+      intervalSeconds: idle > 0 ? 15 : 10,
+      loadSeconds: QUICK ? 4 : 6,
+      settleMs: settle(scenario),
+      connections: CONNECTIONS,
+      gzip: true,
+      idleIntervals: idle,
+    };
+    const { runServeJob } = (await import(path.join(builds.base, 'bench/serve-bench.js'))) as typeof import('./serve-bench.js');
+    const r = await runServeJob(job, log);
+    rows.push([
+      scenario.name,
+      r.latencyP50Ms === null ? 'not run' : formatMs(r.latencyP50Ms),
+      r.latencyP99Ms === null ? '-' : formatMs(r.latencyP99Ms),
+      r.requestsPerSecond === null ? '-' : r.requestsPerSecond.toFixed(0),
+      r.errors === null ? '-' : String(r.errors),
+      r.loadCpuPercent === null ? '-' : `${r.loadCpuPercent.toFixed(0)} %`,
+      formatBytes(r.metricsBytes),
+      r.metricsGzipBytes === null ? '-' : formatBytes(r.metricsGzipBytes),
+      formatBytes(r.rssAfterPollsBytes),
+      formatBytes(r.peakRssBytes),
+      r.idleCpuPercent === null
+        ? '-'
+        : `${r.idleCpuPercent.toFixed(2)} % (${Math.min(...r.idleCpuPerIntervalPercent).toFixed(1)}-${Math.max(...r.idleCpuPerIntervalPercent).toFixed(1)})`,
+    ]);
   }
   return renderTable(
-    [
-      'LAN | transport',
-      'p50 ms',
-      'p99 ms',
-      'req/s',
-      'errors',
-      'serve CPU',
-      '/metrics',
-      'gzipped',
-      'RSS polls',
-      'peak RSS',
-      'idle CPU',
-    ],
+    ['LAN', 'p50 ms', 'p99 ms', 'req/s', 'errors', 'serve CPU', '/metrics', 'gzipped', 'RSS polls', 'peak RSS', 'idle CPU'],
     rows,
   );
 }

@@ -1,7 +1,7 @@
 /**
  * Soak: thousands of polls in one process, looking for leaks.
  *
- * The exporter's real parts run in-process (RouterSession over node-routeros,
+ * The exporter's real parts run in-process (RouterSession over our own client,
  * DeviceRegistry, Monitor, the state file with its coalescing saver, the HTTP
  * app on a loopback port) against a simulated router that also lives here.
  * Monitor.pollRouter is driven directly, every --interval-ms (the config's

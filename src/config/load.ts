@@ -72,7 +72,7 @@ export function buildConfig(document: unknown, source: string, env: NodeJS.Proce
     return {
       name: router.name,
       host: router.host,
-      // node-routeros dials 8728 even with TLS when no port is given; we always pass one.
+      // The API port follows TLS when none is given: 8729 for api-ssl, 8728 without.
       port: router.port ?? (tls.enabled ? API_SSL_PORT : API_PORT),
       user: router.user,
       password,

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { normalizeMac } from '../net/mac.js';
 import {
   DEFAULT_GARBAGE,
@@ -14,11 +14,9 @@ import {
   sampleLan,
   startSimulator,
 } from '../simulator/index.js';
-import { createNodeRouterosTransport } from './node-routeros-transport.js';
-import { defaultTransport, type RouterSession, type RouterSessionOptions } from './session.js';
+import type { RouterSession, RouterSessionOptions } from './session.js';
 import { rejectionOf, sessionFor } from './test-support.js';
 import type { TransportFactory, TransportOptions } from './transport.js';
-import { createWireTransport } from './wire-transport.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../../test/fixtures/tls/${name}`, import.meta.url));
 const PASSWORD = 'correct-horse-battery-staple';
@@ -39,14 +37,8 @@ async function simulator(options: SimulatorOptions = {}): Promise<RunningSimulat
   return sim;
 }
 
-const TRANSPORTS: Array<[string, TransportFactory]> = [
-  ['wire', createWireTransport],
-  ['node-routeros', createNodeRouterosTransport],
-];
-let transportUnderTest: TransportFactory | undefined;
-
 function connect(sim: RunningSimulator, overrides: Partial<RouterSessionOptions> = {}) {
-  const made = sessionFor(sim, { password: PASSWORD, transport: transportUnderTest, ...overrides });
+  const made = sessionFor(sim, { password: PASSWORD, ...overrides });
   sessions.push(made.session);
   return made;
 }
@@ -82,22 +74,10 @@ describe('the transport seam', () => {
     expect(seen[0]!.tls?.ciphers).toContain('ADH-AES256-GCM-SHA384');
     expect(seen[0]!.tls?.maxVersion).toBe('TLSv1.2');
   });
-
-  it('speaks our own wire transport unless NETMON_ROUTEROS_TRANSPORT picks node-routeros', () => {
-    expect(defaultTransport({})).toBe(createWireTransport);
-    expect(defaultTransport({ NETMON_ROUTEROS_TRANSPORT: 'node-routeros' })).toBe(createNodeRouterosTransport);
-  });
 });
 
-// Every scenario runs over both transports: the default (ours) and node-routeros, selectable by NETMON_ROUTEROS_TRANSPORT.
-describe.each(TRANSPORTS)('over the %s transport', (_name, factory) => {
-  beforeEach(() => {
-    transportUnderTest = factory;
-  });
-  afterEach(() => {
-    transportUnderTest = undefined;
-  });
-
+// Every scenario runs over the client production uses (the session's default transport).
+describe('over our own client', () => {
   describe('a poll', () => {
     it('returns every row of the sample LAN, mapped, with one print per table and a .proplist', async () => {
       const sim = await simulator();

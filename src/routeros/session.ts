@@ -13,7 +13,6 @@
 import type { Logger } from 'pino';
 import { type BackoffPolicy, backoffDelayMs, DEFAULT_BACKOFF } from './backoff.js';
 import { CommandTrap, isMissingMenu, PollError, redact } from './errors.js';
-import { createNodeRouterosTransport } from './node-routeros-transport.js';
 import type { RouterObservations } from './observation-types.js';
 import { mapArp, mapBridgeHosts, mapIdentity, mapLeases, PROPLISTS, type RawRow } from './observations.js';
 import { buildTlsOptions, type RouterTlsConfig, resolvePort } from './tls-options.js';
@@ -34,7 +33,7 @@ export interface RouterSessionOptions {
   /** Deadline for connecting (TCP + TLS + login) and for each command. Default 10. */
   timeoutSeconds?: number;
   logger: Logger;
-  /** How to reach the router; default node-routeros. */
+  /** How to reach the router; default our own client (wire-transport.ts). Tests inject others. */
   transport?: TransportFactory;
   backoff?: BackoffPolicy;
   /** Injected for tests. */
@@ -43,16 +42,6 @@ export interface RouterSessionOptions {
 }
 
 export type PollResult = RouterObservations & { rejectedRows: number };
-
-/**
- * Our own wire-protocol transport by default: node-routeros costs about seven
- * times more CPU per poll (bench/, README "Performance"). node-routeros, with
- * its defects contained, stays one environment variable away
- * (NETMON_ROUTEROS_TRANSPORT=node-routeros) in case a router trips ours.
- */
-export function defaultTransport(env: NodeJS.ProcessEnv = process.env): TransportFactory {
-  return env.NETMON_ROUTEROS_TRANSPORT === 'node-routeros' ? createNodeRouterosTransport : createWireTransport;
-}
 
 /** The tables one poll reads, in order. */
 export const POLLED_TABLES = [
@@ -91,7 +80,7 @@ export class RouterSession {
     this.port = resolvePort(options.port, options.tls);
     this.timeoutMs = Math.max(0.05, options.timeoutSeconds ?? 10) * 1000;
     this.logger = options.logger;
-    this.createTransport = options.transport ?? defaultTransport();
+    this.createTransport = options.transport ?? createWireTransport;
     this.backoff = options.backoff ?? DEFAULT_BACKOFF;
     this.random = options.random ?? Math.random;
     this.nowMs = options.nowMs ?? Date.now;

@@ -1,8 +1,7 @@
 /**
  * The seam between RouterSession (what to ask, when, and what failures mean)
- * and the code that speaks the API on a socket. node-routeros sits behind it
- * today (node-routeros-transport.ts); a transport built on our own wire codec
- * (wire.ts) can replace it without the session noticing.
+ * and the code that speaks the API on a socket: our own client
+ * (wire-transport.ts) in production, fakes in tests.
  */
 import type { ConnectionOptions } from 'node:tls';
 import type { RawRow } from './observations.js';

@@ -1,4 +1,3 @@
-import { createRequire } from 'node:module';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -10,17 +9,10 @@ import {
   HOSTNAME_MAX_LENGTH,
   parseBoolean,
   parseDuration,
-  recoverWin1252Text,
   sanitizeComment,
   sanitizeHostname,
   sanitizeText,
 } from './values.js';
-
-// The exact decoder node-routeros uses (its own iconv-lite), to test recovery
-// against what the library really produces.
-const requireFromRouteros = createRequire(createRequire(import.meta.url).resolve('node-routeros'));
-const iconv = requireFromRouteros('iconv-lite') as { decode(bytes: Buffer, encoding: string): string };
-const asNodeRouterosReadsIt = (bytes: Uint8Array): string => iconv.decode(Buffer.from(bytes), 'win1252');
 
 // A string survives a UTF-8 round trip exactly when it has no lone surrogate.
 const wellFormed = (text: string) => Buffer.from(text, 'utf8').toString('utf8') === text;
@@ -167,61 +159,5 @@ describe('text decoding', () => {
       }),
     );
     fc.assert(fc.property(fc.uint8Array(), (bytes) => void decodeRouterBytes(bytes)));
-  });
-
-  it('node-routeros really loses five bytes: Cyrillic "с" (D1 81) becomes U+FFFD', () => {
-    expect(asNodeRouterosReadsIt(utf8('с'))).toBe('Ñ\ufffd');
-  });
-
-  it('recovers UTF-8 text from what node-routeros produced', () => {
-    expect(recoverWin1252Text(asNodeRouterosReadsIt(utf8('Ünïcödé-PC')))).toBe('Ünïcödé-PC');
-    expect(recoverWin1252Text(asNodeRouterosReadsIt(utf8('日本語🙂')))).toBe('日本語🙂');
-    // The bytes node-routeros dropped come back as U+FFFD, only in their own character.
-    expect(recoverWin1252Text(asNodeRouterosReadsIt(utf8('Вася')))).toBe('Ва\ufffd\ufffd');
-    // Windows-1252 text that is not UTF-8 keeps its reading.
-    expect(recoverWin1252Text(asNodeRouterosReadsIt(Uint8Array.from([0x43, 0x61, 0x66, 0xe9])))).toBe('Café');
-    expect(recoverWin1252Text('plain ascii')).toBe('plain ascii');
-    // Text that no Windows-1252 decoder could produce is left alone.
-    expect(recoverWin1252Text('Вася')).toBe('Вася');
-  });
-
-  it('recovery is exact for every string whose bytes node-routeros keeps', () => {
-    const lossy = new Set([0x81, 0x8d, 0x8f, 0x90, 0x9d]);
-    fc.assert(
-      fc.property(fc.string({ unit: 'grapheme' }), (text) => {
-        const bytes = utf8(text);
-        fc.pre(!bytes.some((b) => lossy.has(b)));
-        expect(recoverWin1252Text(asNodeRouterosReadsIt(bytes))).toBe(text);
-      }),
-      { numRuns: 2000 },
-    );
-  });
-
-  it('recovery never throws and only ever replaces whole characters', () => {
-    const lossy = new Set([0x81, 0x8d, 0x8f, 0x90, 0x9d]);
-    const strict = new TextDecoder('utf-8', { fatal: true });
-    fc.assert(
-      fc.property(fc.oneof(fc.uint8Array({ maxLength: 64 }), fc.string({ unit: 'grapheme' }).map(utf8)), (bytes) => {
-        const seen = asNodeRouterosReadsIt(bytes);
-        const recovered = recoverWin1252Text(seen);
-        expect(wellFormed(recovered)).toBe(true);
-        let original: string | null = null;
-        try {
-          original = strict.decode(bytes);
-        } catch {
-          original = null;
-        }
-        if (original !== null) {
-          // Oracle: the real text with each character that contained a lost byte
-          // replaced by U+FFFD.
-          const expected = Array.from(original, (c) => (utf8(c).some((b) => lossy.has(b)) ? '\ufffd' : c)).join('');
-          expect(recovered).toBe(expected);
-        } else {
-          expect(recovered === seen || recovered.includes('\ufffd')).toBe(true);
-        }
-      }),
-      { numRuns: 2000 },
-    );
-    fc.assert(fc.property(anything, (input) => void recoverWin1252Text(input)));
   });
 });

@@ -214,11 +214,6 @@ const WIN1252_HIGH: ReadonlyArray<number | null> = [
   0x0178,
 ];
 
-const UNICODE_TO_WIN1252 = new Map<number, number>();
-WIN1252_HIGH.forEach((codePoint, index) => {
-  if (codePoint !== null) UNICODE_TO_WIN1252.set(codePoint, 0x80 + index);
-});
-
 const utf8Strict = new TextDecoder('utf-8', { fatal: true });
 
 /** Windows-1252 reading of bytes; the five undefined bytes read as U+FFFD. */
@@ -241,96 +236,4 @@ export function decodeRouterBytes(bytes: Uint8Array): string {
   } catch {
     return decodeWin1252(bytes);
   }
-}
-
-const WILDCARD = -1;
-/** The bytes iconv-lite (used by node-routeros) turns into U+FFFD. */
-const UNDEFINED_WIN1252_BYTES = [0x81, 0x8d, 0x8f, 0x90, 0x9d];
-
-/**
- * Undo node-routeros's Windows-1252 decoding of a value: map each character back to
- * its byte and read the bytes as UTF-8 when they are valid UTF-8, else return the
- * Windows-1252 reading unchanged (it was right).
- *
- * node-routeros turns five bytes (0x81 0x8D 0x8F 0x90 0x9D) into U+FFFD, so those
- * bytes are lost before we see them; they are common UTF-8 continuation bytes
- * (Cyrillic "с" is D1 81, Polish "Ł" C5 81). A character whose encoding included
- * one of them comes back as U+FFFD, the rest of the text is exact. The session's
- * node-routeros transport avoids that loss by reading bytes directly; this function
- * is for text that only exists as node-routeros output.
- */
-export function recoverWin1252Text(text: unknown): string {
-  if (typeof text !== 'string') return '';
-  let needsWork = false;
-  const bytes: number[] = [];
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code < 0x80) {
-      bytes.push(code);
-    } else if (code === 0xfffd) {
-      bytes.push(WILDCARD);
-      needsWork = true;
-    } else if (code <= 0xff && !(code >= 0x80 && code <= 0x9f)) {
-      bytes.push(code);
-      needsWork = true;
-    } else {
-      const byte = UNICODE_TO_WIN1252.get(code);
-      // Not a character a Windows-1252 decoder can produce: the text did not come
-      // from one, so there is nothing to undo.
-      if (byte === undefined) return text;
-      bytes.push(byte);
-      needsWork = true;
-    }
-  }
-  if (!needsWork) return text;
-  return decodeUtf8WithWildcards(bytes) ?? text;
-}
-
-/**
- * UTF-8 decode where WILDCARD stands for an unknown byte from
- * UNDEFINED_WIN1252_BYTES. Returns null unless some choice of those bytes makes the
- * whole sequence valid UTF-8; characters that contain a wildcard become U+FFFD.
- */
-function decodeUtf8WithWildcards(bytes: number[]): string | null {
-  let out = '';
-  let i = 0;
-  while (i < bytes.length) {
-    const lead = bytes[i]!;
-    if (lead === WILDCARD) return null; // the undefined bytes are never lead bytes
-    if (lead < 0x80) {
-      out += String.fromCharCode(lead);
-      i += 1;
-      continue;
-    }
-    let length: number;
-    let min: number; // allowed range of the first continuation byte (RFC 3629)
-    let max: number;
-    if (lead >= 0xc2 && lead <= 0xdf) [length, min, max] = [2, 0x80, 0xbf];
-    else if (lead === 0xe0) [length, min, max] = [3, 0xa0, 0xbf];
-    else if (lead === 0xed) [length, min, max] = [3, 0x80, 0x9f];
-    else if (lead >= 0xe1 && lead <= 0xef) [length, min, max] = [3, 0x80, 0xbf];
-    else if (lead === 0xf0) [length, min, max] = [4, 0x90, 0xbf];
-    else if (lead >= 0xf1 && lead <= 0xf3) [length, min, max] = [4, 0x80, 0xbf];
-    else if (lead === 0xf4) [length, min, max] = [4, 0x80, 0x8f];
-    else return null;
-    if (i + length > bytes.length) return null;
-    let codePoint = lead & (0xff >> (length + 1));
-    let unknown = false;
-    for (let k = 1; k < length; k++) {
-      const byte = bytes[i + k]!;
-      const lo = k === 1 ? min : 0x80;
-      const hi = k === 1 ? max : 0xbf;
-      if (byte === WILDCARD) {
-        if (!UNDEFINED_WIN1252_BYTES.some((candidate) => candidate >= lo && candidate <= hi)) return null;
-        unknown = true;
-        codePoint = codePoint << 6;
-      } else {
-        if (byte < lo || byte > hi) return null;
-        codePoint = (codePoint << 6) | (byte & 0x3f);
-      }
-    }
-    out += unknown ? '\ufffd' : String.fromCodePoint(codePoint);
-    i += length;
-  }
-  return out;
 }

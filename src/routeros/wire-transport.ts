@@ -2,12 +2,13 @@
  * RouterTransport on node:net / node:tls and our own framing, built for polls
  * of tens of thousands of rows.
  *
- * Why not node-routeros: it writes every word with its own socket.write,
- * decodes every chunk through iconv-lite as Windows-1252 (which destroys UTF-8),
- * rebuilds words by string concatenation, and leaves commands pending forever
- * when the connection ends; see node-routeros-transport.ts for the containment
- * that needs. Measured with bench/ at 10k devices, its print path cost about
- * 500 ms of CPU per poll; this one about a tenth of that (README.performance.md).
+ * The only RouterOS client the exporter runs. Why not node-routeros (kept as a
+ * development dependency for the comparison bench and for
+ * node-routeros-defects.test.ts, which shows each defect): it crashes the
+ * process on RouterOS 7.18's `!empty`, leaves commands pending forever on
+ * `!fatal` or a closed socket, decodes every chunk through iconv-lite as
+ * Windows-1252 (which destroys UTF-8), and at 10k devices costs 7-12x the CPU
+ * of this client per poll (docs/performance.md).
  *
  * Protocol (MikroTik "API" manual): sentences of length-prefixed words (wire.ts
  * has the prefix table). Every command carries `.tag=N` and every reply
@@ -37,7 +38,7 @@ import type { RouterTransport, TransportOptions } from './transport.js';
 import { decodeRouterBytes, sanitizeText } from './values.js';
 import { DEFAULT_MAX_WORD_LENGTH, encodeSentence } from './wire.js';
 
-/** Longest word accepted (same limit as the node-routeros transport). */
+/** Longest word accepted. */
 export const MAX_WORD_BYTES = DEFAULT_MAX_WORD_LENGTH;
 /** Longest sentence held while incomplete: a row of many words is still a few kB. */
 export const MAX_SENTENCE_BYTES = 4 * MAX_WORD_BYTES;

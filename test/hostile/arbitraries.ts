@@ -4,7 +4,7 @@ import { encodeLength, encodeSentence, encodeWord } from '../../src/routeros/wir
 
 const replyWord = fc.oneof(
   fc.constantFrom('!re', '!done', '!trap', '!fatal', '!empty', '!bogus'),
-  // node-routeros tags every command; tags of commands in flight and of unknown ones.
+  // Our client tags every command; tags of commands in flight and of unknown ones.
   fc.integer({ min: 0, max: 12 }).map((n) => `.tag=${n}`),
   fc.uint8Array({ maxLength: 300 }).map((b) => Buffer.concat([Buffer.from('='), Buffer.from(b)])),
   fc.uint8Array({ maxLength: 40 }).map((b) => Buffer.from(b)),

@@ -1,5 +1,5 @@
 /**
- * The real session (node-routeros underneath, with its defects contained) fed
+ * The real session (our own client underneath) fed
  * by a router that sends arbitrary bytes: as replies, and as the text of its
  * tables. A poll must end in a result or a PollError with one of the four
  * reasons, never an uncaught exception (vitest fails the run on one), and the
