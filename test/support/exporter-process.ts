@@ -21,6 +21,8 @@ export interface StartExporterOptions {
   config?: unknown;
   configPath?: string;
   args?: string[];
+  /** Modules imported into the process before the CLI starts (after tsx), e.g. a test's clock or timer shim. */
+  preload?: string[];
   env?: NodeJS.ProcessEnv;
   /** Waits for /readyz too (every router attempted once). Default true. */
   waitReady?: boolean;
@@ -41,6 +43,7 @@ export async function startExporter(options: StartExporterOptions = {}): Promise
   const args = [
     '--import',
     'tsx',
+    ...(options.preload ?? []).flatMap((module) => ['--import', module]),
     path.join(ROOT, 'src/cli.ts'),
     'serve',
     ...(configPath ? ['--config', configPath] : []),
