@@ -8,7 +8,7 @@
  * GC included), wall time, and the simulator process's CPU over the same
  * window, split by layer with wrappers around the client and the inventory:
  *   transport+map = RouterSession.poll (socket reads, decoding, row mapping)
- *   merge         = DeviceRegistry.applyPoll + routerDevices + routerSummary
+ *   merge         = DeviceRegistry.applyPoll + routerView + routerSummary
  *   snapshot      = the rest of pollRouter (rendering and assembling the exposition)
  *
  * Invoked by bench/run.ts with a JSON job as argv[2]; prints one JSON result line.
@@ -90,6 +90,7 @@ function timedInventory(registry: DeviceRegistry, layers: Layers): DeviceInvento
     applyPoll: (router: string, observations: RouterObservations, now: number) =>
       timed(() => registry.applyPoll(router, observations, now)),
     routerDevices: (router: string) => timed(() => registry.routerDevices(router)),
+    routerView: (router: string) => timed(() => registry.routerView(router)),
     routerSummary: (router: string) => timed(() => registry.routerSummary(router)),
   };
 }

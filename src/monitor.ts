@@ -1,6 +1,6 @@
 import type { Config, RouterConfig } from './config/load.js';
 import type { PollChanges, RouterSummary } from './inventory/registry.js';
-import type { DeviceRecord } from './inventory/types.js';
+import type { DeviceRecord, RouterDevices } from './inventory/types.js';
 import type { Logger } from './logging.js';
 import { type Snapshot, SnapshotBuilder } from './metrics/snapshot.js';
 import { initialPollStatus, type RouterPollStatus } from './poller/router-poll-status.js';
@@ -18,6 +18,8 @@ export interface RouterClient {
 export interface DeviceInventory {
   applyPoll(router: string, observations: RouterObservations, nowSeconds: number): PollChanges | undefined;
   routerDevices(router: string): DeviceRecord[];
+  /** Live views for rendering, records on demand; preferred over routerDevices when present (no records per poll). */
+  routerView?(router: string): RouterDevices;
   routerSummary(router: string): RouterSummary;
 }
 
@@ -225,7 +227,7 @@ export class Monitor {
   private publish(router: string): void {
     const state = this.pollStatuses.get(router);
     if (!state) return;
-    this.builder.updateRouter(state, this.options.inventory.routerDevices(router), this.options.inventory.routerSummary(router));
+    this.builder.updateRouter(state, this.devicesOf(router), this.options.inventory.routerSummary(router));
     this.current = this.builder.build(this.nowMs() / 1000);
     this.requestSave();
   }
@@ -250,12 +252,13 @@ export class Monitor {
 
   private refreshAllRouters(): void {
     for (const state of this.pollStatuses.values()) {
-      this.builder.updateRouter(
-        state,
-        this.options.inventory.routerDevices(state.name),
-        this.options.inventory.routerSummary(state.name),
-      );
+      this.builder.updateRouter(state, this.devicesOf(state.name), this.options.inventory.routerSummary(state.name));
     }
+  }
+
+  private devicesOf(router: string): DeviceRecord[] | RouterDevices {
+    const inventory = this.options.inventory;
+    return inventory.routerView ? inventory.routerView(router) : inventory.routerDevices(router);
   }
 
   private logChanges(router: string, changes: PollChanges | undefined): void {

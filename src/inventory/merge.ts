@@ -3,8 +3,14 @@ import type { ArpObservation, LeaseObservation, RouterObservations } from '../ro
 import type { LeaseKind } from './types.js';
 
 /**
- * One poll of one router, merged into one entry per MAC. Pure: no clock, no
- * I/O; the registry decides what the merged facts mean over time.
+ * One poll of one router, merged into one entry per MAC. No clock, no I/O;
+ * the registry decides what the merged facts mean over time.
+ *
+ * mergeInto() writes into facts objects its caller owns: the registry hands
+ * out each device's own scratch object, reset on first use in a poll, so a
+ * poll of an unchanged LAN allocates no per-device objects (at 50k devices
+ * the per-poll objects were what made GC, and with it the poll, superlinear).
+ * mergeObservations() is the same merge into fresh objects.
  *
  * Rules (docs/devices.md), and the choices behind them:
  * - Disabled rows (lease or ARP) describe configuration, not a device on the
@@ -138,15 +144,89 @@ export function newDevice(mac: string): MergedDevice {
   };
 }
 
-/** ip -> one MAC, or the distinct MACs once a second one claims it. */
-type Claims = Map<string, string | string[]>;
+/** Sets every field back to newDevice()'s values, in place (the MAC stays). */
+export function resetDevice(device: MergedDevice): void {
+  device.ip = null;
+  device.hostname = null;
+  device.leaseComment = null;
+  device.lease = 'none';
+  device.leaseStatus = null;
+  device.leaseExpiresAt = null;
+  device.leaseAddress = null;
+  device.dhcpServer = null;
+  device.interface = null;
+  device.arpStatus = null;
+  device.arpAddress = null;
+  device.bridgePort = null;
+  device.sources = SOURCES[0]!;
+  device.observedAt = null;
+  device.conflicts = NO_CONFLICTS;
+}
 
-function claim(claims: Claims, ip: string, mac: string): void {
-  const held = claims.get(ip);
-  if (held === undefined) claims.set(ip, mac);
-  else if (typeof held === 'string') {
-    if (held !== mac) claims.set(ip, [held, mac]);
-  } else if (!held.includes(mac)) held.push(mac);
+/** Where one poll's facts are merged (see mergeInto). */
+export interface MergeTarget {
+  /**
+   * The facts object of `mac` for this poll: on the first call for a MAC in
+   * a poll, one with newDevice()'s values; the same object on later calls.
+   */
+  deviceFor(mac: string): MergedDevice;
+  /** Every object deviceFor() handed out in this poll. */
+  readonly touched: ReadonlyArray<MergedDevice>;
+}
+
+/** Who claims an IP in the poll `poll`: a MAC, then the others once a second one does. */
+interface Claim {
+  poll: number;
+  mac: string;
+  others: string[] | null;
+}
+
+/**
+ * ip -> claim, kept from poll to poll so a steady LAN allocates nothing for
+ * it: a claim from an older poll is reused in place. IPs nobody claims any
+ * more are swept out once they outnumber the live ones.
+ */
+export class ClaimTable {
+  private readonly claims = new Map<string, Claim>();
+  private poll = 0;
+  private live = 0;
+  /** IPs with two or more MACs in the current poll. */
+  readonly conflicted: string[] = [];
+
+  begin(): void {
+    this.poll++;
+    this.live = 0;
+    this.conflicted.length = 0;
+  }
+
+  claim(ip: string, mac: string): void {
+    const held = this.claims.get(ip);
+    if (held === undefined) {
+      this.claims.set(ip, { poll: this.poll, mac, others: null });
+      this.live++;
+    } else if (held.poll !== this.poll) {
+      held.poll = this.poll;
+      held.mac = mac;
+      held.others = null;
+      this.live++;
+    } else if (held.mac !== mac) {
+      if (held.others === null) {
+        held.others = [mac];
+        this.conflicted.push(ip);
+      } else if (!held.others.includes(mac)) held.others.push(mac);
+    }
+  }
+
+  /** The distinct MACs claiming a conflicted IP in this poll. */
+  claimants(ip: string): string[] {
+    const held = this.claims.get(ip)!;
+    return [held.mac, ...held.others!];
+  }
+
+  end(): void {
+    if (this.claims.size <= 2 * this.live + 64) return;
+    for (const [ip, held] of this.claims) if (held.poll !== this.poll) this.claims.delete(ip);
+  }
 }
 
 function later(a: number | null, b: number | null): number | null {
@@ -166,21 +246,41 @@ export function mergeObservations(
   pollTime: number,
   presence: PresenceConfig,
 ): MergeResult {
-  const arpStates = new Set(presence.arpStates);
-  // A 50k LAN spends its time in hash lookups: one map, one lookup per row, and
-  // the choice between rows of one MAC is made in place from the device's own fields.
   const devices = new Map<string, MergedDevice>();
-  const claims: Claims = new Map();
-  const leaseCounts = new Map<string, Map<string, LeaseCount>>();
-  const deviceFor = (mac: string): MergedDevice => {
-    let found = devices.get(mac);
-    if (found === undefined) {
-      found = newDevice(mac);
-      devices.set(mac, found);
-    }
-    return found;
+  const touched: MergedDevice[] = [];
+  const target: MergeTarget = {
+    deviceFor(mac) {
+      let found = devices.get(mac);
+      if (found === undefined) {
+        found = newDevice(mac);
+        devices.set(mac, found);
+        touched.push(found);
+      }
+      return found;
+    },
+    touched,
   };
+  const summary = mergeInto(obs, pollTime, presence, target, new ClaimTable());
+  return { router, pollTime, devices, ...summary };
+}
 
+/** What a merge says about the router as a whole. */
+export interface MergeSummary {
+  conflictCount: number;
+  leasesByServerStatus: LeaseCount[];
+}
+
+/** Merges one poll into `target`'s facts objects (see the file header for the rules). */
+export function mergeInto(
+  obs: RouterObservations,
+  pollTime: number,
+  presence: PresenceConfig,
+  target: MergeTarget,
+  claims: ClaimTable,
+): MergeSummary {
+  const arpStates = new Set(presence.arpStates);
+  const leaseCounts = new Map<string, Map<string, LeaseCount>>();
+  claims.begin();
   // Leases first: the ARP choice below prefers the lease's address.
   for (const lease of obs.leases ?? []) {
     const server = nonEmpty(lease.server) ?? '';
@@ -197,12 +297,12 @@ export function mergeObservations(
     if (lease.disabled) continue;
     const mac = normalizeMac(lease.mac);
     if (mac === null) continue;
-    const device = deviceFor(mac);
+    const device = target.deviceFor(mac);
     const first = !device.sources.dhcp;
     if (first) device.sources = SOURCES[bitsOf(device.sources) | DHCP]!;
     const bound = status === 'bound';
     const address = nonEmpty(lease.address);
-    if (bound && address !== null) claim(claims, address, mac);
+    if (bound && address !== null) claims.claim(address, mac);
     device.observedAt = later(device.observedAt, leaseObservedAt(lease, pollTime));
     if (first || (bound && device.leaseStatus !== 'bound')) {
       device.hostname = nonEmpty(lease.hostname);
@@ -221,7 +321,7 @@ export function mergeObservations(
     if (row.disabled || row.mac === null || row.mac === undefined) continue;
     const mac = normalizeMac(row.mac);
     if (mac === null) continue;
-    const device = deviceFor(mac);
+    const device = target.deviceFor(mac);
     const first = !device.sources.arp;
     if (first) device.sources = SOURCES[bitsOf(device.sources) | ARP]!;
     const current = isCurrentArp(row, arpStates);
@@ -230,7 +330,7 @@ export function mergeObservations(
       device.observedAt = later(device.observedAt, pollTime);
       // The common case, ARP agreeing with a bound lease, is already claimed: skip the lookup.
       const alreadyClaimed = address === device.leaseAddress && device.leaseStatus === 'bound';
-      if (address !== null && !alreadyClaimed) claim(claims, address, mac);
+      if (address !== null && !alreadyClaimed) claims.claim(address, mac);
     }
     const leaseAddress = device.leaseAddress;
     const score = (current && address !== null ? 2 : 0) + (address !== null && address === leaseAddress ? 1 : 0);
@@ -251,7 +351,7 @@ export function mergeObservations(
     if (host.local) continue;
     const mac = normalizeMac(host.mac);
     if (mac === null) continue;
-    const device = deviceFor(mac);
+    const device = target.deviceFor(mac);
     const first = !device.sources.bridge;
     if (first) device.sources = SOURCES[bitsOf(device.sources) | BRIDGE]!;
     if (host.dynamic) device.observedAt = later(device.observedAt, pollTime);
@@ -262,7 +362,9 @@ export function mergeObservations(
     }
   }
 
-  for (const device of devices.values()) {
+  const touched = target.touched;
+  for (let i = 0; i < touched.length; i++) {
+    const device = touched[i]!;
     const ip = device.ip;
     if (ip === null) {
       device.ip = device.leaseAddress ?? device.arpAddress;
@@ -274,11 +376,9 @@ export function mergeObservations(
     }
   }
 
-  let conflictCount = 0;
-  for (const [ip, held] of claims) {
-    if (typeof held === 'string') continue;
-    conflictCount++;
-    held.sort(compareText);
+  const conflictCount = claims.conflicted.length;
+  for (const ip of claims.conflicted) {
+    const held = claims.claimants(ip).sort(compareText);
     // Name a few others per device, without a per-device pass over all claimants:
     // thousands of MACs on one IP must stay linear.
     const head = held.slice(0, MAX_NAMED_CLAIMANTS + 1);
@@ -286,17 +386,18 @@ export function mergeObservations(
     for (const mac of held) {
       const named = head.filter((other) => other !== mac).slice(0, MAX_NAMED_CLAIMANTS);
       const rest = othersCount > named.length ? ` and ${othersCount - named.length} more` : '';
-      addConflict(devices.get(mac)!, `ip ${ip} also claimed by ${named.join(', ')}${rest}`);
+      addConflict(target.deviceFor(mac), `ip ${ip} also claimed by ${named.join(', ')}${rest}`);
     }
   }
-  for (const device of devices.values()) if (device.conflicts.length > 1) device.conflicts.sort();
+  claims.end();
+  for (let i = 0; i < touched.length; i++) if (touched[i]!.conflicts.length > 1) touched[i]!.conflicts.sort();
 
   const leasesByServerStatus: LeaseCount[] = [];
   for (const server of [...leaseCounts.keys()].sort(compareText)) {
     const byStatus = leaseCounts.get(server)!;
     for (const status of [...byStatus.keys()].sort(compareText)) leasesByServerStatus.push(byStatus.get(status)!);
   }
-  return { router, pollTime, devices, conflictCount, leasesByServerStatus };
+  return { conflictCount, leasesByServerStatus };
 }
 
 function compareText(a: string, b: string): number {

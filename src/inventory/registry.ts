@@ -1,8 +1,17 @@
 import { isLocallyAdministered, normalizeMac } from '../net/mac.js';
 import type { RouterObservations } from '../routeros/observation-types.js';
-import { type LeaseCount, type MergedDevice, mergeObservations, newDevice, type PresenceConfig } from './merge.js';
+import {
+  ClaimTable,
+  type LeaseCount,
+  type MergedDevice,
+  type MergeTarget,
+  mergeInto,
+  newDevice,
+  type PresenceConfig,
+  resetDevice,
+} from './merge.js';
 import { type PersistedDevice, type PersistedRouter, type PersistedState, STATE_VERSION } from './persisted-state.js';
-import type { DeviceRecord } from './types.js';
+import type { DeviceRecord, DeviceView, RouterDevices } from './types.js';
 
 /**
  * Device history across polls: first/last seen, presence, watched devices and
@@ -128,21 +137,73 @@ const CLEAN = 0;
 const REFRESHED = 1;
 const CHANGED = 2;
 
-interface Entry {
-  readonly mac: string;
-  readonly randomized: boolean;
+/**
+ * One device of one router, updated in place by every poll. It is also the
+ * view the exposition renders (DeviceView), so a poll builds no per-device
+ * objects: the merge writes into `next` (this device's own scratch facts),
+ * and only when they differ from `facts` are the two swapped.
+ *
+ * To add a fact: a field in MergedDevice (merge.ts: newDevice, resetDevice,
+ * the merge rules), in sameFacts below, in DeviceRecord and recordOf, and a
+ * getter here if the exposition reads it.
+ */
+class Entry implements DeviceView {
   /** Configured name; null when not watched. */
-  watchedName: string | null;
-  firstSeen: number | null;
-  lastSeen: number | null;
-  lastListedAt: number | null;
+  watchedName: string | null = null;
+  firstSeen: number | null = null;
+  lastSeen: number | null = null;
+  lastListedAt: number | null = null;
   /** Value of the router's poll counter when a poll last listed the device; -1 never. */
-  listedInPoll: number;
+  listedInPoll = -1;
+  /** Seen within presence.timeoutSeconds of the router's last good poll; kept by every poll and import. */
+  present = false;
+  /** The facts as of the last poll that listed the device (faded since, if it was not listed). */
   facts: MergedDevice;
-  /** Cached record; null when facts or times changed since it was built. */
-  record: DeviceRecord | null;
+  /** Scratch facts for the poll being merged (see class comment). */
+  next: MergedDevice;
+  /** The router's poll counter when `next` was last reset. */
+  touchedInPoll = -1;
+  /** Cached record; null when facts, times or presence changed since it was built. */
+  record: DeviceRecord | null = null;
   /** CLEAN, REFRESHED or CHANGED since the last drainStateChanges(). */
-  dirty: number;
+  dirty = CLEAN;
+
+  constructor(
+    readonly router: string,
+    readonly mac: string,
+    readonly randomized: boolean,
+  ) {
+    this.facts = newDevice(mac);
+    this.next = newDevice(mac);
+  }
+
+  get ip(): string | null {
+    return this.facts.ip;
+  }
+  get hostname(): string | null {
+    return this.facts.hostname;
+  }
+  get name(): string | null {
+    return this.watchedName ?? this.facts.leaseComment;
+  }
+  get interface(): string | null {
+    return this.facts.interface;
+  }
+  get bridgePort(): string | null {
+    return this.facts.bridgePort;
+  }
+  get dhcpServer(): string | null {
+    return this.facts.dhcpServer;
+  }
+  get lease(): DeviceRecord['lease'] {
+    return this.facts.lease;
+  }
+  get leaseExpiresAt(): number | null {
+    return this.facts.leaseExpiresAt;
+  }
+  get watched(): boolean {
+    return this.watchedName !== null;
+  }
 }
 
 interface RouterEntries {
@@ -171,20 +232,25 @@ interface RouterEntries {
   pollTimeDirty: boolean;
   /** The latest time stored for this router; above "now" only after the clock went back. */
   latestTime: number;
+  /** Entries with present true. */
+  presentCount: number;
+  /** Where a poll is merged: each listed device's scratch facts (see Entry). */
+  target: MergeTarget;
+  touchedFacts: MergedDevice[];
+  touchedEntries: Entry[];
+  claims: ClaimTable;
 }
 
-/** What an unlisted device keeps: descriptive facts only. */
-function fade(facts: MergedDevice): MergedDevice {
-  return {
-    ...newDevice(facts.mac),
-    ip: facts.ip,
-    hostname: facts.hostname,
-    leaseComment: facts.leaseComment,
-    lease: facts.lease,
-    dhcpServer: facts.dhcpServer,
-    interface: facts.interface,
-    bridgePort: facts.bridgePort,
-  };
+/** What an unlisted device keeps: descriptive facts only (written into `into`). */
+function fade(facts: MergedDevice, into: MergedDevice): void {
+  resetDevice(into);
+  into.ip = facts.ip;
+  into.hostname = facts.hostname;
+  into.leaseComment = facts.leaseComment;
+  into.lease = facts.lease;
+  into.dhcpServer = facts.dhcpServer;
+  into.interface = facts.interface;
+  into.bridgePort = facts.bridgePort;
 }
 
 function sameList(a: readonly string[], b: readonly string[]): boolean {
@@ -291,14 +357,14 @@ export class DeviceRegistry {
     // The clock went back since times were stored (or a saved state came from the future): not believed.
     const futureTimestamps =
       state.latestTime > nowSeconds + FUTURE_TOLERANCE_SECONDS ? this.dropFutureTimes(state, nowSeconds) : 0;
-    const merged = mergeObservations(router, obs, nowSeconds, this.options.presence);
     const poll = ++state.polls;
+    state.touchedFacts.length = 0;
+    state.touchedEntries.length = 0;
+    const merged = mergeInto(obs, nowSeconds, this.options.presence, state.target, state.claims);
     const fresh: Entry[] = [];
     const conflictChanges: ConflictChange[] = [];
 
-    for (const [mac, facts] of merged.devices) {
-      let entry = state.entries.get(mac);
-      if (entry === undefined) entry = this.entry(state, mac);
+    for (const entry of state.touchedEntries) {
       if (entry.lastListedAt === null) {
         fresh.push(entry);
         markChanged(state, entry);
@@ -306,6 +372,7 @@ export class DeviceRegistry {
       if (entry.lastListedAt !== nowSeconds) markRefreshed(state, entry);
       entry.lastListedAt = nowSeconds;
       entry.listedInPoll = poll;
+      const facts = entry.next;
       const seen = facts.observedAt;
       if (seen !== null) {
         if (entry.lastSeen === null || seen > entry.lastSeen) {
@@ -322,42 +389,58 @@ export class DeviceRegistry {
       const previous = entry.facts;
       if (!sameFacts(previous, facts)) {
         if (!sameList(previous.conflicts, facts.conflicts)) {
-          conflictChanges.push({ router, mac, previous: [...previous.conflicts], current: [...facts.conflicts] });
+          conflictChanges.push({ router, mac: entry.mac, previous: [...previous.conflicts], current: [...facts.conflicts] });
         }
         if (!samePersistedFacts(previous, facts)) markChanged(state, entry);
         entry.facts = facts;
+        entry.next = previous;
         entry.record = null;
       }
     }
+    state.touchedFacts.length = 0;
+    state.touchedEntries.length = 0;
 
-    // Devices this poll did not list: fade their live facts, forget the long-gone.
-    const forgetBefore = nowSeconds - this.options.retention.forgetAfterDays * DAY_SECONDS;
-    let forgotten = 0;
-    for (const [mac, entry] of state.entries) {
-      if (entry.listedInPoll === poll) continue;
-      if (entry.listedInPoll === poll - 1) {
-        if (entry.facts.conflicts.length > 0) {
-          conflictChanges.push({ router, mac, previous: [...entry.facts.conflicts], current: [] });
-        }
-        entry.facts = fade(entry.facts);
-        entry.record = null;
-      }
-      if (entry.watchedName === null) {
-        const reference = entry.lastSeen ?? entry.lastListedAt ?? Number.NEGATIVE_INFINITY;
-        if (reference < forgetBefore) {
-          state.entries.delete(mac);
-          state.removedMacs.push(mac);
-          forgotten++;
-        }
-      }
-    }
-    state.forgottenTotal += forgotten;
-    const dropped = this.enforceCap(state, poll);
-    if (forgotten > 0) state.removed = true;
-
+    // Every device: presence against this poll; the ones it did not list fade, the long-gone are forgotten.
     state.lastGoodPoll = nowSeconds;
     state.pollTimeDirty = true;
     if (nowSeconds > state.latestTime) state.latestTime = nowSeconds;
+    const forgetBefore = nowSeconds - this.options.retention.forgetAfterDays * DAY_SECONDS;
+    const timeout = this.options.presence.timeoutSeconds;
+    let forgotten = 0;
+    let presentCount = 0;
+    for (const entry of state.entries.values()) {
+      if (entry.listedInPoll !== poll) {
+        if (entry.listedInPoll === poll - 1) {
+          const facts = entry.facts;
+          if (facts.conflicts.length > 0) {
+            conflictChanges.push({ router, mac: entry.mac, previous: [...facts.conflicts], current: [] });
+          }
+          fade(facts, entry.next);
+          entry.facts = entry.next;
+          entry.next = facts;
+          entry.record = null;
+        }
+        if (entry.watchedName === null) {
+          const reference = entry.lastSeen ?? entry.lastListedAt ?? Number.NEGATIVE_INFINITY;
+          if (reference < forgetBefore) {
+            entry.present = false;
+            this.remove(state, entry);
+            forgotten++;
+            continue;
+          }
+        }
+      }
+      const present = entry.lastSeen !== null && nowSeconds - entry.lastSeen <= timeout;
+      if (present !== entry.present) {
+        entry.present = present;
+        entry.record = null;
+      }
+      if (present) presentCount++;
+    }
+    state.presentCount = presentCount;
+    state.forgottenTotal += forgotten;
+    const dropped = this.enforceCap(state, poll);
+
     state.conflictCount = merged.conflictCount;
     state.leases = merged.leasesByServerStatus;
     state.records = null;
@@ -386,16 +469,24 @@ export class DeviceRegistry {
     return state ? this.recordsOf(state).slice() : [];
   }
 
+  /**
+   * One router's devices for the exposition: the live entries themselves (no
+   * copies), and their records built only if someone asks (/api/devices).
+   */
+  routerView(router: string): RouterDevices {
+    const state = this.routers.get(router);
+    if (!state) return { views: [], records: () => [] };
+    return { views: this.sortedEntries(state), records: () => this.recordsOf(state) };
+  }
+
   routerSummary(router: string): RouterSummary {
     const state = this.routers.get(router);
     if (!state) {
       return { present: 0, absent: 0, conflicts: 0, leasesByServerStatus: [], droppedTotal: 0, forgottenTotal: 0 };
     }
-    let present = 0;
-    for (const entry of state.entries.values()) if (this.isPresent(state, entry)) present++;
     return {
-      present,
-      absent: state.entries.size - present,
+      present: state.presentCount,
+      absent: state.entries.size - state.presentCount,
       conflicts: state.conflictCount,
       leasesByServerStatus: state.leases.map((lease) => ({ ...lease })),
       droppedTotal: state.droppedTotal,
@@ -520,7 +611,10 @@ export class DeviceRegistry {
       entry.record = null;
     }
     for (const state of touched) this.enforceCap(state, state.polls);
-    for (const state of this.routers.values()) state.records = null;
+    for (const state of this.routers.values()) {
+      state.records = null;
+      this.refreshPresence(state);
+    }
     this.allRecords = null;
     return report;
   }
@@ -577,7 +671,13 @@ export class DeviceRegistry {
         removedMacs: [],
         pollTimeDirty: false,
         latestTime: Number.NEGATIVE_INFINITY,
+        presentCount: 0,
+        target: null as unknown as MergeTarget,
+        touchedFacts: [],
+        touchedEntries: [],
+        claims: new ClaimTable(),
       };
+      state.target = this.mergeTarget(state);
       this.routers.set(name, state);
       this.routerOrder = null;
     }
@@ -585,21 +685,49 @@ export class DeviceRegistry {
   }
 
   private entry(state: RouterEntries, mac: string): Entry {
-    const entry: Entry = {
-      mac,
-      randomized: isLocallyAdministered(mac),
-      watchedName: this.watched.get(state.name)?.get(mac) ?? null,
-      firstSeen: null,
-      lastSeen: null,
-      lastListedAt: null,
-      listedInPoll: -1,
-      facts: newDevice(mac),
-      record: null,
-      dirty: CLEAN,
-    };
+    const entry = new Entry(state.name, mac, isLocallyAdministered(mac));
+    entry.watchedName = this.watched.get(state.name)?.get(mac) ?? null;
     state.entries.set(mac, entry);
     state.added.push(entry);
     return entry;
+  }
+
+  private mergeTarget(state: RouterEntries): MergeTarget {
+    return {
+      deviceFor: (mac) => {
+        let entry = state.entries.get(mac);
+        if (entry === undefined) entry = this.entry(state, mac);
+        if (entry.touchedInPoll !== state.polls) {
+          entry.touchedInPoll = state.polls;
+          resetDevice(entry.next);
+          state.touchedFacts.push(entry.next);
+          state.touchedEntries.push(entry);
+        }
+        return entry.next;
+      },
+      touched: state.touchedFacts,
+    };
+  }
+
+  private remove(state: RouterEntries, entry: Entry): void {
+    state.entries.delete(entry.mac);
+    state.removedMacs.push(entry.mac);
+    state.removed = true;
+    if (entry.present) state.presentCount--;
+  }
+
+  /** After times or the last good poll changed outside a poll (import, clock correction). */
+  private refreshPresence(state: RouterEntries): void {
+    let presentCount = 0;
+    for (const entry of state.entries.values()) {
+      const present = this.isPresent(state, entry);
+      if (present !== entry.present) {
+        entry.present = present;
+        entry.record = null;
+      }
+      if (present) presentCount++;
+    }
+    state.presentCount = presentCount;
   }
 
   /** Drops unwatched devices past the cap; returns how many. */
@@ -616,12 +744,8 @@ export class DeviceRegistry {
         compareText(a.mac, b.mac),
     );
     const count = Math.min(excess, candidates.length);
-    for (let i = 0; i < count; i++) {
-      state.entries.delete(candidates[i]!.mac);
-      state.removedMacs.push(candidates[i]!.mac);
-    }
+    for (let i = 0; i < count; i++) this.remove(state, candidates[i]!);
     state.droppedTotal += count;
-    if (count > 0) state.removed = true;
     return count;
   }
 
@@ -634,9 +758,8 @@ export class DeviceRegistry {
   }
 
   private recordOf(state: RouterEntries, entry: Entry): DeviceRecord {
-    const present = this.isPresent(state, entry);
-    const cached = entry.record;
-    if (cached !== null && cached.present === present) return cached;
+    if (entry.record !== null) return entry.record;
+    const present = entry.present;
     const facts = entry.facts;
     const record: DeviceRecord = {
       router: state.name,

@@ -34,3 +34,37 @@ export interface DeviceRecord {
   arpAddress: string | null;
   leaseAddress: string | null;
 }
+
+/**
+ * The fields of a device that the exposition reads. A DeviceRecord is one;
+ * so is the registry's live entry, which the snapshot renders from directly
+ * (no record per device per poll): read it during the call it is passed to.
+ */
+export type DeviceView = Readonly<
+  Pick<
+    DeviceRecord,
+    | 'router'
+    | 'mac'
+    | 'ip'
+    | 'hostname'
+    | 'name'
+    | 'interface'
+    | 'bridgePort'
+    | 'dhcpServer'
+    | 'lease'
+    | 'leaseExpiresAt'
+    | 'randomized'
+    | 'watched'
+    | 'firstSeen'
+    | 'lastSeen'
+    | 'present'
+  >
+>;
+
+/** One router's devices as the snapshot takes them: live views to render now, records built when asked for. */
+export interface RouterDevices {
+  /** In MAC order. Valid until the registry changes again: read them within the call. */
+  readonly views: ReadonlyArray<DeviceView>;
+  /** Immutable records of the same devices (as of the moment of the call), in MAC order. */
+  records(): ReadonlyArray<DeviceRecord>;
+}

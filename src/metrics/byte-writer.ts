@@ -13,9 +13,12 @@ const NEWLINE = 0x0a;
 const LETTER_N = 0x6e;
 const DIGIT_0 = 0x30;
 const DOT = 0x2e;
+const EMPTY = Buffer.alloc(0);
 
 export class ByteWriter {
-  private buf: Buffer;
+  /** Allocated on the first write: a page that is reused whole never needs one (see finish). */
+  private buf: Buffer = EMPTY;
+  private readonly capacity: number;
   private at = 0;
   // A pending run of bytes reused from an earlier buffer (see reuse()).
   private runSource: Buffer | null = null;
@@ -24,7 +27,7 @@ export class ByteWriter {
 
   /** `capacity` is a hint (the size of the same text last time); the buffer grows as needed. */
   constructor(capacity = 4096) {
-    this.buf = Buffer.allocUnsafe(Math.max(256, Math.ceil(capacity)));
+    this.capacity = Math.max(256, Math.ceil(capacity));
   }
 
   /** Bytes written so far, a pending reused run included. */
@@ -39,7 +42,7 @@ export class ByteWriter {
   }
 
   private grow(extra: number): void {
-    let capacity = this.buf.length * 2;
+    let capacity = Math.max(this.buf.length * 2, this.capacity);
     while (capacity < this.at + extra) capacity *= 2;
     const grown = Buffer.allocUnsafe(capacity);
     this.buf.copy(grown, 0, 0, this.at);
@@ -185,9 +188,18 @@ export class ByteWriter {
   /**
    * The bytes written. The result shares memory with the writer, which must not
    * be used afterwards; a buffer much larger than its text is copied down so
-   * the snapshot does not keep the slack alive.
+   * the snapshot does not keep the slack alive. When the whole text was reused
+   * from one earlier buffer, that buffer itself is returned: an unchanged page
+   * is the same Buffer from poll to poll, so what is derived from it (its gzip)
+   * can be reused too.
    */
   finish(): Buffer {
+    // Everything was one run over the whole of an earlier buffer: that buffer is the result, not a copy of it.
+    const source = this.runSource;
+    if (this.at === 0 && source !== null && this.runStart === 0 && this.runEnd === source.length) {
+      this.runSource = null;
+      return source;
+    }
     if (this.runSource !== null) this.flushRun();
     const text = this.buf.subarray(0, this.at);
     if (this.buf.length - this.at > 64 * 1024 && this.buf.length > this.at * 1.25) return Buffer.from(text);

@@ -1,4 +1,4 @@
-import type { DeviceRecord } from '../inventory/types.js';
+import type { DeviceRecord, DeviceView } from '../inventory/types.js';
 import { ByteWriter } from './byte-writer.js';
 import { DEVICE_FAMILIES } from './families.js';
 import { formatLabels } from './text-format.js';
@@ -49,8 +49,8 @@ class LinePrefixes {
 }
 
 /**
- * What a device's present, first-seen and info lines were rendered from, and
- * where each sits in the last fragment of its family (-1: no line).
+ * What a device's lines were rendered from, and where each sits in the last
+ * fragment of its family (-1: no line).
  */
 interface KeptLines {
   mac: string;
@@ -60,6 +60,12 @@ interface KeptLines {
   firstSeen: number | null;
   firstSeenStart: number;
   firstSeenEnd: number;
+  lastSeen: number | null;
+  lastSeenStart: number;
+  lastSeenEnd: number;
+  leaseExpiresAt: number | null;
+  leaseExpiryStart: number;
+  leaseExpiryEnd: number;
   router: string;
   ip: string | null;
   hostname: string | null;
@@ -74,7 +80,7 @@ interface KeptLines {
   infoEnd: number;
 }
 
-function sameInfo(kept: KeptLines, device: DeviceRecord): boolean {
+function sameInfo(kept: KeptLines, device: DeviceView): boolean {
   return (
     kept.ip === device.ip &&
     kept.hostname === device.hostname &&
@@ -91,7 +97,9 @@ function sameInfo(kept: KeptLines, device: DeviceRecord): boolean {
 
 interface Fragments {
   present: Buffer;
+  lastSeen: Buffer;
   firstSeen: Buffer;
+  leaseExpiry: Buffer;
   info: Buffer;
 }
 
@@ -101,19 +109,23 @@ interface Fragments {
  * never starts a new series of the value families; the descriptive labels live
  * on netmon_device_info.
  *
- * Keeps the last fragments: a device's present, first-seen and info lines
- * (two thirds of the page) change only when their values do, so unchanged
- * lines are taken from the previous poll's bytes (in runs, see
- * ByteWriter.reuse) instead of being escaped and encoded again. Last-seen and
- * lease-expiry lines move with every poll and are always written.
+ * Keeps the last fragments: a device's lines change only when their values
+ * do, so unchanged lines are taken from the previous poll's bytes (in runs,
+ * see ByteWriter.reuse) instead of being escaped and encoded again, and a
+ * family in which nothing changed is the previous poll's Buffer itself. Only
+ * last-seen (and lease expiry) move with every poll for every device seen.
+ *
+ * Devices are read through DeviceView: in production they are the registry's
+ * live entries, so a poll builds no per-device objects on the way here.
  */
 export class DeviceFamiliesRenderer {
   private last: Fragments | null = null;
   /** In the order of the last rendering (by MAC, as the registry lists devices). */
   private kept: KeptLines[] = [];
+  private lastDevices: ReadonlyArray<DeviceView> | null = null;
   private sizes = new Map<string, number>();
 
-  render(devices: ReadonlyArray<DeviceRecord>): Map<string, Buffer> {
+  render(devices: ReadonlyArray<DeviceView>): Map<string, Buffer> {
     const size = (family: string, perDevice: number) => (this.sizes.get(family) ?? devices.length * perDevice) * 1.05 + 256;
     const present = new ByteWriter(size(F.present.name, 70));
     const lastSeen = new ByteWriter(size(F.lastSeen.name, 90));
@@ -123,42 +135,72 @@ export class DeviceFamiliesRenderer {
     const prefixes = new LinePrefixes();
     const last = this.last;
     const previous = this.kept;
-    const kept: KeptLines[] = new Array<KeptLines>(devices.length);
+    // The same list as last time (the registry's own array, while no device came or went): every device is
+    // found at its own index, so the index is updated in place.
+    const kept: KeptLines[] = devices === this.lastDevices ? previous : new Array<KeptLines>(devices.length);
+    this.lastDevices = devices;
     // Both lists are sorted by MAC: walk them side by side instead of hashing every MAC.
     // Out of order, a device is just not found and is written afresh.
     let j = 0;
 
     for (let i = 0; i < devices.length; i++) {
       const device = devices[i]!;
-      const p = prefixes.for(device.router);
+      const router = device.router;
+      const p = prefixes.for(router);
       const mac = device.mac;
       while (j < previous.length && previous[j]!.mac < mac) j++;
       const found = last !== null && j < previous.length && previous[j]!.mac === mac ? previous[j++]! : undefined;
-      const old = found !== undefined && found.router === device.router ? found : undefined;
+      const old = found !== undefined && found.router === router ? found : undefined;
 
+      const isPresent = device.present;
       const presentStart = present.length;
-      if (old !== undefined && old.present === device.present) {
+      if (old !== undefined && old.present === isPresent) {
         present.reuse(last!.present, old.presentStart, old.presentEnd);
       } else {
         present.bytes(p.present);
         present.labelValue(mac);
-        present.bytes(device.present ? PRESENT_1 : PRESENT_0);
+        present.bytes(isPresent ? PRESENT_1 : PRESENT_0);
       }
       const presentEnd = present.length;
 
+      const first = device.firstSeen;
       let firstSeenStart = -1;
       let firstSeenEnd = -1;
-      if (device.firstSeen !== null) {
+      if (first !== null) {
         firstSeenStart = firstSeen.length;
-        if (old !== undefined && old.firstSeen === device.firstSeen && old.firstSeenStart >= 0) {
+        if (old !== undefined && old.firstSeen === first && old.firstSeenStart >= 0) {
           firstSeen.reuse(last!.firstSeen, old.firstSeenStart, old.firstSeenEnd);
         } else {
-          timestampLine(firstSeen, p.firstSeen, mac, device.firstSeen);
+          timestampLine(firstSeen, p.firstSeen, mac, first);
         }
         firstSeenEnd = firstSeen.length;
       }
-      if (device.lastSeen !== null) timestampLine(lastSeen, p.lastSeen, mac, device.lastSeen);
-      if (device.leaseExpiresAt !== null) timestampLine(leaseExpiry, p.leaseExpiry, mac, device.leaseExpiresAt);
+
+      const seen = device.lastSeen;
+      let lastSeenStart = -1;
+      let lastSeenEnd = -1;
+      if (seen !== null) {
+        lastSeenStart = lastSeen.length;
+        if (old !== undefined && old.lastSeen === seen && old.lastSeenStart >= 0) {
+          lastSeen.reuse(last!.lastSeen, old.lastSeenStart, old.lastSeenEnd);
+        } else {
+          timestampLine(lastSeen, p.lastSeen, mac, seen);
+        }
+        lastSeenEnd = lastSeen.length;
+      }
+
+      const expires = device.leaseExpiresAt;
+      let leaseExpiryStart = -1;
+      let leaseExpiryEnd = -1;
+      if (expires !== null) {
+        leaseExpiryStart = leaseExpiry.length;
+        if (old !== undefined && old.leaseExpiresAt === expires && old.leaseExpiryStart >= 0) {
+          leaseExpiry.reuse(last!.leaseExpiry, old.leaseExpiryStart, old.leaseExpiryEnd);
+        } else {
+          timestampLine(leaseExpiry, p.leaseExpiry, mac, expires);
+        }
+        leaseExpiryEnd = leaseExpiry.length;
+      }
 
       const infoStart = info.length;
       const infoSame = old !== undefined && sameInfo(old, device);
@@ -168,14 +210,20 @@ export class DeviceFamiliesRenderer {
 
       // Steady state allocates nothing per device: the record of what was written is updated in place.
       const entry: KeptLines = found ?? ({ mac } as KeptLines);
-      entry.present = device.present;
+      entry.present = isPresent;
       entry.presentStart = presentStart;
       entry.presentEnd = presentEnd;
-      entry.firstSeen = device.firstSeen;
+      entry.firstSeen = first;
       entry.firstSeenStart = firstSeenStart;
       entry.firstSeenEnd = firstSeenEnd;
+      entry.lastSeen = seen;
+      entry.lastSeenStart = lastSeenStart;
+      entry.lastSeenEnd = lastSeenEnd;
+      entry.leaseExpiresAt = expires;
+      entry.leaseExpiryStart = leaseExpiryStart;
+      entry.leaseExpiryEnd = leaseExpiryEnd;
       if (!infoSame) {
-        entry.router = device.router;
+        entry.router = router;
         entry.ip = device.ip;
         entry.hostname = device.hostname;
         entry.name = device.name;
@@ -199,21 +247,23 @@ export class DeviceFamiliesRenderer {
     ]);
     this.last = {
       present: fragments.get(F.present.name)!,
+      lastSeen: fragments.get(F.lastSeen.name)!,
       firstSeen: fragments.get(F.firstSeen.name)!,
+      leaseExpiry: fragments.get(F.leaseExpiry.name)!,
       info: fragments.get(F.info.name)!,
     };
     this.kept = kept;
-    this.sizes = new Map([...fragments].map(([family, bytes]) => [family, bytes.length]));
+    for (const [family, bytes] of fragments) this.sizes.set(family, bytes.length);
     return fragments;
   }
 }
 
 /** One-off rendering (no reuse between calls). */
-export function renderDeviceFragments(devices: ReadonlyArray<DeviceRecord>): Map<string, Buffer> {
+export function renderDeviceFragments(devices: ReadonlyArray<DeviceView>): Map<string, Buffer> {
   return new DeviceFamiliesRenderer().render(devices);
 }
 
-function infoLine(info: ByteWriter, prefix: Buffer, device: DeviceRecord): void {
+function infoLine(info: ByteWriter, prefix: Buffer, device: DeviceView): void {
   info.bytes(prefix);
   info.labelValue(device.mac);
   info.bytes(LABEL.ip);

@@ -1,5 +1,5 @@
 import type { RouterSummary } from '../inventory/registry.js';
-import type { DeviceRecord } from '../inventory/types.js';
+import type { DeviceRecord, RouterDevices } from '../inventory/types.js';
 import type { RouterPollStatus } from '../poller/router-poll-status.js';
 import { DeviceFamiliesRenderer } from './device-families.js';
 import { SNAPSHOT_FAMILIES } from './families.js';
@@ -9,6 +9,11 @@ import { familyHeader } from './text-format.js';
 /** Everything a scrape or an API call reads; immutable once built, replaced whole after each poll. */
 export interface Snapshot {
   readonly generatedAt: number;
+  /**
+   * Built on first read (a scrape never needs records): read it in the same
+   * turn of the event loop as snapshot() to see exactly this snapshot's
+   * polls; read later, it may show a poll completed since.
+   */
   readonly devices: ReadonlyArray<DeviceRecord>;
   readonly routers: ReadonlyArray<Readonly<RouterPollStatus>>;
   /**
@@ -24,9 +29,11 @@ export interface Snapshot {
 
 interface RouterPart {
   status: RouterPollStatus;
-  devices: ReadonlyArray<DeviceRecord>;
+  records: () => ReadonlyArray<DeviceRecord>;
   fragments: Map<string, Buffer>;
 }
+
+const NO_RECORDS = (): ReadonlyArray<DeviceRecord> => [];
 
 const HEADERS = new Map(
   SNAPSHOT_FAMILIES.map((family) => [family.name, Buffer.from(familyHeader(family.name, family.help, family.type), 'utf8')]),
@@ -45,22 +52,29 @@ export class SnapshotBuilder {
       const status = initialStatus(name);
       this.parts.set(name, {
         status,
-        devices: [],
+        records: NO_RECORDS,
         fragments: routerFragments(status, emptySummary()),
       });
     }
   }
 
-  updateRouter(status: RouterPollStatus, devices: ReadonlyArray<DeviceRecord>, summary: RouterSummary): void {
+  /**
+   * Renders a router's part anew. `devices` is either records (read as they
+   * are) or the registry's live views plus a way to build records later
+   * (RouterDevices: nothing per device is allocated unless records are read).
+   */
+  updateRouter(status: RouterPollStatus, devices: ReadonlyArray<DeviceRecord> | RouterDevices, summary: RouterSummary): void {
     let renderer = this.renderers.get(status.name);
     if (renderer === undefined) {
       renderer = new DeviceFamiliesRenderer();
       this.renderers.set(status.name, renderer);
     }
-    const fragments = renderer.render(devices);
+    const live = isRouterDevices(devices);
+    const fragments = renderer.render(live ? devices.views : devices);
     for (const [family, bytes] of routerFragments(status, summary)) fragments.set(family, bytes);
+    const records = live ? () => devices.records() : () => devices;
     // Copy the status: the poller keeps mutating its own object, the snapshot must not change under a scrape.
-    this.parts.set(status.name, { status: structuredClone(status), devices, fragments });
+    this.parts.set(status.name, { status: structuredClone(status), records, fragments });
   }
 
   /** A router left the configuration: its series and devices leave the next snapshot. */
@@ -70,12 +84,9 @@ export class SnapshotBuilder {
   }
 
   build(now: number): Snapshot {
-    const devices: DeviceRecord[] = [];
     const routers: RouterPollStatus[] = [];
-    for (const part of this.parts.values()) {
-      routers.push(part.status);
-      for (const device of part.devices) devices.push(device);
-    }
+    const parts = [...this.parts.values()];
+    for (const part of parts) routers.push(part.status);
     const chunks: Buffer[] = [];
     let byteLength = 0;
     for (const family of SNAPSHOT_FAMILIES) {
@@ -90,9 +101,9 @@ export class SnapshotBuilder {
       }
     }
     let text: string | null = null;
+    let devices: ReadonlyArray<DeviceRecord> | null = null;
     const snapshot = {
       generatedAt: now,
-      devices: Object.freeze(devices),
       routers: Object.freeze(routers),
       expositionChunks: Object.freeze(chunks),
       expositionByteLength: byteLength,
@@ -101,8 +112,23 @@ export class SnapshotBuilder {
       enumerable: true,
       get: () => (text ??= Buffer.concat(chunks, byteLength).toString('utf8')),
     });
+    Object.defineProperty(snapshot, 'devices', {
+      enumerable: true,
+      get: () => {
+        if (devices === null) {
+          const all: DeviceRecord[] = [];
+          for (const part of parts) for (const record of part.records()) all.push(record);
+          devices = Object.freeze(all);
+        }
+        return devices;
+      },
+    });
     return Object.freeze(snapshot);
   }
+}
+
+function isRouterDevices(devices: ReadonlyArray<DeviceRecord> | RouterDevices): devices is RouterDevices {
+  return !Array.isArray(devices);
 }
 
 function routerFragments(status: RouterPollStatus, summary: RouterSummary): Map<string, Buffer> {
