@@ -4,6 +4,7 @@ import { type ListeningServer, listen } from '../http/server.js';
 import { loadWebConfig } from '../http/web-config.js';
 import { StateStore } from '../inventory/persistence.js';
 import { DeviceRegistry } from '../inventory/registry.js';
+import { acquireStateLock, type StateLock } from '../inventory/state-lock.js';
 import type { Logger } from '../logging.js';
 import { createLiveRegistry } from '../metrics/live-registry.js';
 import { Monitor, type RouterClient, type RouterSetChange } from '../monitor.js';
@@ -64,6 +65,23 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
   // Read before anything starts, so a bad web config stops the start with its own message.
   const web = config.http.webConfigFile ? loadWebConfig(config.http.webConfigFile) : {};
   const registry = createRegistry(config);
+  // Before anything reads or cleans the state files: a second instance stops here (StateLockedError).
+  const lock = await acquireStateLock(config.state.path, logger);
+  try {
+    return await startLocked(config, logger, web, registry, lock);
+  } catch (error) {
+    await lock.release();
+    throw error;
+  }
+}
+
+async function startLocked(
+  config: Config,
+  logger: Logger,
+  web: ReturnType<typeof loadWebConfig> | Record<string, never>,
+  registry: DeviceRegistry,
+  lock: StateLock,
+): Promise<Runtime> {
   const store = new StateStore(config.state.path, logger);
   const saved = await store.load();
   if (saved) {
@@ -119,6 +137,7 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
     async stop() {
       await monitor.stop();
       await store.close();
+      await lock.release();
       await server.close();
     },
   };

@@ -1,6 +1,7 @@
 import { type Demo, startDemo } from '../app/demo.js';
 import { type Runtime, startRuntime } from '../app/runtime.js';
 import { type Config, ConfigError, loadConfigFile, resolveConfigPath } from '../config/load.js';
+import { StateLockedError } from '../inventory/state-lock.js';
 import { createLogger, type Logger } from '../logging.js';
 
 const SHUTDOWN_DEADLINE_MS = 5000;
@@ -36,7 +37,8 @@ export async function serveCommand(options: { configPath?: string; demo: boolean
   try {
     runtime = await startRuntime(config, logger);
   } catch (error) {
-    logger.fatal({ err: error }, 'cannot start');
+    if (error instanceof StateLockedError) process.stderr.write(`network-monitor: ${error.message}\n`);
+    else logger.fatal({ err: error }, 'cannot start');
     await demo?.close();
     return 1;
   }

@@ -306,7 +306,7 @@ export class StateStore {
     } catch {
       return;
     }
-    const prefixes = [`${this.base}.tmp-`, `${this.base}.bak.tmp-`, `${this.base}.journal.tmp-`];
+    const prefixes = [`${this.base}.tmp-`, `${this.base}.bak.tmp-`, `${this.base}.journal.tmp-`, `${this.base}.lock.stale-`];
     for (const name of names) {
       if (!prefixes.some((prefix) => name.startsWith(prefix))) continue;
       await unlink(join(this.dir, name)).catch(() => undefined);
