@@ -3,8 +3,8 @@
  * bare socket: what the decoders in the baseline are fed.
  */
 import net from 'node:net';
+import { encodeSentence, SentenceCollector } from '../src/routeros/codec.js';
 import { POLLED_TABLES } from '../src/routeros/session.js';
-import { encodeSentence, SentenceDecoder } from '../src/routeros/wire.js';
 import { BENCH_PASSWORD, BENCH_USER } from './sim-process.js';
 
 export interface CapturedReply {
@@ -21,7 +21,7 @@ export async function captureReplies(port: number, host = '127.0.0.1'): Promise<
     socket.once('connect', resolve);
     socket.once('error', reject);
   });
-  const decoder = new SentenceDecoder();
+  const decoder = new SentenceCollector();
   let chunks: Buffer[] = [];
   let rows = 0;
   let waiting: ((value: { bytes: Buffer; rows: number }) => void) | null = null;

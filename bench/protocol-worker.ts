@@ -1,7 +1,7 @@
 /**
  * Protocol cost of one poll's prints, layer by layer, in a process of its own:
  *   baseline   decodeRowsBaseline over the captured reply bytes (in memory)
- *   framer     WireTransport's SentenceReader + ReplyDecoder over the same bytes,
+ *   framer     the codec's SentenceReader + WireTransport's ReplyDecoder over the same bytes,
  *              fed in 64 kB pieces as a socket delivers them (in memory)
  *   <name>     the five prints through each client over loopback (ours, and
  *              node-routeros for comparison; socket reads included), against a
@@ -10,8 +10,9 @@
  * Invoked by bench/run.ts with a JSON job as argv[2]; prints one JSON result line.
  */
 
+import { SentenceReader } from '../src/routeros/codec.js';
 import { POLLED_TABLES } from '../src/routeros/session.js';
-import { ReplyDecoder, SentenceReader } from '../src/routeros/wire-transport.js';
+import { ReplyDecoder } from '../src/routeros/wire-transport.js';
 import { decodeRowsBaseline } from './baseline-decoder.js';
 import { captureReplies } from './capture.js';
 import { startSimulatorProcess } from './sim-client.js';

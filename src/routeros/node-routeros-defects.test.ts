@@ -10,9 +10,9 @@ import { fileURLToPath } from 'node:url';
 import { RouterOSAPI } from 'node-routeros';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type RunningSimulator, type SimulatorOptions, sampleLan, startSimulator } from '../simulator/index.js';
+import { encodeSentence } from './codec.js';
 import { RouterSession } from './session.js';
 import { capturingLogger, rejectionOf, sessionFor } from './test-support.js';
-import { encodeSentence } from './wire.js';
 
 const PROBE = fileURLToPath(new URL('./fixtures/raw-node-routeros.cjs', import.meta.url));
 

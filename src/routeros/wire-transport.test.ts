@@ -17,20 +17,12 @@ import {
   sampleLan,
   startSimulator,
 } from '../simulator/index.js';
+import { encodeLength, encodeSentence, FramingError, SentenceReader } from './codec.js';
 import { CommandTrap, PollError } from './errors.js';
 import { PROPLISTS } from './observations.js';
 import { POLLED_TABLES, type RouterSessionOptions } from './session.js';
 import { rejectionOf, sessionFor } from './test-support.js';
-import { encodeLength, encodeSentence } from './wire.js';
-import {
-  createWireTransport,
-  type DecodedReply,
-  FramingError,
-  md5LoginResponse,
-  ReplyDecoder,
-  SentenceReader,
-  WireTransport,
-} from './wire-transport.js';
+import { createWireTransport, type DecodedReply, md5LoginResponse, ReplyDecoder, WireTransport } from './wire-transport.js';
 
 const PASSWORD = 'correct-horse-battery-staple';
 

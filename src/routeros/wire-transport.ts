@@ -10,8 +10,8 @@
  * Windows-1252 (which destroys UTF-8), and at 10k devices costs 7-12x the CPU
  * of this client per poll (docs/performance.md).
  *
- * Protocol (MikroTik "API" manual): sentences of length-prefixed words (wire.ts
- * has the prefix table). Every command carries `.tag=N` and every reply
+ * Protocol (MikroTik "API" manual): sentences of length-prefixed words, framed
+ * by codec.ts (the prefix table, limits, reply kinds and framing errors). Every command carries `.tag=N` and every reply
  * sentence echoes it, so replies are dispatched by tag; tags are small integers
  * reused once their command is done. Replies: `!re` (a row), `!done` (end,
  * login's may carry `=ret=`, the pre-6.43 MD5 challenge), `!trap` (the command
@@ -32,201 +32,14 @@ import { isAscii } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import net from 'node:net';
 import tls from 'node:tls';
+import { encodeSentence, FramingError, type ReplyKind, replyKind, SentenceReader } from './codec.js';
 import { CommandTrap, PollError } from './errors.js';
 import type { RawRow } from './observations.js';
 import type { RouterTransport, TransportOptions } from './transport.js';
 import { decodeRouterBytes, sanitizeText } from './values.js';
-import { DEFAULT_MAX_WORD_LENGTH, encodeSentence } from './wire.js';
-
-/** Longest word accepted. */
-export const MAX_WORD_BYTES = DEFAULT_MAX_WORD_LENGTH;
-/** Longest sentence held while incomplete: a row of many words is still a few kB. */
-export const MAX_SENTENCE_BYTES = 4 * MAX_WORD_BYTES;
-
-// ---------------------------------------------------------------------------
-// Framing
-
-/** The stream broke the framing rules: the connection cannot continue. */
-export class FramingError extends Error {
-  override readonly name = 'FramingError';
-}
-
-/**
- * Receives a complete sentence: its words are `buf[start + pos[i] ..
- * start + pos[i] + len[i])` for i < count. The buffer is only valid during the
- * call (it may be the socket's chunk or the reader's own reused buffer).
- * `ascii` is true when the reader already knows every byte is below 0x80.
- */
-export type SentenceSink = (buf: Buffer, start: number, count: number, pos: Int32Array, len: Int32Array, ascii: boolean) => void;
-
-/**
- * Incremental sentence framer. Sentences that lie wholly inside one socket
- * chunk are handed over in place. The unfinished tail of a chunk is copied into
- * a buffer of the reader's own (grown by doubling, so a 16 MB word costs
- * amortised linear copying); the next chunk is appended there only until that
- * sentence is complete, and the rest of the chunk is read in place again.
- */
-export class SentenceReader {
-  private held: Buffer = Buffer.alloc(0);
-  private heldLength = 0;
-  /** Bytes of the held sentence already split into words (offset of the next prefix). */
-  private scanned = 0;
-  private count = 0;
-  private pos = new Int32Array(64);
-  private len = new Int32Array(64);
-  private stopped = false;
-
-  constructor(
-    private readonly sink: SentenceSink,
-    private readonly maxWordBytes = MAX_WORD_BYTES,
-    private readonly maxSentenceBytes = MAX_SENTENCE_BYTES,
-  ) {}
-
-  /** Stops delivering sentences (after a failure, further bytes mean nothing). */
-  stop(): void {
-    this.stopped = true;
-    this.held = Buffer.alloc(0);
-    this.heldLength = 0;
-  }
-
-  /** Bytes of an unfinished sentence currently held. */
-  get bufferedBytes(): number {
-    return this.heldLength;
-  }
-
-  /** Throws FramingError; the caller must then drop the connection. */
-  push(chunk: Buffer): void {
-    if (this.stopped || chunk.length === 0) return;
-    let from = 0;
-    if (this.heldLength > 0) {
-      const before = this.heldLength;
-      this.append(chunk);
-      const after = this.scan(this.held, 0, this.scanned, this.heldLength, false, true);
-      if (this.stopped) return;
-      if (after < 0) return; // still incomplete; scan() kept it
-      // The held sentence ended inside this chunk (its last word ran past the old tail).
-      from = after - before;
-      this.heldLength = 0;
-      this.scanned = 0;
-      if (from >= chunk.length) return;
-    }
-    // One vectorised check per chunk spares a per-sentence scan for the usual all-ASCII reply.
-    this.scan(chunk, from, from, chunk.length, isAscii(chunk), false);
-  }
-
-  /**
-   * Splits `buf[at..end)` into words, `start` being where the current sentence
-   * began. Delivers every complete sentence (only the first when `firstOnly`,
-   * returning the offset after it) and keeps an unfinished one; returns -1 when
-   * it stopped without completing one.
-   */
-  private scan(buf: Buffer, start: number, at: number, end: number, ascii: boolean, firstOnly: boolean): number {
-    while (at < end) {
-      const b0 = buf[at]!;
-      let size: number;
-      let length: number;
-      if (b0 < 0x80) {
-        size = 1;
-        length = b0;
-      } else {
-        size = prefixSize(b0);
-        if (at + size > end) break;
-        length = readLength(buf, at, size);
-      }
-      if (length > this.maxWordBytes) {
-        throw new FramingError(`reply word announces ${length} bytes (limit ${this.maxWordBytes})`);
-      }
-      if (length === 0) {
-        at += 1;
-        // An empty sentence carries nothing (API manual); skip it.
-        if (this.count > 0) {
-          const count = this.count;
-          this.count = 0;
-          this.sink(buf, start, count, this.pos, this.len, ascii);
-          if (this.stopped || firstOnly) return at;
-        }
-        start = at;
-        continue;
-      }
-      if (at + size + length > end) break;
-      this.addWord(at + size - start, length);
-      at += size + length;
-    }
-    this.keep(buf, start, end, at);
-    return -1;
-  }
-
-  private addWord(relative: number, length: number): void {
-    if (this.count === this.pos.length) {
-      const pos = new Int32Array(this.count * 2);
-      const len = new Int32Array(this.count * 2);
-      pos.set(this.pos);
-      len.set(this.len);
-      this.pos = pos;
-      this.len = len;
-    }
-    this.pos[this.count] = relative;
-    this.len[this.count] = length;
-    this.count++;
-  }
-
-  /** Holds the unfinished sentence `buf[start..end)`, of which `scannedTo - start` bytes are split into words. */
-  private keep(buf: Buffer, start: number, end: number, scannedTo: number): void {
-    const rest = end - start;
-    if (rest > this.maxSentenceBytes) {
-      throw new FramingError(`reply sentence exceeds ${this.maxSentenceBytes} bytes`);
-    }
-    if (buf === this.held) {
-      if (start > 0 && rest > 0) this.held.copyWithin(0, start, end);
-    } else if (rest > 0) {
-      if (this.held.length < rest) this.held = Buffer.allocUnsafe(Math.max(rest, 4096));
-      buf.copy(this.held, 0, start, end);
-    }
-    this.heldLength = rest;
-    this.scanned = scannedTo - start;
-  }
-
-  private append(chunk: Buffer): void {
-    const need = this.heldLength + chunk.length;
-    if (need > this.held.length) {
-      let capacity = Math.max(this.held.length * 2, 4096);
-      while (capacity < need) capacity *= 2;
-      const grown = Buffer.allocUnsafe(capacity);
-      this.held.copy(grown, 0, 0, this.heldLength);
-      this.held = grown;
-    }
-    chunk.copy(this.held, this.heldLength);
-    this.heldLength = need;
-  }
-}
-
-function prefixSize(b0: number): number {
-  if (b0 < 0xc0) return 2;
-  if (b0 < 0xe0) return 3;
-  if (b0 < 0xf0) return 4;
-  if (b0 === 0xf0) return 5;
-  // 0xF8.. are control bytes, 0xF1..0xF7 are not defined: either way framing is lost.
-  throw new FramingError(`invalid length prefix byte 0x${b0.toString(16)} in reply`);
-}
-
-function readLength(buf: Buffer, at: number, size: number): number {
-  switch (size) {
-    case 2:
-      return ((buf[at]! & 0x3f) << 8) | buf[at + 1]!;
-    case 3:
-      return ((buf[at]! & 0x1f) << 16) | (buf[at + 1]! << 8) | buf[at + 2]!;
-    case 4:
-      // Multiplying keeps the value positive where a shift into bit 31 would not.
-      return (buf[at]! & 0x0f) * 0x1000000 + ((buf[at + 1]! << 16) | (buf[at + 2]! << 8) | buf[at + 3]!);
-    default:
-      return buf.readUInt32BE(at + 1);
-  }
-}
 
 // ---------------------------------------------------------------------------
 // Reply sentences
-
-export type ReplyKind = '!re' | '!done' | '!trap' | '!empty' | '!fatal';
 
 export interface DecodedReply {
   kind: ReplyKind;
@@ -332,19 +145,6 @@ function asciiValue(buf: Buffer, start: number, text: string, from: number, to: 
 function textValue(buf: Buffer, start: number, from: number, to: number): string {
   const bytes = buf.subarray(start + from, start + to);
   return isAscii(bytes) ? bytes.toString('latin1') : decodeRouterBytes(bytes);
-}
-
-function replyKind(word: string): ReplyKind {
-  switch (word) {
-    case '!re':
-    case '!done':
-    case '!trap':
-    case '!empty':
-    case '!fatal':
-      return word;
-    default:
-      throw new FramingError(`unexpected reply word ${JSON.stringify(sanitizeText(word, 40) ?? '')}`);
-  }
 }
 
 // ---------------------------------------------------------------------------
@@ -546,7 +346,7 @@ export class WireTransport implements RouterTransport {
     }
     const entry = reply.tag === null ? undefined : this.pending.get(reply.tag);
     if (entry === undefined || entry.tag === '') {
-      throw new FramingError(`reply ${reply.kind} for ${reply.tag === null ? 'no' : 'an unknown'} tag`);
+      throw new FramingError('BAD_REPLY', `reply ${reply.kind} for ${reply.tag === null ? 'no' : 'an unknown'} tag`);
     }
     switch (reply.kind) {
       case '!re':

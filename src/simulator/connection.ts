@@ -24,7 +24,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { Socket } from 'node:net';
-import { SentenceDecoder, WireError } from '../routeros/wire.js';
+import { FramingError, SentenceCollector } from '../routeros/codec.js';
 import type { SimulatorCore } from './core.js';
 import { DEFAULT_GARBAGE, type FaultSettings, HUGE_WORD_PREFIX } from './faults.js';
 import { compileQuery, QueryError } from './query.js';
@@ -43,7 +43,7 @@ export class SimConnection {
   loggedIn = false;
   user: string | null = null;
   readonly remotePort: number | undefined;
-  private readonly decoder = new SentenceDecoder();
+  private readonly decoder = new SentenceCollector();
   private challenge: Buffer | null = null;
   private readonly pending = new Set<PendingCommand>();
   private closed = false;
@@ -84,7 +84,7 @@ export class SimConnection {
       sentences = this.decoder.push(chunk);
     } catch (err) {
       // A client that breaks framing gets what a router gives: the connection closed.
-      if (err instanceof WireError) this.destroy();
+      if (err instanceof FramingError) this.destroy();
       return;
     }
     for (const s of sentences) {

@@ -2,7 +2,7 @@
  * Builds the bytes of a whole reply (many sentences) in one growing buffer, so
  * a 50k-row print costs one allocation chain instead of one Buffer per word.
  */
-import { encodedLengthSize, writeLength } from '../routeros/wire.js';
+import { encodedLengthSize, writeLength } from '../routeros/codec.js';
 import type { Text } from './lan.js';
 import type { Attr } from './render.js';
 

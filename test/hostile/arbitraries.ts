@@ -1,6 +1,6 @@
 /** fast-check generators for what a hostile or broken router can put on the wire. */
 import fc from 'fast-check';
-import { encodeLength, encodeSentence, encodeWord } from '../../src/routeros/wire.js';
+import { encodeLength, encodeSentence, encodeWord } from '../../src/routeros/codec.js';
 
 const replyWord = fc.oneof(
   fc.constantFrom('!re', '!done', '!trap', '!fatal', '!empty', '!bogus'),

@@ -1,6 +1,7 @@
 /**
  * Property tests over what a hostile router controls: the bytes on the wire
- * (SentenceDecoder, reply parsing) and the rows of its tables (value parsers,
+ * (the codec's framer, and the reference decoder kept as a test oracle; reply
+ * parsing) and the rows of its tables (value parsers,
  * merge, registry, exposition), run through the same code a poll runs.
  */
 import fc from 'fast-check';
@@ -8,10 +9,11 @@ import pino from 'pino';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DeviceRegistry } from '../../src/inventory/registry.js';
 import { Monitor, type RouterClient } from '../../src/monitor.js';
+import { FramingError, replyKind, SentenceCollector } from '../../src/routeros/codec.js';
 import { mapArp, mapBridgeHosts, mapIdentity, mapLeases, type RawRow } from '../../src/routeros/observations.js';
-import { parseReply, parseReplyRaw, SentenceDecoder, WireError } from '../../src/routeros/wire.js';
 import { parseExposition } from '../support/exposition-parser.js';
 import { promtoolCheckMetrics } from '../support/promtool.js';
+import { parseReply, parseReplyRaw, SentenceDecoder, WireError } from '../support/reference-decoder.js';
 import { apiStream as stream } from './arbitraries.js';
 
 afterEach(() => {
@@ -33,7 +35,48 @@ function chunksOf(bytes: Buffer, cuts: number[]): Buffer[] {
   return out;
 }
 
-describe('SentenceDecoder on arbitrary bytes', () => {
+describe('the codec framer on arbitrary bytes', () => {
+  it('throws nothing but FramingError, stays failed after one, and holds no word or sentence over its limits', () => {
+    let failures = 0;
+    let sentences = 0;
+    fc.assert(
+      fc.property(
+        stream,
+        fc.array(fc.integer({ min: 1, max: 700 }), { maxLength: 30 }),
+        fc.integer({ min: 1, max: 4096 }),
+        (bytes, cuts, maxWordLength) => {
+          const maxSentence = 4 * maxWordLength;
+          const collector = new SentenceCollector(maxWordLength, maxSentence);
+          let failed: unknown = null;
+          for (const chunk of chunksOf(bytes, cuts)) {
+            try {
+              for (const sentence of collector.push(chunk)) {
+                sentences++;
+                for (const word of sentence) expect(word.length).toBeLessThanOrEqual(maxWordLength);
+                try {
+                  replyKind(sentence[0]!.toString('latin1'));
+                } catch (error) {
+                  expect(error).toBeInstanceOf(FramingError);
+                }
+              }
+            } catch (error) {
+              expect(error).toBeInstanceOf(FramingError);
+              failed = error;
+              failures++;
+              break;
+            }
+          }
+          if (failed) expect(() => collector.push(Buffer.from([0]))).toThrow(FramingError);
+        },
+      ),
+      { numRuns: 2000 },
+    );
+    expect(failures, 'runs that failed').toBeGreaterThan(100);
+    expect(sentences, 'sentences decoded').toBeGreaterThan(100);
+  });
+});
+
+describe('the reference decoder (test oracle) on arbitrary bytes', () => {
   it('throws nothing but WireError, stays failed after one, and never allocates more than one word limit', () => {
     const sizes: number[] = [];
     let largestAllocation = 0;

@@ -1,21 +1,12 @@
 /**
- * RouterOS API wire format (the binary framing under every API session).
+ * An independent decoder of the RouterOS API wire format, kept only as a test
+ * oracle: tests check what src/routeros/codec.ts reads against what this reads
+ * from the same bytes, and the hostile-input properties run on both. It was the
+ * simulator's framer before the client and the simulator shared one codec; the
+ * exporter and the simulator never use it. It shares no code with codec.ts on
+ * purpose (its own prefix table and its own error type).
  *
- * A word is a length prefix followed by that many bytes; a sentence is a run of
- * words closed by a zero-length word. Length prefixes (big-endian, per the
- * MikroTik API manual, "API words"):
- *
- *   len < 0x80        1 byte   len
- *   len < 0x4000      2 bytes  len | 0x8000
- *   len < 0x200000    3 bytes  len | 0xC00000
- *   len < 0x10000000  4 bytes  len | 0xE0000000
- *   otherwise         5 bytes  0xF0, then len as 4 bytes
- *
- * A first byte >= 0xF8 is a reserved control byte: no client can make sense of
- * what follows, so we refuse it. 0xF1..0xF7 are not valid length prefixes either.
- *
- * Words stay Buffers: router text (DHCP host names, comments) is arbitrary bytes,
- * not necessarily UTF-8, and the caller decides how to decode it.
+ * Words stay Buffers: router text is arbitrary bytes.
  */
 
 export type WireErrorCode = 'WORD_TOO_LONG' | 'CONTROL_BYTE' | 'BAD_LENGTH_PREFIX' | 'BAD_REPLY' | 'DECODER_FAILED';
@@ -30,102 +21,8 @@ export class WireError extends Error {
 }
 
 export const DEFAULT_MAX_WORD_LENGTH = 16 * 1024 * 1024;
-const MAX_ENCODABLE_LENGTH = 0xffffffff;
 
 export type Word = string | Buffer;
-
-export function encodedLengthSize(n: number): number {
-  if (n < 0x80) return 1;
-  if (n < 0x4000) return 2;
-  if (n < 0x200000) return 3;
-  if (n < 0x10000000) return 4;
-  return 5;
-}
-
-/** Writes the length prefix of `n` at `offset`, returns the offset after it. */
-export function writeLength(n: number, target: Buffer, offset: number): number {
-  if (!Number.isInteger(n) || n < 0 || n > MAX_ENCODABLE_LENGTH) {
-    throw new RangeError(`word length out of range: ${n}`);
-  }
-  if (n < 0x80) {
-    target[offset] = n;
-    return offset + 1;
-  }
-  if (n < 0x4000) {
-    target[offset] = (n >>> 8) | 0x80;
-    target[offset + 1] = n & 0xff;
-    return offset + 2;
-  }
-  if (n < 0x200000) {
-    target[offset] = (n >>> 16) | 0xc0;
-    target[offset + 1] = (n >>> 8) & 0xff;
-    target[offset + 2] = n & 0xff;
-    return offset + 3;
-  }
-  if (n < 0x10000000) {
-    target[offset] = (n >>> 24) | 0xe0;
-    target[offset + 1] = (n >>> 16) & 0xff;
-    target[offset + 2] = (n >>> 8) & 0xff;
-    target[offset + 3] = n & 0xff;
-    return offset + 4;
-  }
-  target[offset] = 0xf0;
-  target.writeUInt32BE(n, offset + 1);
-  return offset + 5;
-}
-
-export function encodeLength(n: number): Buffer {
-  const out = Buffer.allocUnsafe(encodedLengthSize(n));
-  writeLength(n, out, 0);
-  return out;
-}
-
-function byteLengthOf(word: Word): number {
-  return typeof word === 'string' ? Buffer.byteLength(word, 'utf8') : word.length;
-}
-
-export function encodeWord(word: Word): Buffer {
-  const len = byteLengthOf(word);
-  const out = Buffer.allocUnsafe(encodedLengthSize(len) + len);
-  const at = writeLength(len, out, 0);
-  if (typeof word === 'string') out.write(word, at, 'utf8');
-  else word.copy(out, at);
-  return out;
-}
-
-/** Size in bytes of a sentence once encoded (words plus the closing empty word). */
-export function encodedSentenceSize(words: readonly Word[]): number {
-  let total = 1;
-  for (const w of words) {
-    const len = byteLengthOf(w);
-    total += encodedLengthSize(len) + len;
-  }
-  return total;
-}
-
-/** Writes one sentence at `offset`; returns the offset after it. `target` must be large enough. */
-export function writeSentence(words: readonly Word[], target: Buffer, offset: number): number {
-  let at = offset;
-  for (const w of words) {
-    if (typeof w === 'string') {
-      const len = Buffer.byteLength(w, 'utf8');
-      at = writeLength(len, target, at);
-      at += target.write(w, at, 'utf8');
-    } else {
-      at = writeLength(w.length, target, at);
-      at += w.copy(target, at);
-    }
-  }
-  target[at] = 0;
-  return at + 1;
-}
-
-/** Strings are sent as UTF-8; pass a Buffer to send other bytes verbatim. */
-export function encodeSentence(words: readonly Word[]): Buffer {
-  const out = Buffer.allocUnsafe(encodedSentenceSize(words));
-  writeSentence(words, out, 0);
-  return out;
-}
 
 export interface SentenceDecoderOptions {
   /** Longest word accepted; a longer announced length throws before any allocation. */
