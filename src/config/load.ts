@@ -2,6 +2,7 @@ import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { type ConfigProblem, describeIssues, formatPath } from './problems.js';
 import { configSchema, type ListenAddress, parseListen, type RawConfig, type RouterSources } from './schema.js';
+import { type SecretFile, stateFileProblems, webConfigFiles } from './state-path.js';
 
 export { type ConfigProblem, formatPath };
 
@@ -85,14 +86,29 @@ export function buildConfig(document: unknown, source: string, env: NodeJS.Proce
   if (problems.length > 0) throw new ConfigError(source, problems);
   const listen = parseListen(raw.http.listen);
   if (!listen) throw new ConfigError(source, [{ path: '$.http.listen', message: 'invalid listen address' }]);
+  const statePath = path.resolve(baseDir, raw.state.path);
+  const webConfigFile = raw.http.webConfigFile === null ? null : path.resolve(baseDir, raw.http.webConfigFile);
+  const secrets: SecretFile[] = [{ field: 'the configuration file itself', file: path.resolve(baseDir, source) }];
+  raw.routers.forEach((router, index) => {
+    if (router.passwordFile !== undefined) {
+      secrets.push({ field: formatPath(['routers', index, 'passwordFile']), file: path.resolve(baseDir, router.passwordFile) });
+    }
+    const ca = routers[index]!.tls.ca;
+    if (ca !== null) secrets.push({ field: formatPath(['routers', index, 'tls', 'ca']), file: ca });
+  });
+  if (webConfigFile !== null) {
+    secrets.push({ field: '$.http.webConfigFile', file: webConfigFile }, ...webConfigFiles(webConfigFile));
+  }
+  const stateProblems = stateFileProblems(statePath, secrets);
+  if (stateProblems.length > 0) throw new ConfigError(source, stateProblems);
   const config: Config = {
     ...raw,
     routers,
     listen,
-    state: { path: path.resolve(baseDir, raw.state.path) },
+    state: { path: statePath },
     http: {
       ...raw.http,
-      webConfigFile: raw.http.webConfigFile === null ? null : path.resolve(baseDir, raw.http.webConfigFile),
+      webConfigFile,
     },
     source,
   };

@@ -258,3 +258,69 @@ describe('world-readable config warning', () => {
     expect(indirect.stdout + indirect.stderr).not.toContain(secret);
   });
 });
+
+describe('no secret reaches the output through the state file', () => {
+  const secret = 'St4te-S3cret-Qv7-zz';
+  let dir: string;
+  let sim: RunningSimulator;
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'netmon-state-secret-'));
+    sim = await startSimulator({ users: [{ name: 'monitor', password: 'pw-state' }] });
+  });
+  afterAll(async () => {
+    await sim?.close();
+  });
+
+  function config(name: string, state: string, router: Record<string, unknown> = { password: 'pw-state' }): string {
+    const file = path.join(dir, `${name}.json`);
+    writeFileSync(
+      file,
+      JSON.stringify({
+        routers: [{ name: 'home', host: sim.host, port: sim.port, user: 'monitor', timeoutSeconds: 2, ...router }],
+        poll: { intervalSeconds: 1 },
+        state: { path: state },
+      }),
+      { mode: 0o600 },
+    );
+    return file;
+  }
+
+  it('serve: a state file and a journal that are not ours are moved aside without quoting a byte of them', async () => {
+    const state = path.join(dir, 'passwd-like');
+    const contents = {
+      state: `root:${secret}:0:0:root:/root:/bin/bash\n`,
+      journal: `{"password": ${secret}}\n`,
+    };
+    writeFileSync(state, contents.state);
+    writeFileSync(`${state}.journal`, contents.journal);
+    const exporter = await startExporter({ configPath: config('foreign-state', state), env: { LOG_LEVEL: 'trace' } });
+    const devices = await (await fetch(`${exporter.url}/api/devices`)).text();
+    expect(await exporter.stop('SIGTERM')).toBe(0);
+    const output = exporter.output();
+    expect(output).toMatch(/"path":"[^"]*passwd-like"[^\n]*device state file is corrupt; moved aside/);
+    expect(output).toMatch(/"reason":"not JSON: unexpected character (at|near) line 1, column 1"/);
+    expect(output).toContain('not a state journal');
+    for (const piece of [secret, secret.slice(0, 6), 'root:', '"password"']) expect(output, piece).not.toContain(piece);
+    expect(devices).not.toContain(secret.slice(0, 6));
+    // Kept for a human, byte for byte.
+    const aside = readdirSync(dir).filter((name) => name.includes('.corrupt-'));
+    expect(aside.map((name) => readFileSync(path.join(dir, name), 'utf8')).sort()).toEqual(
+      [contents.journal, contents.state].sort(),
+    );
+  });
+
+  it('check-config and serve refuse a state.path that is a password file, naming the field, without reading it out', async () => {
+    const passwordFile = path.join(dir, 'router.pw');
+    writeFileSync(passwordFile, `${secret}\n`, { mode: 0o600 });
+    const file = config('state-is-password', passwordFile, { passwordFile });
+    for (const command of ['check-config', 'serve']) {
+      const result = await runCli([command, '--config', file], { NETMON_LISTEN: '127.0.0.1:0' });
+      expect(result.status, command).toBe(1);
+      expect(result.stderr, command).toContain(`$.state.path: is also $.routers[0].passwordFile (${passwordFile})`);
+      expect(result.stdout + result.stderr, command).not.toContain(secret.slice(0, 6));
+    }
+    // Untouched: not moved aside, not rewritten.
+    expect(readFileSync(passwordFile, 'utf8')).toBe(`${secret}\n`);
+    expect(readdirSync(dir).filter((name) => name.startsWith('router.pw'))).toEqual(['router.pw']);
+  });
+});
