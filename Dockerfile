@@ -3,9 +3,12 @@
 # with the git HEAD so shell/run_docker.sh knows when it is stale), run with
 # shell/run_docker.sh or docker-compose.yml.
 
-# Node 20 on Debian slim, pinned to a release and its digest so every rebuild
-# starts from the same bytes; bump both together.
-ARG NODE_IMAGE=node:20.20.2-bookworm-slim@sha256:2cf067cfed83d5ea958367df9f966191a942351a2df77d6f0193e162b5febfc0
+# Node 24 (active LTS; Node 20 reached end of life on 2026-04-30) on Debian
+# slim, pinned to an exact release: 24.21.0 is the newest 24.x the npm registry
+# lists (`npm view node versions`). shell/build_image.sh pulls this tag, builds
+# from the digest it resolves to and prints it (and labels the image with it);
+# append `@sha256:...` here to pin the bytes for good.
+ARG NODE_IMAGE=node:24.21.0-bookworm-slim
 
 # --- build: every dependency (TypeScript and types), src -> dist -----------
 FROM ${NODE_IMAGE} AS build

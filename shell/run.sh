@@ -19,11 +19,12 @@ die() {
 }
 
 command -v node >/dev/null 2>&1 ||
-  die "node is not on PATH; install Node.js 20 (https://nodejs.org) or use shell/run_docker.sh"
+  die "node is not on PATH; install Node.js 24 or 22 (https://nodejs.org) or use shell/run_docker.sh"
 command -v npm >/dev/null 2>&1 ||
-  die "npm is not on PATH; it ships with Node.js 20 (https://nodejs.org)"
-node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 20 ? 0 : 1)' ||
-  die "Node.js 20 or newer is required, found $(node --version)"
+  die "npm is not on PATH; it ships with Node.js (https://nodejs.org)"
+# Node 20 reached end of life on 2026-04-30; the image and the tests run Node 24.
+node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 22 ? 0 : 1)' ||
+  die "Node.js 22 or newer is required (Node 20 reached end of life on 2026-04-30), found $(node --version); install Node.js 24 (https://nodejs.org) or use shell/run_docker.sh"
 
 # The stamp lives inside node_modules so deleting node_modules also forgets it.
 INSTALL_STAMP=node_modules/.install-stamp

@@ -84,6 +84,50 @@ if [ ! -f "$host_config" ] && ! $demo; then
   die "no configuration at $host_config: copy configuration/config.example.json to configuration/config.json and edit it, or try: shell/run_docker.sh --demo"
 fi
 
+# --- the container's user must be able to read what is mounted ---------------
+# The image runs as uid/gid 1000 (the base image's `node` user). A mode-600
+# config or password file owned by root is unreadable there, and would fail
+# only inside the container; say so here, with the fix.
+CONTAINER_UID=1000
+CONTAINER_GID=1000
+
+# "uid gid octal-mode" of a path, or nothing where stat cannot tell.
+owner_and_mode() {
+  stat -c '%u %g %a' "$1" 2>/dev/null || stat -f '%u %g %Lp' "$1" 2>/dev/null || true
+}
+
+# container_may PATH BIT: whether uid/gid 1000 has permission BIT (4 read, 1 search).
+container_may() {
+  facts=$(owner_and_mode "$1")
+  [ -n "$facts" ] || return 0
+  # shellcheck disable=SC2086 # three words on purpose
+  set -- "$2" $facts
+  bit=$1 uid=$2 gid=$3 mode=$4
+  perms=$(printf '%03d' "$mode" | tail -c 3)
+  if [ "$uid" = "$CONTAINER_UID" ]; then digit=$(printf '%s' "$perms" | cut -c1)
+  elif [ "$gid" = "$CONTAINER_GID" ]; then digit=$(printf '%s' "$perms" | cut -c2)
+  else digit=$(printf '%s' "$perms" | cut -c3); fi
+  [ $((digit & bit)) -ne 0 ]
+}
+
+check_container_can_read() {
+  file=$1
+  if ! container_may "$file" 4; then
+    die "the container runs as uid $CONTAINER_UID and cannot read $file ($(owner_and_mode "$file"): uid gid mode); fix: sudo chown $CONTAINER_UID:$CONTAINER_GID '$file' (see docs/deployment.md#file-ownership-in-the-container)"
+  fi
+}
+
+if ! container_may "$NETMON_ROOT/configuration" 1; then
+  die "the container runs as uid $CONTAINER_UID and cannot enter $NETMON_ROOT/configuration ($(owner_and_mode "$NETMON_ROOT/configuration"): uid gid mode); fix: chmod o+x '$NETMON_ROOT/configuration' (see docs/deployment.md#file-ownership-in-the-container)"
+fi
+if [ -f "$host_config" ]; then
+  check_container_can_read "$host_config"
+  # Password files and keys beside it are read by the container too.
+  for secret in "$NETMON_ROOT"/configuration/*.pass "$NETMON_ROOT"/configuration/*.key; do
+    if [ -f "$secret" ]; then check_container_can_read "$secret"; fi
+  done
+fi
+
 # Options are prepended to the pass-through arguments, the only array sh has.
 set -- "$DOCKER_NAME" serve "$@"
 

@@ -23,6 +23,19 @@ fi
 log "installing npm dependencies"
 npm ci --no-audit --no-fund --loglevel=error
 
+# The image runs Node 24 (Node 20 reached end of life on 2026-04-30), so every
+# check below runs on that release too, whatever node this machine has: the
+# `node` package from the npm registry, at the Dockerfile's version.
+test_node=$(sed -n 's/^ARG NODE_IMAGE=node:\([0-9][0-9.]*\)-.*/\1/p' Dockerfile)
+node_prefix=node_modules/.cache/node-$test_node
+if [ ! -x "$node_prefix/node_modules/.bin/node" ]; then
+  log "installing Node.js $test_node for the tests (npm package node@$test_node)"
+  npm install --prefix "$node_prefix" --no-save --no-audit --no-fund --loglevel=error "node@$test_node"
+fi
+PATH="$PWD/$node_prefix/node_modules/.bin:$PATH"
+export PATH
+log "tests run on Node.js $(node --version)"
+
 log "type check and build"
 npm run --silent typecheck
 npm run --silent build

@@ -2,7 +2,7 @@
 // only once the new one exists.
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createSandbox, dockerBuilds, restrictedPath, type Sandbox } from './sandbox.js';
+import { BASE_IMAGE, createSandbox, dockerBuilds, FAKE_BASE_DIGEST, restrictedPath, type Sandbox } from './sandbox.js';
 
 const LABEL = 'org.opencontainers.image.revision';
 
@@ -23,18 +23,35 @@ const dockerCommands = (s: Sandbox, env: Record<string, string> = {}) => {
 };
 
 describe('shell/build_image.sh', () => {
-  it('builds the repository tagged DOCKER_NAME and labelled with HEAD', () => {
+  it('pulls the base tag, builds from the digest it resolves to (printed), tagged DOCKER_NAME and labelled with HEAD', () => {
     const s = sandbox();
     s.write('configuration/environment.properties', 'DOCKER_NAME=netmon-x\n');
     const r = dockerCommands(s);
+    const pinned = `${BASE_IMAGE}@${FAKE_BASE_DIGEST}`;
 
     expect(r.status, r.stderr).toBe(0);
+    expect(BASE_IMAGE).toMatch(/^node:24\.\d+\.\d+-bookworm-slim$/);
     expect(r.commands).toEqual([
       'image inspect --format {{.Id}} netmon-x',
-      `build --pull --label ${LABEL}=${s.head} --tag netmon-x ${s.root}`,
+      `pull --quiet ${BASE_IMAGE}`,
+      `image inspect --format {{index .RepoDigests 0}} ${BASE_IMAGE}`,
+      `build --build-arg NODE_IMAGE=${pinned} --label ${LABEL}=${s.head} --label org.opencontainers.image.base.name=${pinned} --tag netmon-x ${s.root}`,
       'image inspect --format {{.Id}} netmon-x',
     ]);
+    expect(r.stderr).toContain(`build_image.sh: base image: ${pinned}\n`);
     expect(r.stderr).toContain('source_environment: loaded');
+  });
+
+  it('fails, saying how to check, when the base image cannot be resolved to a digest', () => {
+    const s = sandbox();
+    const r = dockerCommands(s, { FAKE_PULL_FAILS: '1' });
+
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(`could not pull ${BASE_IMAGE}; trying the local copy`);
+    expect(r.stderr).toContain(
+      `cannot resolve the base image ${BASE_IMAGE} to a digest (is the registry reachable? try: docker pull ${BASE_IMAGE})`,
+    );
+    expect(r.commands.some((c) => c.startsWith('build'))).toBe(false);
   });
 
   it('removes the previous image after a successful build', () => {

@@ -2,10 +2,19 @@
 // the three rebuild conditions, env sourced once, clear errors, bare-metal
 // cleanup, and the exact `docker run` it ends with.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createSandbox, dockerBuilds, dockerRun, flagValues, restrictedPath, type Sandbox } from './sandbox.js';
+import {
+  BASE_IMAGE,
+  createSandbox,
+  dockerBuilds,
+  dockerRun,
+  FAKE_BASE_DIGEST,
+  flagValues,
+  restrictedPath,
+  type Sandbox,
+} from './sandbox.js';
 
 const LABEL = 'org.opencontainers.image.revision';
 
@@ -32,7 +41,19 @@ describe('shell/run_docker.sh: when to rebuild the image', () => {
     expect(r.stderr).toContain('rebuilding: image network-monitor does not exist');
     const [build, ...more] = dockerBuilds(r.calls);
     expect(more).toEqual([]);
-    expect(build?.args).toEqual(['build', '--pull', '--label', `${LABEL}=${s.head}`, '--tag', 'network-monitor', s.root]);
+    const pinned = `${BASE_IMAGE}@${FAKE_BASE_DIGEST}`;
+    expect(build?.args).toEqual([
+      'build',
+      '--build-arg',
+      `NODE_IMAGE=${pinned}`,
+      '--label',
+      `${LABEL}=${s.head}`,
+      '--label',
+      `org.opencontainers.image.base.name=${pinned}`,
+      '--tag',
+      'network-monitor',
+      s.root,
+    ]);
     expect(dockerRun(r.calls)).toBeDefined();
   });
 
@@ -56,7 +77,7 @@ describe('shell/run_docker.sh: when to rebuild the image', () => {
 
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).toContain(`repository HEAD changed (image built from ${old}, HEAD is ${now})`);
-    expect(flagValues(dockerBuilds(r.calls)[0]?.args ?? [], '--label')).toEqual([`${LABEL}=${now}`]);
+    expect(flagValues(dockerBuilds(r.calls)[0]?.args ?? [], '--label')[0]).toBe(`${LABEL}=${now}`);
   });
 
   it('builds when the image carries no revision label (built by hand)', () => {
@@ -169,6 +190,58 @@ describe('shell/run_docker.sh: errors', () => {
     const run = dockerRun(demo.calls) ?? [];
     expect(run.slice(-3)).toEqual(['network-monitor', 'serve', '--demo']);
     expect(flagValues(run, '-e').some((e) => e.startsWith('NETMON_CONFIG='))).toBe(false);
+  });
+});
+
+describe('shell/run_docker.sh: files the container (uid 1000) must read', () => {
+  const fixHint = (file: string) =>
+    `fix: sudo chown 1000:1000 '${file}' (see docs/deployment.md#file-ownership-in-the-container)`;
+
+  it('refuses a mode-600 config owned by another user, naming the chown that fixes it', () => {
+    const s = sandbox();
+    s.addImage(s.head);
+    const config = path.join(s.root, 'configuration/config.json');
+    chownSync(config, 0, 0);
+    chmodSync(config, 0o600);
+    const r = s.run('run_docker.sh');
+
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(
+      `run_docker.sh: the container runs as uid 1000 and cannot read ${config} (0 0 600: uid gid mode); ${fixHint(config)}\n`,
+    );
+    expect(dockerRun(r.calls)).toBeUndefined();
+
+    chownSync(config, 1000, 1000);
+    const owned = s.run('run_docker.sh');
+    expect(owned.status, owned.stderr).toBe(0);
+    expect(dockerRun(owned.calls)).toBeDefined();
+  });
+
+  it('accepts a config its group 1000 or everyone may read', () => {
+    const s = sandbox();
+    s.addImage(s.head);
+    const config = path.join(s.root, 'configuration/config.json');
+    chownSync(config, 0, 1000);
+    chmodSync(config, 0o640);
+    expect(s.run('run_docker.sh').status).toBe(0);
+    chownSync(config, 0, 0);
+    chmodSync(config, 0o644);
+    expect(s.run('run_docker.sh').status).toBe(0);
+    chmodSync(config, 0o640);
+    expect(s.run('run_docker.sh').status).toBe(1);
+  });
+
+  it('checks password files beside the config too', () => {
+    const s = sandbox();
+    s.addImage(s.head);
+    s.write('configuration/home.pass', 'secret\n');
+    const secret = path.join(s.root, 'configuration/home.pass');
+    chownSync(secret, 0, 0);
+    chmodSync(secret, 0o600);
+    const r = s.run('run_docker.sh');
+
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(`cannot read ${secret} (0 0 600: uid gid mode); ${fixHint(secret)}`);
   });
 });
 
@@ -337,7 +410,18 @@ describe.skipIf(!realDocker)('shell/run_docker.sh: command lines accepted by the
     );
     s.addContainer();
     const recorded = s.run('run_docker.sh', ['--demo', 'two words']).calls.filter((c) => c.cmd === 'docker');
-    expect(recorded.map((c) => c.args[0])).toEqual(['version', 'image', 'image', 'build', 'image', 'container', 'rm', 'run']);
+    expect(recorded.map((c) => c.args[0])).toEqual([
+      'version',
+      'image',
+      'image',
+      'pull',
+      'image',
+      'build',
+      'image',
+      'container',
+      'rm',
+      'run',
+    ]);
 
     for (const call of recorded) {
       const r = spawnSync(realDocker, call.args, {

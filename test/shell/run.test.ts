@@ -134,12 +134,14 @@ describe('shell/run.sh', () => {
     expect(nodeCalls(r.calls)[0]?.env.LOG_LEVEL).toBe('warn');
   });
 
-  it('fails with a clear message when Node.js is older than 20', () => {
+  it('fails with a clear message when Node.js is older than 22', () => {
     const s = sandbox();
     const r = s.run('run.sh', [], { FAKE_NODE_TOO_OLD: '1' });
 
     expect(r.status).toBe(1);
-    expect(r.stderr).toContain('Node.js 20 or newer is required, found v18.0.0');
+    expect(r.stderr).toContain(
+      'Node.js 22 or newer is required (Node 20 reached end of life on 2026-04-30), found v18.0.0; install Node.js 24',
+    );
     expect(npmCalls(r.calls)).toEqual([]);
   });
 
@@ -149,6 +151,6 @@ describe('shell/run.sh', () => {
     const r = s.run('run.sh', [], {}, { path: bare });
 
     expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/node is not on PATH; install Node\.js 20/);
+    expect(r.stderr).toMatch(/node is not on PATH; install Node\.js 24 or 22/);
   });
 });

@@ -59,6 +59,10 @@ log_call() {
 }
 `;
 
+/** The Dockerfile's base image tag (ARG NODE_IMAGE), and the digest the fake registry resolves it to. */
+export const BASE_IMAGE = /^ARG NODE_IMAGE=(\S+)$/m.exec(readFileSync(path.join(REPO, 'Dockerfile'), 'utf8'))?.[1] ?? 'missing';
+export const FAKE_BASE_DIGEST = `sha256:${'b'.repeat(64)}`;
+
 /*
  * Fake docker with a tiny image store in $FAKE_STATE/images/<name> holding
  * "<id> <revision>", so `build` then `image inspect` behave like the real thing.
@@ -84,6 +88,7 @@ case $1 in
         case $format in
           *revision*) echo "$revision" ;;
           *.Id*) echo "$id" ;;
+          *RepoDigests*) echo "$revision" ;;
           *) echo "fake docker: unexpected format $format" >&2; exit 2 ;;
         esac ;;
       rm)
@@ -102,6 +107,11 @@ case $1 in
     done
     n=$(ls "$FAKE_STATE" | wc -l)
     echo "sha256:new$n \${label#*=}" >"$store/$tag" ;;
+  pull)
+    # A pulled base image: its "revision" field holds the repo digest.
+    if [ "\${FAKE_PULL_FAILS:-}" = 1 ]; then echo "Error response from daemon: network unreachable" >&2; exit 1; fi
+    name=$3
+    echo "sha256:base \${name%%:*}@\${FAKE_BASE_DIGEST}" >"$store/$name" ;;
   container)
     [ "$2" = inspect ] && [ -f "$FAKE_STATE/container-exists" ] || exit 1 ;;
 esac
@@ -189,7 +199,8 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
     'tsconfig.json': '{}\n',
     'tsconfig.build.json': '{}\n',
     'src/cli.ts': 'export {};\n',
-    Dockerfile: 'FROM scratch\n',
+    // build_image.sh reads the base image from the real ARG NODE_IMAGE line.
+    Dockerfile: `ARG NODE_IMAGE=${BASE_IMAGE}\nFROM \${NODE_IMAGE}\n`,
     '.gitignore': 'node_modules/\ndist/\ndata/\nconfiguration/config.json\nconfiguration/environment.properties\n',
   };
   for (const [rel, content] of Object.entries(fixtures)) {
@@ -236,6 +247,7 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
           LANG: 'C',
           FAKE_LOG: log,
           FAKE_STATE: state,
+          FAKE_BASE_DIGEST,
           ...env,
         },
       });
