@@ -16,7 +16,7 @@ WORKDIR /app
 # Manifests first: the install layer is reused until the lock file changes.
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
-COPY tsconfig.json tsconfig.build.json ./
+COPY tsconfig.json tsconfig.build.json tsconfig.page.json ./
 COPY src ./src
 RUN npm run build
 

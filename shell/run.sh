@@ -29,7 +29,7 @@ node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 22 ? 0 : 1)
 # The stamp lives inside node_modules so deleting node_modules also forgets it.
 INSTALL_STAMP=node_modules/.install-stamp
 # Inputs whose change means dist/ is stale.
-BUILD_INPUTS='src package.json package-lock.json tsconfig.json tsconfig.build.json'
+BUILD_INPUTS='src package.json package-lock.json tsconfig.json tsconfig.build.json tsconfig.page.json'
 BUILD_STAMP=dist/.build-stamp
 
 force=false

@@ -1,9 +1,10 @@
 import type { DeviceRecord } from '../inventory/types.js';
 
 /**
- * How people see a device, on the landing page (first paint) and in the
- * `devices` table. The page's script (page-script.ts) repeats these rules in
- * plain browser JavaScript; the browser tests check both render the same rows.
+ * How people see a device: on the landing page's first paint, in the page's
+ * script (page/devices.ts, compiled for the browser from this same module) and
+ * in the `devices` table. Pure functions with no Node or DOM dependency, so
+ * both sides run the same rules.
  */
 
 /** A device first seen less than this long ago counts as "new": one day covers "what joined since yesterday". */
@@ -123,16 +124,16 @@ export function matchesSearch(d: ViewDevice, query: string): boolean {
   return searchText(d).includes(q);
 }
 
-function searchText(d: ViewDevice): string {
+export function searchText(d: ViewDevice): string {
   return [d.name, d.hostname, d.ip, d.mac, d.mac.replace(/:/g, ''), d.vendor, d.router, d.interface, d.bridgePort, d.dhcpServer]
     .filter((part): part is string => typeof part === 'string' && part !== '')
     .join('\n')
     .toLowerCase();
 }
 
-type SortValue = string | number | null;
+export type SortValue = string | number | null;
 
-function sortValue(d: ViewDevice, key: SortKey): SortValue {
+export function sortValue(d: ViewDevice, key: SortKey): SortValue {
   switch (key) {
     case 'name':
       return blankToNull(displayName(d).toLowerCase());
@@ -180,12 +181,19 @@ export function ipv4Number(ip: string): number | null {
  * router and MAC, so the order is total and the same on server and page.
  * Strings compare by code unit (not locale) so Node and the browser agree.
  */
-export function compareDevices(a: ViewDevice, b: ViewDevice, key: SortKey, direction: SortDirection): number {
-  const primary = compareValues(sortValue(a, key), sortValue(b, key), direction);
+export function compareDevices<D extends ViewDevice>(
+  a: D,
+  b: D,
+  key: SortKey,
+  direction: SortDirection,
+  /** sortValue, or a cache of it (the page keeps one per record so a 10k-device sort stays cheap). */
+  valueFor: (d: D, key: SortKey) => SortValue = sortValue,
+): number {
+  const primary = compareValues(valueFor(a, key), valueFor(b, key), direction);
   if (primary !== 0) return primary;
   for (const tie of ['state', 'name', 'ip'] as const) {
     if (tie === key) continue;
-    const result = compareValues(sortValue(a, tie), sortValue(b, tie), 'ascending');
+    const result = compareValues(valueFor(a, tie), valueFor(b, tie), 'ascending');
     if (result !== 0) return result;
   }
   const ka = `${a.router}\n${a.mac}`;

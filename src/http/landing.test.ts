@@ -9,7 +9,7 @@ import { initialPollStatus } from '../poller/router-poll-status.js';
 import { vendorFields } from '../vendor/oui.js';
 import { createApp } from './app.js';
 import { escapeHtml, PAGE_ROWS, renderLandingPage, showingText, summaryText } from './landing.js';
-import { PAGE_ASSETS } from './page-assets.js';
+import { assetHref, PAGE_ASSETS, PAGE_SCRIPT } from './page-assets.js';
 
 const NOW = 1_800_000_000;
 
@@ -161,21 +161,38 @@ describe('landing page over HTTP', () => {
     expect(csp).toContain("script-src 'self';");
     expect(csp).not.toContain('unsafe-inline');
     expect(res.text).not.toMatch(/<script>|<style|\sstyle=|\son[a-z]+=/);
-    for (const [path, asset] of Object.entries(PAGE_ASSETS)) expect(res.text).toContain(`"${path.slice(1)}?v=${asset.hash}"`);
+    expect(res.text).toContain(`<link rel="stylesheet" href="${assetHref('/assets/devices.css')}">`);
+    expect(res.text).toContain(`<script type="module" src="${assetHref(PAGE_SCRIPT)}"></script>`);
+    expect(assetHref('/assets/devices.css')).toBe(`assets/devices.css?v=${PAGE_ASSETS['/assets/devices.css']!.hash}`);
+    // The modules import one another by relative URL, inside one directory named by their hash.
+    expect(PAGE_SCRIPT).toMatch(/^\/assets\/page-[0-9a-f]{12}\/http\/page\/devices\.js$/);
     expect(res.text).toContain('Routerboard.com');
   });
 
-  it('serves the script and stylesheet with their types, cacheable for good', async () => {
-    const js = await request(app).get('/assets/devices.js?v=whatever').expect(200);
-    expect(js.headers['content-type']).toBe('text/javascript; charset=utf-8');
-    expect(js.headers['cache-control']).toContain('immutable');
-    expect(js.text).toBe(PAGE_ASSETS['/assets/devices.js']!.body);
-    // The script builds the DOM from hostile data: it must never hand that data to an HTML parser.
-    expect(js.text).not.toMatch(/innerHTML|outerHTML|insertAdjacentHTML|document\.write|eval\(|new Function/);
+  it('serves the script modules and stylesheet with their types, cacheable for good', async () => {
+    const scripts = Object.keys(PAGE_ASSETS).filter((path) => path.endsWith('.js'));
+    // The page's module and the display rules and columns it shares with the server.
+    const directory = PAGE_SCRIPT.slice(0, PAGE_SCRIPT.indexOf('/http/'));
+    expect(scripts).toEqual(
+      expect.arrayContaining(
+        ['http/page/devices.js', 'http/device-view.js', 'http/device-columns.js'].map((f) => `${directory}/${f}`),
+      ),
+    );
+    for (const path of scripts) {
+      const js = await request(app).get(path).expect(200);
+      expect(js.headers['content-type']).toBe('text/javascript; charset=utf-8');
+      expect(js.headers['cache-control']).toContain('immutable');
+      expect(js.text).toBe(PAGE_ASSETS[path]!.body);
+      // The script builds the DOM from hostile data: it must never hand that data to an HTML parser.
+      expect(js.text).not.toMatch(/innerHTML|outerHTML|insertAdjacentHTML|document\.write|eval\(|new Function/);
+    }
+    const entry = await request(app).get(PAGE_SCRIPT).expect(200);
+    expect(entry.text).toContain("from '../device-view.js'");
     const css = await request(app).get('/assets/devices.css').expect(200);
     expect(css.headers['content-type']).toBe('text/css; charset=utf-8');
-    await request(app).post('/assets/devices.js').expect(405);
-    await request(app).get('/assets/other.js').expect(404);
+    await request(app).post(PAGE_SCRIPT).expect(405);
+    await request(app).get('/assets/devices.js').expect(404);
+    await request(app).get('/assets/page-000000000000/http/page/devices.js').expect(404);
   });
 
   it('gives /api/devices a vendor per device', async () => {

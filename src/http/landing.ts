@@ -1,26 +1,16 @@
 import type { Snapshot } from '../metrics/snapshot.js';
+import { type CellPart, DEVICE_COLUMNS, rowClass, showingText } from './device-columns.js';
 import {
-  absoluteTime,
-  clip,
   countDevices,
   DEFAULT_SELECTION,
-  devicePresence,
-  displayName,
-  isNewDevice,
-  isoTime,
-  leaseExpiryText,
-  leaseText,
   MAX_TEXT_CHARS,
   NEW_DEVICE_SECONDS,
-  portText,
-  relativeTime,
   type SortKey,
-  secondaryName,
   selectDevices,
   summaryText,
   type ViewDevice,
 } from './device-view.js';
-import { assetHref } from './page-assets.js';
+import { assetHref, PAGE_SCRIPT } from './page-assets.js';
 
 export { summaryText } from './device-view.js';
 
@@ -44,18 +34,7 @@ export function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (ch) => HTML_ESCAPES[ch] ?? ch);
 }
 
-export const COLUMNS: ReadonlyArray<{ key: SortKey; label: string }> = [
-  { key: 'name', label: 'Name' },
-  { key: 'ip', label: 'IP' },
-  { key: 'mac', label: 'MAC' },
-  { key: 'vendor', label: 'Vendor' },
-  { key: 'router', label: 'Router' },
-  { key: 'port', label: 'Interface / port' },
-  { key: 'lease', label: 'Lease' },
-  { key: 'firstSeen', label: 'First seen' },
-  { key: 'lastSeen', label: 'Last seen' },
-  { key: 'state', label: 'State' },
-];
+export const COLUMNS: ReadonlyArray<{ key: SortKey; label: string }> = DEVICE_COLUMNS.map(({ key, label }) => ({ key, label }));
 
 export function renderLandingPage({ version, snapshot, decorate, now = Date.now() / 1000 }: LandingPageInput): string {
   const devices: ViewDevice[] = decorate ? snapshot.devices.map((d) => ({ ...d, ...decorate(d) })) : [...snapshot.devices];
@@ -70,7 +49,7 @@ export function renderLandingPage({ version, snapshot, decorate, now = Date.now(
 <title>network-monitor</title>
 <link rel="icon" href="data:,">
 <link rel="stylesheet" href="${e(assetHref('/assets/devices.css'))}">
-<script src="${e(assetHref('/assets/devices.js'))}" defer></script>
+<script type="module" src="${e(assetHref(PAGE_SCRIPT))}"></script>
 </head>
 <body>
 <header class="top">
@@ -120,59 +99,26 @@ ${shown.map((d) => renderRow(d, now)).join('\n')}
 `;
 }
 
-export function showingText(shown: number, matching: number, total: number): string {
-  const base = `Showing ${shown} of ${matching} ${matching === 1 ? 'device' : 'devices'}`;
-  return matching === total ? base : `${base} (${total} in total)`;
-}
+export { showingText };
 
 function headerCell(key: SortKey, label: string, sort: string | null): string {
   return `<th scope="col"${sort ? ` aria-sort="${sort}"` : ''}><button type="button" data-sort="${key}">${escapeHtml(label)}<span class="arrow" aria-hidden="true"></span></button></th>`;
 }
 
-/** One device row; page-script.ts builds the same structure with textContent. */
+/** One device row, from the columns the page's script also builds its rows from. */
 export function renderRow(d: ViewDevice, now: number): string {
   const e = escapeHtml;
-  const state = devicePresence(d);
-  const name = clip(displayName(d));
-  const secondary = clip(secondaryName(d));
-  const vendor = d.vendor ?? '';
-  const expiry = leaseExpiryText(d, now);
-  const cells = [
-    cell(
-      'Name',
-      (name === '' ? `<span class="name none">unnamed</span>` : `<span class="name">${e(name)}</span>`) +
-        (secondary ? `<span class="sub">${e(secondary)}</span>` : ''),
-    ),
-    cell('IP', e(clip(d.ip ?? ''))),
-    cell('MAC', `<code>${e(d.mac)}</code>`),
-    cell('Vendor', vendor === 'private address' ? `<span class="private">${e(vendor)}</span>` : e(clip(vendor))),
-    cell('Router', e(clip(d.router))),
-    cell('Interface / port', e(clip(portText(d)))),
-    cell('Lease', e(leaseText(d)) + (expiry ? `<span class="sub">${e(expiry)}</span>` : '')),
-    cell('First seen', timeHtml(d.firstSeen, now)),
-    cell('Last seen', timeHtml(d.lastSeen, now)),
-    cell('State', stateHtml(d, state, now)),
-  ];
-  return `<tr class="${state === 'present' ? 'present' : 'absent'}" data-router="${e(d.router)}" data-mac="${e(d.mac)}">${cells.join('')}</tr>`;
+  const cells = DEVICE_COLUMNS.map(
+    (column) => `<td data-label="${e(column.label)}">${column.cell(d, now).map(partHtml).join('')}</td>`,
+  );
+  return `<tr class="${rowClass(d)}" data-router="${e(d.router)}" data-mac="${e(d.mac)}">${cells.join('')}</tr>`;
 }
 
-function cell(label: string, html: string): string {
-  return `<td data-label="${escapeHtml(label)}">${html}</td>`;
-}
-
-function timeHtml(at: number | null, now: number): string {
-  if (at === null) return '<span class="none">never</span>';
-  // Date cannot represent it (a corrupt state file, say): say so instead of failing the page.
-  if (!(Math.abs(at) < 8.64e12)) return '<span class="none">unknown</span>';
-  return `<time datetime="${isoTime(at)}" title="${absoluteTime(at)}">${escapeHtml(relativeTime(at, now))}</time>`;
-}
-
-function stateHtml(d: ViewDevice, state: string, now: number): string {
-  const badgeClass = state === 'present' ? 'present' : state === 'absent' ? 'absent' : 'never';
-  let html = `<span class="badge ${badgeClass}">${state}</span>`;
-  if (isNewDevice(d, now)) html += '<span class="tag new">new</span>';
-  if (d.watched) html += '<span class="tag watched">watched</span>';
-  if (d.conflicts.length > 0)
-    html += `<span class="tag conflict" title="${escapeHtml(clip(d.conflicts.join('; '), 500))}">conflict</span>`;
-  return html;
+function partHtml(part: CellPart): string {
+  if (typeof part === 'string') return escapeHtml(part);
+  const className = part.className ? ` class="${escapeHtml(part.className)}"` : '';
+  const attributes = Object.entries(part.attributes ?? {})
+    .map(([name, value]) => ` ${name}="${escapeHtml(value)}"`)
+    .join('');
+  return `<${part.tag}${className}${attributes}>${escapeHtml(part.text)}</${part.tag}>`;
 }

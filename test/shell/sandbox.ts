@@ -198,6 +198,7 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
     'package-lock.json': '{"lockfileVersion":3,"packages":{}}\n',
     'tsconfig.json': '{}\n',
     'tsconfig.build.json': '{}\n',
+    'tsconfig.page.json': '{}\n',
     'src/cli.ts': 'export {};\n',
     // build_image.sh reads the base image from the real ARG NODE_IMAGE line.
     Dockerfile: `ARG NODE_IMAGE=${BASE_IMAGE}\nFROM \${NODE_IMAGE}\n`,
