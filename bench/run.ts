@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --only protocol,poll,serve] [-- --json FILE]`
+ * `npm run bench [-- --quick] [-- --only protocol,poll,serve,state] [-- --json FILE]`
  *
  * Compiles the exporter (bench/build.ts), then runs every measurement in fresh
  * processes against simulated routers that run in processes of their own, and
@@ -16,6 +16,7 @@ import { type Builds, buildForBench } from './build.js';
 import type { PollJob, PollResult } from './poll-worker.js';
 import type { ProtocolJob, ProtocolResult } from './protocol-worker.js';
 import type { ServeJob } from './serve-bench.js';
+import type { StateJob, StateResult } from './state-worker.js';
 import { formatBytes, formatMs, renderTable } from './stats.js';
 
 interface Scenario {
@@ -35,7 +36,7 @@ const { values: flags } = parseArgs({
   },
 });
 const QUICK = flags.quick ?? false;
-const SECTIONS = new Set((flags.only ?? 'protocol,poll,serve').split(',').map((s) => s.trim()));
+const SECTIONS = new Set((flags.only ?? 'protocol,poll,serve,state').split(',').map((s) => s.trim()));
 
 const SCENARIOS: Scenario[] = QUICK
   ? [
@@ -175,6 +176,39 @@ async function serveSection(builds: Builds, polls: PollResult[]): Promise<string
   );
 }
 
+/**
+ * State file writes with 5 s polls: the journal design against the previous
+ * one (the whole file after every round). The journal runs long enough for its
+ * compactions to count (one every ~15 simulated minutes at 10k devices).
+ */
+async function stateSection(builds: Builds, results: StateResult[]): Promise<string> {
+  const jobs: StateJob[] = [
+    { design: 'snapshot every poll', devices: 10_000, intervalSeconds: 5, minutes: QUICK ? 1 : 2 },
+    { design: 'journal', devices: 10_000, intervalSeconds: 5, minutes: QUICK ? 20 : 45 },
+  ];
+  if (!QUICK) {
+    jobs.push(
+      { design: 'snapshot every poll', devices: 50_000, intervalSeconds: 5, minutes: 1 },
+      { design: 'journal', devices: 50_000, intervalSeconds: 5, minutes: 20 },
+    );
+  }
+  for (const job of jobs) {
+    log(`state: ${job.devices / 1000}k devices, ${job.design}, ${job.minutes} simulated minutes`);
+    results.push(await worker<StateResult>(builds, 'state-worker.js', job));
+  }
+  const rows = results.map((r) => [
+    `${r.job.devices / 1000}k, ${r.job.intervalSeconds} s polls`,
+    r.job.design,
+    String(r.job.minutes),
+    formatBytes(r.diskBytesPerMinute),
+    formatBytes(r.storeBytesPerMinute),
+    String(r.compactions),
+    formatBytes(r.snapshotBytes),
+    formatMs(r.cpuMsPerRound),
+  ]);
+  return renderTable(['LAN', 'state design', 'minutes', 'disk/min', 'store/min', 'snapshots', 'snapshot', 'CPU/round'], rows);
+}
+
 async function main(): Promise<void> {
   const started = Date.now();
   const builds = buildForBench(log);
@@ -205,6 +239,16 @@ async function main(): Promise<void> {
     report.push(
       '',
       `serve (compiled CLI): /metrics with ${CONNECTIONS} concurrent clients asking for gzip as Prometheus does, between two polls; idle = CPU over whole ${INTERVAL_SECONDS} s intervals with no scrapes, % of one core (range over single intervals)`,
+      table,
+    );
+  }
+  if (SECTIONS.has('state')) {
+    const states: StateResult[] = [];
+    const table = await stateSection(builds, states);
+    json.state = states;
+    report.push(
+      '',
+      'State bytes written per minute (target at 10k devices, 5 s polls: <= 3 MB): disk = /proc/self/io write_bytes of the poll path with its state store (pages, so a small append counts 4 kB), store = bytes the store wrote; simulated clock, one poll interval per round; CPU/round includes the poll',
       table,
     );
   }
