@@ -1,5 +1,5 @@
 import { buildConfig, type Config } from '../config/load.js';
-import { type LanData, type RunningSimulator, sampleLan, startSimulator } from '../simulator/index.js';
+import { type LanData, type RunningSimulator, sampleLan, startSimulator, startSimulatorFleet } from '../simulator/index.js';
 
 export interface Demo {
   config: Config;
@@ -37,6 +37,8 @@ const DEMO_WATCHED = [
  * devices age, leave and come back.
  */
 export async function startDemo(env: NodeJS.ProcessEnv): Promise<Demo> {
+  const fleetSize = demoFleetSize(env.NETMON_DEMO_ROUTERS);
+  if (fleetSize > 1) return startFleetDemo(fleetSize, env);
   const simulators: RunningSimulator[] = [];
   const close = async () => {
     await Promise.all(simulators.map((simulator) => simulator.close()));
@@ -74,6 +76,47 @@ export async function startDemo(env: NodeJS.ProcessEnv): Promise<Demo> {
     return { config, simulatorHost: simulators[0]!.host, simulatorPort: simulators[0]!.port, close };
   } catch (error) {
     await close();
+    throw error;
+  }
+}
+
+/** NETMON_DEMO_ROUTERS=N: how many simulated routers the demo serves (1 to 1000; anything else is one). */
+export function demoFleetSize(value: string | undefined): number {
+  if (value === undefined || !/^\d{1,4}$/.test(value.trim())) return 1;
+  return Math.min(1000, Math.max(1, Number(value)));
+}
+
+const FLEET_DEVICES_PER_ROUTER = 12;
+
+/**
+ * `NETMON_DEMO_ROUTERS=N serve --demo`: N simulated routers in this process,
+ * each on its own loopback port with a small generated LAN (demo-000, demo-001,
+ * ...), to see a fleet (and shards, with NETMON_SHARD) with no router at hand.
+ */
+async function startFleetDemo(routers: number, env: NodeJS.ProcessEnv): Promise<Demo> {
+  const fleet = await startSimulatorFleet({
+    routers,
+    devicesPerRouter: FLEET_DEVICES_PER_ROUTER,
+    namePrefix: 'demo',
+    user: DEMO_USER,
+    password: DEMO_PASSWORD,
+    simulator: { animate: true },
+  });
+  try {
+    const { config } = buildConfig(
+      {
+        routers: fleet.routerConfigs(),
+        poll: { intervalSeconds: 5 },
+        state: { path: 'data/demo-fleet-state.json' },
+        log: { level: 'info' },
+      },
+      '(demo)',
+      env,
+    );
+    const first = fleet.routers[0]!.simulator;
+    return { config, simulatorHost: first.host, simulatorPort: first.port, close: () => fleet.close() };
+  } catch (error) {
+    await fleet.close();
     throw error;
   }
 }

@@ -363,3 +363,4 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   }
   return sim;
 }
+export { type FleetOptions, type FleetRouter, type RunningFleet, startSimulatorFleet } from './fleet.js';

@@ -42,7 +42,8 @@ export async function startExporter(options: StartExporterOptions = {}): Promise
   }
   const args = [
     '--import',
-    'tsx',
+    // Resolved here, so the child can run in another working directory (NETMON_TEST_CWD).
+    import.meta.resolve('tsx'),
     ...(options.preload ?? []).flatMap((module) => ['--import', module]),
     path.join(ROOT, 'src/cli.ts'),
     'serve',
