@@ -1,4 +1,6 @@
-import type { Config } from '../config/load.js';
+import { type Config, ConfigError, type RouterConfig } from '../config/load.js';
+import { collectRouters, RouterFileSet } from '../config/router-files.js';
+import { routersOfShard } from '../config/shard.js';
 import { createApp } from '../http/app.js';
 import { type ListeningServer, listen } from '../http/server.js';
 import { loadWebConfig } from '../http/web-config.js';
@@ -11,6 +13,8 @@ import { Monitor, type RouterClient, type RouterSetChange } from '../monitor.js'
 import { RouterSession } from '../routeros/session.js';
 import { vendorFields } from '../vendor/oui.js';
 import { VERSION } from '../version.js';
+import { watchRouterFiles } from './router-files-watch.js';
+import { readSiblingState, shardStatePath, siblingStatePaths } from './shard-state.js';
 import { StateWriter } from './state-saver.js';
 
 export interface Runtime {
@@ -18,8 +22,10 @@ export interface Runtime {
   registry: DeviceRegistry;
   store: StateStore | null;
   server: ListeningServer | null;
-  /** Applies a reloaded configuration (SIGHUP) as far as it can change live. */
+  /** Applies a reloaded configuration (SIGHUP) as far as it can change live; router files are read again too. */
   reconfigure(next: Config): Promise<ReconfigureResult>;
+  /** Reads the router files again and applies what changed (the file watcher calls this). */
+  refreshRouterFiles(): Promise<RouterSetChange>;
   stop(): Promise<void>;
 }
 
@@ -38,6 +44,7 @@ const RESTART_ONLY: ReadonlyArray<[string, (config: Config) => unknown]> = [
   ['http.webConfigFile', (config) => config.http.webConfigFile],
   ['state.path', (config) => config.state.path],
   ['poll', (config) => config.poll],
+  ['shard', (config) => config.shard],
   ['presence', (config) => config.presence],
   ['retention', (config) => config.retention],
   ['devices', (config) => config.devices],
@@ -47,13 +54,47 @@ export function restartOnlyChanges(current: Config, next: Config): string[] {
   return RESTART_ONLY.filter(([, read]) => JSON.stringify(read(current)) !== JSON.stringify(read(next))).map(([key]) => key);
 }
 
-export function createRegistry(config: Config): DeviceRegistry {
+export function createRegistry(config: Config, routers: ReadonlyArray<RouterConfig> = config.routers): DeviceRegistry {
   return new DeviceRegistry({
     presence: config.presence,
     retention: config.retention,
     watched: config.devices,
-    routers: config.routers.map((router) => router.name),
+    routers: routers.map((router) => router.name),
   });
+}
+
+/** Devices of the routers this shard polls, from the other instances' state files (read only). */
+function importOtherShards(
+  registry: DeviceRegistry,
+  configuredPath: string,
+  ownPath: string,
+  routers: ReadonlyArray<RouterConfig>,
+  logger: Logger,
+): void {
+  const mine = new Set(routers.map((router) => router.name));
+  for (const file of siblingStatePaths(configuredPath, ownPath)) {
+    const read = readSiblingState(file, mine);
+    if ('error' in read) {
+      logger.warn({ path: file, problem: read.error }, 'state file of another shard skipped');
+      continue;
+    }
+    if (read.devices === 0) continue;
+    registry.importState(read.state, Date.now() / 1000);
+    logger.info(
+      { path: file, devices: read.devices },
+      "device history of this shard's routers imported from another shard's state file",
+    );
+  }
+}
+
+/**
+ * The routers this instance polls: the config's and its router files', then
+ * this shard's share. A problem in a router file is returned, not thrown: the
+ * caller decides whether it stops a start or only gets logged.
+ */
+export function routersToPoll(config: Config, files: RouterFileSet) {
+  const all = collectRouters(config, files);
+  return { ...all, all: all.routers, routers: routersOfShard(all.routers, config.shard) };
 }
 
 export function createRouterClient(_config: Config, logger: Logger) {
@@ -64,40 +105,59 @@ export function createRouterClient(_config: Config, logger: Logger) {
 export async function startRuntime(config: Config, logger: Logger): Promise<Runtime> {
   // Read before anything starts, so a bad web config stops the start with its own message.
   const web = config.http.webConfigFile ? loadWebConfig(config.http.webConfigFile) : {};
-  const registry = createRegistry(config);
+  const files = new RouterFileSet(config.routerFiles);
+  const initial = routersToPoll(config, files);
+  if (initial.problems.length > 0) throw new ConfigError(config.source, initial.problems);
+  if (config.shard !== null) {
+    logger.info(
+      { shard: `${config.shard.index}/${config.shard.count}`, polled: initial.routers.length, total: initial.all.length },
+      "shard: polling this instance's share of the routers",
+    );
+  }
+  // The registry knows every router of the fleet, not only this shard's: the devices of a router
+  // that moved to another shard stay in this file for its new owner to read (see shard-state.ts).
+  const registry = createRegistry(config, initial.all);
+  const statePath = shardStatePath(config.state.path, config.shard);
   // Before anything reads or cleans the state files: a second instance stops here (StateLockedError).
-  const lock = await acquireStateLock(config.state.path, logger);
+  const lock = await acquireStateLock(statePath, logger);
   try {
-    return await startLocked(config, logger, web, registry, lock);
+    return await startLocked({ config, logger, web, registry, lock, statePath, files, initial });
   } catch (error) {
     await lock.release();
     throw error;
   }
 }
 
-async function startLocked(
-  config: Config,
-  logger: Logger,
-  web: ReturnType<typeof loadWebConfig> | Record<string, never>,
-  registry: DeviceRegistry,
-  lock: StateLock,
-): Promise<Runtime> {
-  const store = new StateStore(config.state.path, logger);
+interface LockedStart {
+  config: Config;
+  logger: Logger;
+  web: ReturnType<typeof loadWebConfig> | Record<string, never>;
+  registry: DeviceRegistry;
+  lock: StateLock;
+  /** This instance's state file (its shard's). */
+  statePath: string;
+  files: RouterFileSet;
+  initial: ReturnType<typeof routersToPoll>;
+}
+
+async function startLocked({ config, logger, web, registry, lock, statePath, files, initial }: LockedStart): Promise<Runtime> {
+  const store = new StateStore(statePath, logger);
   const saved = await store.load();
   if (saved) {
     const report = registry.importState(saved, Date.now() / 1000);
-    logger.info({ path: config.state.path, devices: saved.devices.length }, 'device state loaded');
+    logger.info({ path: statePath, devices: saved.devices.length }, 'device state loaded');
     const future = report.futureTimestamps;
     if (future.devices > 0 || future.routers > 0) {
       logger.warn(
-        { path: config.state.path, ...future },
+        { path: statePath, ...future },
         'device state holds times later than now (a clock that was ahead, or an edited file): dropped or clamped to now',
       );
     }
   }
+  if (config.shard !== null) importOtherShards(registry, config.state.path, statePath, initial.routers, logger);
   const saver = new StateWriter(registry, store);
   const monitor = new Monitor({
-    config,
+    config: { ...config, routers: initial.routers },
     logger,
     inventory: registry,
     createClient: createRouterClient(config, logger),
@@ -120,8 +180,43 @@ async function startLocked(
     tls: web.tls,
     onRefusedClient: (reason, client) => logger.debug({ client, reason }, 'TLS client refused by client_auth_type'),
   });
-  logger.info({ url: server.url, routers: config.routers.map((r) => r.name) }, 'serving metrics');
+  logger.info({ url: server.url, routers: initial.routers.map((r) => r.name) }, 'serving metrics');
   monitor.start();
+  let current = config;
+  // Applies the router set from `current` and the files; reloads and file changes take turns.
+  let applying: Promise<unknown> = Promise.resolve();
+  let appliedSignature = JSON.stringify(initial.routers);
+  const applyRouters = (reason: string): Promise<RouterSetChange> => {
+    const run = applying.then(async () => {
+      const next = routersToPoll(current, files);
+      for (const problem of next.newProblems) {
+        logger.error({ file: problem.path, problem: problem.message }, 'router file refused; its last good version stays');
+      }
+      // The re-scan runs every interval: with nothing changed it must not touch the monitor.
+      const signature = JSON.stringify(next.routers);
+      if (signature === appliedSignature) return { added: [], removed: [], changed: [] };
+      appliedSignature = signature;
+      const change = await monitor.setRouters(next.routers);
+      if (change.added.length + change.removed.length + change.changed.length > 0) {
+        logger.info({ reason, ...change }, 'routers changed');
+      }
+      return change;
+    });
+    applying = run.catch(() => undefined);
+    return run;
+  };
+  // Re-scanned once per poll interval (at most every 30 s): a change is applied within two intervals at worst.
+  const watcher = watchRouterFiles({
+    directories: () => files.directories(),
+    rescanMs: Math.max(1000, Math.min(30_000, config.poll.intervalSeconds * 1000)),
+    onChange: () => {
+      if (current.routerFiles.length === 0) return;
+      applyRouters('router files changed').catch((error: unknown) =>
+        logger.error({ err: error }, 'applying router files failed'),
+      );
+    },
+    logger,
+  });
   return {
     monitor,
     registry,
@@ -130,11 +225,16 @@ async function startLocked(
     async reconfigure(next) {
       // Compared with what the process started with: those settings never change while it runs.
       const needsRestart = restartOnlyChanges(config, next);
-      const change = await monitor.setRouters(next.routers);
+      // The shard is one of the restart-only settings: a reload keeps the running one.
+      current = { ...next, shard: config.shard };
+      files.setPatterns(next.routerFiles);
+      const change = await applyRouters('reload');
       logger.level = next.log.level;
       return { ...change, needsRestart };
     },
+    refreshRouterFiles: () => applyRouters('router files changed'),
     async stop() {
+      watcher.close();
       await monitor.stop();
       await store.close();
       await lock.release();

@@ -1,13 +1,24 @@
 import { ConfigError, loadConfigFile, resolveConfigPath } from '../config/load.js';
+import { collectRouters, RouterFileSet } from '../config/router-files.js';
+import { routersOfShard } from '../config/shard.js';
 
 export async function checkConfigCommand(options: { configPath?: string }): Promise<number> {
   const file = resolveConfigPath(options.configPath);
   try {
     const { config, warnings } = loadConfigFile(file);
     for (const warning of warnings) process.stderr.write(`warning: ${warning}\n`);
-    const routers = config.routers.map((r) => r.name).join(', ');
+    // Router files are validated too, exactly as `serve` reads them at start.
+    const all = collectRouters(config, new RouterFileSet(config.routerFiles));
+    if (all.problems.length > 0) throw new ConfigError(file, all.problems);
+    const names = all.routers.map((r) => r.name);
+    const routers = names.length > 20 ? `${names.slice(0, 20).join(', ')}, ...` : names.join(', ');
+    const files = config.routerFiles.length > 0 ? ` from the config and ${count(all.files.length, 'router file')}` : '';
+    const shard =
+      config.shard === null
+        ? ''
+        : `; shard ${config.shard.index}/${config.shard.count} polls ${routersOfShard(all.routers, config.shard).length}`;
     process.stdout.write(
-      `${file}: OK (${count(config.routers.length, 'router')}: ${routers}; ${count(config.devices.length, 'watched device')})\n`,
+      `${file}: OK (${count(names.length, 'router')}${files}: ${routers}${shard}; ${count(config.devices.length, 'watched device')})\n`,
     );
     return 0;
   } catch (error) {

@@ -1,6 +1,7 @@
 import { type Demo, startDemo } from '../app/demo.js';
-import { createRegistry, createRouterClient } from '../app/runtime.js';
+import { createRegistry, createRouterClient, routersToPoll } from '../app/runtime.js';
 import { type Config, ConfigError, loadConfigFile, resolveConfigPath } from '../config/load.js';
+import { RouterFileSet } from '../config/router-files.js';
 import { createLogger } from '../logging.js';
 import { Monitor } from '../monitor.js';
 import { renderDeviceTable, useColor } from './device-table.js';
@@ -34,8 +35,20 @@ export async function devicesCommand(options: { configPath?: string; json: boole
 async function pollAndPrint(config: Config, json: boolean): Promise<number> {
   // Only problems reach the terminal unless LOG_LEVEL asks for more (the config validated it).
   const logger = createLogger(process.env.LOG_LEVEL ? config.log.level : 'error');
-  const registry = createRegistry(config);
-  const monitor = new Monitor({ config, logger, inventory: registry, createClient: createRouterClient(config, logger) });
+  // The config's routers and its router files', this shard's share: what `serve` would poll.
+  const toPoll = routersToPoll(config, new RouterFileSet(config.routerFiles));
+  if (toPoll.problems.length > 0) {
+    process.stderr.write(`network-monitor: ${new ConfigError(config.source, toPoll.problems).message}\n`);
+    return 1;
+  }
+  const routers = toPoll.routers;
+  const registry = createRegistry(config, routers);
+  const monitor = new Monitor({
+    config: { ...config, routers },
+    logger,
+    inventory: registry,
+    createClient: createRouterClient(config, logger),
+  });
   const outcomes = await monitor.pollAllOnce();
   await monitor.stop(0);
   const devices = monitor.snapshot().devices;

@@ -37,7 +37,9 @@ export async function serveCommand(options: { configPath?: string; demo: boolean
   try {
     runtime = await startRuntime(config, logger);
   } catch (error) {
-    if (error instanceof StateLockedError) process.stderr.write(`network-monitor: ${error.message}\n`);
+    // A router file that does not validate stops the start like the config itself.
+    if (error instanceof StateLockedError || error instanceof ConfigError)
+      process.stderr.write(`network-monitor: ${error.message}\n`);
     else logger.fatal({ err: error }, 'cannot start');
     await demo?.close();
     return 1;

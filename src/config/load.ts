@@ -2,6 +2,7 @@ import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { type ConfigProblem, describeIssues, formatPath } from './problems.js';
 import { configSchema, type ListenAddress, parseListen, type RawConfig, type RouterSources } from './schema.js';
+import { parseShardEnv } from './shard.js';
 import { type SecretFile, stateFileProblems, webConfigFiles } from './state-path.js';
 
 export { type ConfigProblem, formatPath };
@@ -57,7 +58,7 @@ export function resolveConfigPath(cliValue: string | undefined, env: NodeJS.Proc
 
 /** Validates a parsed JSON document and applies environment overrides; no file I/O except password files. */
 export function buildConfig(document: unknown, source: string, env: NodeJS.ProcessEnv = process.env): LoadedConfig {
-  const withEnv = applyEnvOverrides(document, env);
+  const withEnv = applyEnvOverrides(document, env, source);
   const parsed = configSchema.safeParse(withEnv);
   if (!parsed.success) throw new ConfigError(source, describeIssues(parsed.error.issues, withEnv, configSchema));
   const raw = parsed.data;
@@ -65,24 +66,9 @@ export function buildConfig(document: unknown, source: string, env: NodeJS.Proce
   // Relative paths resolve against the working directory, as shell/run.sh (repo root) and the
   // container (WORKDIR /app) run it, so the default `data/state.json` lands in the top-level data/.
   const baseDir = process.cwd();
-  const routers = raw.routers.map((router, index): RouterConfig => {
-    const password = resolvePassword(router, baseDir, env, (message, key) =>
-      problems.push({ path: formatPath(['routers', index, key]), message }),
-    );
-    const tls = router.tls;
-    return {
-      name: router.name,
-      host: router.host,
-      // The API port follows TLS when none is given: 8729 for api-ssl, 8728 without.
-      port: router.port ?? (tls.enabled ? API_SSL_PORT : API_PORT),
-      user: router.user,
-      password,
-      tls: { ...tls, ca: tls.ca === null ? null : path.resolve(baseDir, tls.ca) },
-      timeoutSeconds: router.timeoutSeconds,
-      gateway: router.gateway,
-      sources: { ...router.sources },
-    };
-  });
+  const routers = raw.routers.map((router, index) =>
+    buildRouter(router, baseDir, env, (message, key) => problems.push({ path: formatPath(['routers', index, key]), message })),
+  );
   if (problems.length > 0) throw new ConfigError(source, problems);
   const listen = parseListen(raw.http.listen);
   if (!listen) throw new ConfigError(source, [{ path: '$.http.listen', message: 'invalid listen address' }]);
@@ -113,6 +99,29 @@ export function buildConfig(document: unknown, source: string, env: NodeJS.Proce
     source,
   };
   return { config, warnings: [] };
+}
+
+/** A validated router object (from the config or a router file) with its password read and paths resolved. */
+export function buildRouter(
+  router: RawConfig['routers'][number],
+  baseDir: string,
+  env: NodeJS.ProcessEnv,
+  report: (message: string, key: string) => void,
+): RouterConfig {
+  const password = resolvePassword(router, baseDir, env, report);
+  const tls = router.tls;
+  return {
+    name: router.name,
+    host: router.host,
+    // The API port follows TLS when none is given: 8729 for api-ssl, 8728 without.
+    port: router.port ?? (tls.enabled ? API_SSL_PORT : API_PORT),
+    user: router.user,
+    password,
+    tls: { ...tls, ca: tls.ca === null ? null : path.resolve(baseDir, tls.ca) },
+    timeoutSeconds: router.timeoutSeconds,
+    gateway: router.gateway,
+    sources: { ...router.sources },
+  };
 }
 
 export function loadConfigFile(file: string, env: NodeJS.ProcessEnv = process.env): LoadedConfig {
@@ -198,9 +207,18 @@ function lineAndColumn(text: string, position: number): string {
   return `line ${line}, column ${position - before.lastIndexOf('\n')}`;
 }
 
-function applyEnvOverrides(document: unknown, env: NodeJS.ProcessEnv): unknown {
+function applyEnvOverrides(document: unknown, env: NodeJS.ProcessEnv, source: string): unknown {
   if (typeof document !== 'object' || document === null || Array.isArray(document)) return document;
   const copy: Record<string, unknown> = { ...(document as Record<string, unknown>) };
+  if (env.NETMON_SHARD !== undefined && env.NETMON_SHARD !== '') {
+    const shard = parseShardEnv(env.NETMON_SHARD);
+    if (shard === null) {
+      throw new ConfigError(source, [
+        { path: 'NETMON_SHARD', message: 'expected "i/n" with 0 <= i < n, e.g. "0/2" for the first of two instances' },
+      ]);
+    }
+    copy.shard = shard;
+  }
   if (env.NETMON_LISTEN) {
     copy.http = { ...(asObject(copy.http) ?? {}), listen: env.NETMON_LISTEN };
   }

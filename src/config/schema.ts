@@ -37,7 +37,7 @@ const sourcesSchema = z
 export type SourceName = keyof z.infer<typeof sourcesSchema>;
 export type RouterSources = Record<SourceName, boolean>;
 
-const routerSchema = z
+export const routerSchema = z
   .object({
     name: z
       .string()
@@ -82,7 +82,16 @@ const listenSchema = z.string().refine((value) => parseListen(value) !== null, {
 
 export const configSchema = z
   .object({
-    routers: z.array(routerSchema).min(1, 'at least one router is required'),
+    routers: z.array(routerSchema).default([]),
+    // More routers from JSON files (each an array of router objects), re-read while running.
+    routerFiles: z.array(z.string().min(1)).default([]),
+    // This instance polls only its share of the routers; env NETMON_SHARD=i/n overrides it.
+    shard: z
+      .object({ index: z.number().int().min(0), count: z.number().int().min(1).max(1024) })
+      .strict()
+      .refine((shard) => shard.index < shard.count, { message: 'index must be below count (0-based)', path: ['index'] })
+      .nullable()
+      .default(null),
     poll: z
       .object({
         intervalSeconds: z.number().min(1).max(3600).default(15),
@@ -140,6 +149,9 @@ export const configSchema = z
   })
   .strict()
   .superRefine((config, ctx) => {
+    if (config.routers.length === 0 && config.routerFiles.length === 0) {
+      ctx.addIssue({ code: 'custom', path: ['routers'], message: 'at least one router is required (in routers or routerFiles)' });
+    }
     const names = new Set<string>();
     config.routers.forEach((router, index) => {
       if (names.has(router.name)) {
@@ -149,7 +161,8 @@ export const configSchema = z
     });
     checkGateways(config.routers, ctx);
     config.devices.forEach((device, index) => {
-      if (!names.has(device.router)) {
+      // Routers from files are known only once the files are read (checked there).
+      if (config.routerFiles.length === 0 && !names.has(device.router)) {
         ctx.addIssue({
           code: 'custom',
           path: ['devices', index, 'router'],

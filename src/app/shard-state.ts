@@ -1,0 +1,70 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Shard } from '../config/shard.js';
+import { type PersistedState, persistedStateSchema } from '../inventory/persisted-state.js';
+
+/**
+ * State files of sharded instances. Each instance writes its own file (one
+ * writer per file): `state.path` with `.shard-<index>` before the extension,
+ * e.g. data/state.json -> data/state.shard-1.json. The count is not in the
+ * name, so a file stays its shard's when the fleet grows.
+ *
+ * A router that moves to another shard (the count changed) keeps its history
+ * when the instances share the state directory: at start each instance reads
+ * the other instances' files (and an unsharded data/state.json) without
+ * writing them, and takes the devices of the routers it now polls. Merging is
+ * monotonic (earliest first-seen, latest last-seen), so stale copies are harmless.
+ */
+export function shardStatePath(statePath: string, shard: Shard | null): string {
+  if (shard === null || shard.count === 1) return statePath;
+  const ext = path.extname(statePath);
+  return `${statePath.slice(0, statePath.length - ext.length)}.shard-${shard.index}${ext}`;
+}
+
+/** The other instances' state files beside `ownPath` (same base name, any shard or none). */
+export function siblingStatePaths(configuredPath: string, ownPath: string): string[] {
+  const dir = path.dirname(configuredPath);
+  const ext = path.extname(configuredPath);
+  const stem = path.basename(configuredPath, ext);
+  const pattern = new RegExp(`^${escapeRegExp(stem)}(\\.shard-\\d+)?${escapeRegExp(ext)}$`);
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  return names
+    .filter((name) => pattern.test(name))
+    .map((name) => path.join(dir, name))
+    .filter((file) => path.resolve(file) !== path.resolve(ownPath))
+    .sort();
+}
+
+/**
+ * Reads another instance's state file for the routers this one polls; never
+ * writes, locks or moves it (it belongs to its writer). A file that cannot be
+ * read or does not validate is skipped: the reason, never its content, is returned.
+ */
+export function readSiblingState(
+  file: string,
+  routers: ReadonlySet<string>,
+): { state: PersistedState; devices: number } | { error: string } {
+  let document: unknown;
+  try {
+    document = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    return { error: (error as NodeJS.ErrnoException).code ?? 'not valid JSON' };
+  }
+  const parsed = persistedStateSchema.safeParse(document);
+  if (!parsed.success) return { error: 'not a state file of this version' };
+  const state: PersistedState = {
+    ...parsed.data,
+    routers: parsed.data.routers.filter((router) => routers.has(router.name)),
+    devices: parsed.data.devices.filter((device) => routers.has(device.router)),
+  };
+  return { state, devices: state.devices.length };
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

@@ -1,0 +1,121 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { buildConfig } from './load.js';
+import { collectRouters, RouterFileSet } from './router-files.js';
+
+const router = (name: string, extra: Record<string, unknown> = {}) => ({
+  name,
+  host: `${name}.example`,
+  user: 'monitor',
+  password: 'p',
+  ...extra,
+});
+
+describe('RouterFileSet', () => {
+  let dir: string;
+  const write = (file: string, content: unknown) => {
+    mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+    writeFileSync(path.join(dir, file), typeof content === 'string' ? content : JSON.stringify(content));
+  };
+  const names = (set: RouterFileSet, taken: string[] = []) => set.read(new Set(taken)).routers.map((r) => r.name);
+
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'netmon-router-files-'));
+  });
+
+  it('reads every file the globs match, in path order, with defaults applied', () => {
+    write('a.json', [router('a1'), router('a2', { port: 9000 })]);
+    write('sub/deep/b.json', [router('b1', { tls: { enabled: true } })]);
+    write('c.txt', [router('ignored')]);
+    const set = new RouterFileSet(['*.json', 'sub/**/*.json'], dir, {});
+    const read = set.read(new Set());
+    expect(read.problems).toEqual([]);
+    expect(read.files).toEqual([path.join(dir, 'a.json'), path.join(dir, 'sub/deep/b.json')]);
+    expect(read.routers.map((r) => [r.name, r.port])).toEqual([
+      ['a1', 8728],
+      ['a2', 9000],
+      ['b1', 8729],
+    ]);
+    expect(new RouterFileSet(['{a,c}.*'], dir, {}).match()).toEqual([path.join(dir, 'a.json'), path.join(dir, 'c.txt')]);
+  });
+
+  it('keeps the last good version of a file that turns bad, and reports the problem once', () => {
+    write('a.json', [router('a1')]);
+    const set = new RouterFileSet(['*.json'], dir, {});
+    expect(names(set)).toEqual(['a1']);
+    write('a.json', [router('a1'), { name: 'a2', host: 'h' }]);
+    const bad = set.read(new Set());
+    expect(bad.routers.map((r) => r.name)).toEqual(['a1']);
+    expect(bad.problems).toEqual([{ path: `${path.join(dir, 'a.json')}:$[1].user`, message: expect.any(String) }]);
+    expect(bad.newProblems).toHaveLength(1);
+    expect(set.read(new Set()).newProblems).toEqual([]);
+    write('a.json', '[{"name": ');
+    const broken = set.read(new Set());
+    expect(broken.problems).toEqual([
+      { path: `${path.join(dir, 'a.json')}:$`, message: 'not valid JSON: Unexpected end of JSON input' },
+    ]);
+    expect(broken.routers.map((r) => r.name)).toEqual(['a1']);
+    write('a.json', [router('a3')]);
+    expect(names(set)).toEqual(['a3']);
+  });
+
+  it('refuses a file whose routers repeat a name of the config or an earlier file', () => {
+    write('a.json', [router('one'), router('two')]);
+    write('b.json', [router('two'), router('three')]);
+    const set = new RouterFileSet(['*.json'], dir, {});
+    const read = set.read(new Set(['one']));
+    expect(read.routers.map((r) => r.name)).toEqual(['two', 'three']);
+    expect(read.problems).toEqual([
+      {
+        path: `${path.join(dir, 'a.json')}:$[0].name`,
+        message: 'duplicate router name "one" (already in the config or another router file)',
+      },
+    ]);
+    write('c.json', [router('x'), router('x')]);
+    expect(set.read(new Set(['one'])).problems.map((p) => p.path)).toEqual([
+      `${path.join(dir, 'a.json')}:$[0].name`,
+      `${path.join(dir, 'c.json')}:$[1].name`,
+    ]);
+  });
+
+  it('drops the routers of a file that was deleted', () => {
+    write('a.json', [router('a1')]);
+    write('b.json', [router('b1')]);
+    const set = new RouterFileSet(['*.json'], dir, {});
+    expect(names(set)).toEqual(['a1', 'b1']);
+    rmSync(path.join(dir, 'a.json'));
+    expect(names(set)).toEqual(['b1']);
+  });
+
+  it('watches the directory part of each pattern', () => {
+    const set = new RouterFileSet(['routers/*.json', 'fleet/**/x.json', '/etc/netmon/extra.json'], dir, {});
+    expect(set.directories()).toEqual(['/etc/netmon', path.join(dir, 'fleet'), path.join(dir, 'routers')].sort());
+  });
+
+  it('lets watched devices name a router from a file, and an unknown one is a problem', () => {
+    write('a.json', [router('filed')]);
+    const { config } = buildConfig(
+      {
+        routerFiles: ['*.json'],
+        devices: [
+          { mac: 'AA:BB:CC:DD:EE:01', name: 'nas', router: 'filed' },
+          { mac: 'AA:BB:CC:DD:EE:02', name: 'tv', router: 'nowhere' },
+        ],
+      },
+      '(test)',
+      {},
+    );
+    expect(config.routers).toEqual([]);
+    const all = collectRouters(config, new RouterFileSet(config.routerFiles, dir, {}));
+    expect(all.routers.map((r) => r.name)).toEqual(['filed']);
+    expect(all.problems).toEqual([{ path: '$.devices[1].router', message: 'unknown router "nowhere"' }]);
+  });
+
+  it('needs routers or routerFiles in the config', () => {
+    expect(() => buildConfig({}, '(test)', {})).toThrow(
+      /\$\.routers: at least one router is required \(in routers or routerFiles\)/,
+    );
+  });
+});
