@@ -109,7 +109,7 @@ describe('config', () => {
         expect.stringMatching(/^\$\.poll\.intervalSeconds: /),
         expect.stringMatching(/^\$\.devices\[0\]\.mac: expected a MAC address/),
         '$.devices[1].name: must not contain control characters',
-        '$.bogus: unknown key (known here: routers, poll, presence, retention, devices, http, state, log)',
+        '$.bogus: unknown key (known here: routers, routerFiles, shard, poll, presence, retention, devices, http, state, log)',
       ]),
     );
   });
