@@ -1,7 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Shard } from '../config/shard.js';
-import { type PersistedState, persistedStateSchema } from '../inventory/persisted-state.js';
+import { readJournal, replay } from '../inventory/journal.js';
+import { type PersistedState, persistedStateSchema, snapshotFileSchema } from '../inventory/persisted-state.js';
 
 /**
  * State files of sharded instances. Each instance writes its own file (one
@@ -33,11 +34,14 @@ export function siblingStatePaths(configuredPath: string, ownPath: string): stri
   } catch {
     return [];
   }
-  return names
-    .filter((name) => pattern.test(name))
-    .map((name) => path.join(dir, name))
-    .filter((file) => path.resolve(file) !== path.resolve(ownPath))
-    .sort();
+  return (
+    names
+      .filter((name) => pattern.test(name))
+      // Not the journals, backups or files moved aside: only snapshots, whose journal is read with them.
+      .map((name) => path.join(dir, name))
+      .filter((file) => path.resolve(file) !== path.resolve(ownPath))
+      .sort()
+  );
 }
 
 /**
@@ -55,12 +59,25 @@ export function readSiblingState(
   } catch (error) {
     return { error: (error as NodeJS.ErrnoException).code ?? 'not valid JSON' };
   }
-  const parsed = persistedStateSchema.safeParse(document);
+  const parsed = snapshotFileSchema.safeParse(document);
   if (!parsed.success) return { error: 'not a state file of this version' };
+  const { generation, ...snapshot } = parsed.data;
+  let full: PersistedState = persistedStateSchema.parse(snapshot);
+  // What its writer learned since that snapshot: the journal of the same generation, good records only.
+  let journal: Buffer | null = null;
+  try {
+    journal = readFileSync(`${file}.journal`);
+  } catch {
+    journal = null;
+  }
+  if (journal !== null) {
+    const read = readJournal(journal);
+    if (read.kind === 'ok' && read.generation === generation) full = replay(full, read.records);
+  }
   const state: PersistedState = {
-    ...parsed.data,
-    routers: parsed.data.routers.filter((router) => routers.has(router.name)),
-    devices: parsed.data.devices.filter((device) => routers.has(device.router)),
+    ...full,
+    routers: full.routers.filter((router) => routers.has(router.name)),
+    devices: full.devices.filter((device) => routers.has(device.router)),
   };
   return { state, devices: state.devices.length };
 }

@@ -179,3 +179,55 @@ describe('serve --demo with NETMON_DEMO_ROUTERS', () => {
     }
   });
 });
+
+describe('a router that moves to another shard', () => {
+  it('keeps its devices first-seen when the instances share the state directory', async () => {
+    const fleet = await startSimulatorFleet({ routers: 8, devicesPerRouter: 3, seed: 100 });
+    const dir = mkdtempSync(path.join(tmpdir(), 'netmon-shard-move-'));
+    const configPath = path.join(dir, 'config.json');
+    writeFileSync(
+      configPath,
+      JSON.stringify({
+        routers: fleet.routerConfigs({ timeoutSeconds: 2 }),
+        poll: { intervalSeconds: 1 },
+        state: { path: path.join(dir, 'state.json') },
+      }),
+      { mode: 0o600 },
+    );
+    const running: ExporterProcess[] = [];
+    try {
+      // One instance first: every router's history in data/state.json.
+      const single = await startExporter({ configPath });
+      running.push(single);
+      const before = await waitFor(async () => {
+        const list = (await (await fetch(`${single.url}/api/devices`)).json()) as Array<{
+          router: string;
+          mac: string;
+          firstSeen: number | null;
+        }>;
+        return list.length === 24 ? list : undefined;
+      });
+      expect(await single.stop('SIGTERM')).toBe(0);
+      running.pop();
+      // Then two shards: each takes its routers' devices from the single instance's file.
+      for (const index of [0, 1]) {
+        running.push(await startExporter({ configPath, env: { NETMON_SHARD: `${index}/2` } }));
+      }
+      const after = new Map<string, number | null>();
+      for (const exporter of running) {
+        const list = (await (await fetch(`${exporter.url}/api/devices`)).json()) as Array<{
+          router: string;
+          mac: string;
+          firstSeen: number | null;
+        }>;
+        for (const device of list) after.set(`${device.router} ${device.mac}`, device.firstSeen);
+        expect(exporter.output()).toMatch(/imported from another shard's state file/);
+      }
+      expect(after.size).toBe(24);
+      for (const device of before) expect(after.get(`${device.router} ${device.mac}`)).toBe(device.firstSeen);
+    } finally {
+      for (const exporter of running) await exporter.stop('SIGKILL');
+      await fleet.close();
+    }
+  });
+});
