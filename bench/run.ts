@@ -6,9 +6,18 @@
  * prints one report. Not part of the tests: figures depend on the machine and
  * on whatever else it is doing (run `uptime` first; a busy machine inflates
  * wall times and latencies much more than CPU times).
+ *
+ * Every figure that bench/before.json also holds is printed next to it, as
+ * "now (before)": the previous design's figures, recorded once with the commit
+ * they were measured on. The report ends with the targets.
+ *
+ * To add a section: a function (context) => Promise<{ title, table }> in
+ * SECTIONS below; it records the figures it measures with context.figure(key,
+ * value) and shows them with context.cell(key, format). Targets that use those
+ * keys go in TARGETS.
  */
 import { execFile } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -56,6 +65,94 @@ const CONNECTIONS = 50;
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
+interface Before {
+  commit: string;
+  about: string;
+  figures: Record<string, number>;
+}
+
+const BEFORE = JSON.parse(readFileSync(new URL('./before.json', import.meta.url), 'utf8')) as Before;
+
+/** What a section gets: the compiled tree, the poll results so far, and the figures of this run. */
+interface BenchContext {
+  builds: Builds;
+  polls: PollResult[];
+  /** Records a figure of this run under a key (the keys of bench/before.json). */
+  figure(key: string, value: number): number;
+  /** A table cell: this run's figure, and the previous design's in parentheses when there is one. */
+  cell(key: string, format: (value: number) => string): string;
+}
+
+interface SectionResult {
+  title: string;
+  table: string;
+}
+
+type Section = (context: BenchContext) => Promise<SectionResult>;
+
+const figures = new Map<string, number>();
+
+const context = (builds: Builds, polls: PollResult[]): BenchContext => ({
+  builds,
+  polls,
+  figure(key, value) {
+    figures.set(key, value);
+    return value;
+  },
+  cell(key, format) {
+    const now = figures.get(key);
+    const before = BEFORE.figures[key];
+    const text = now === undefined || !Number.isFinite(now) ? '-' : format(now);
+    return before === undefined ? text : `${text} (${format(before)})`;
+  },
+});
+
+const percent = (value: number) => `${value.toFixed(2)} %`;
+
+/** The targets of the lean-poll work, with the figures of the issue that set them. */
+const TARGETS: Array<{ label: string; key: string; target: number; format: (value: number) => string; issue: string }> = [
+  { label: 'poll CPU at 10k devices (median)', key: 'poll.10k.cpu', target: 60, format: formatMs, issue: '128-139 ms' },
+  { label: 'poll CPU at 50k devices (median)', key: 'poll.50k.cpu', target: 300, format: formatMs, issue: '580-880 ms' },
+  {
+    label: 'peak RSS at 50k devices (serve, after polls)',
+    key: 'serve.50k.rssPolls',
+    target: 200 * 1024 * 1024,
+    format: formatBytes,
+    issue: '350-490 MB',
+  },
+  { label: '/metrics p99 at 10k, 50 gzip clients', key: 'serve.10k.p99', target: 15, format: formatMs, issue: '38-40 ms' },
+  {
+    label: 'idle, 20 routers x 1k, 15 s (% of a core)',
+    key: 'serve.20 x 1k.idle',
+    target: 3,
+    format: percent,
+    issue: '3.3-4.3 %',
+  },
+  {
+    label: 'state bytes written per minute, 10k, 5 s polls',
+    key: 'state.10k.journal.diskPerMinute',
+    target: 3 * 1024 * 1024,
+    format: formatBytes,
+    issue: '~31 MB',
+  },
+];
+
+function targetsTable(): string {
+  const rows = TARGETS.map((t) => {
+    const now = figures.get(t.key);
+    const before = BEFORE.figures[t.key];
+    return [
+      t.label,
+      before === undefined ? '-' : t.format(before),
+      t.issue,
+      now === undefined ? 'not run' : t.format(now),
+      `<= ${t.format(t.target)}`,
+      now === undefined ? '' : now <= t.target ? 'met' : 'missed',
+    ];
+  });
+  return renderTable(['target', `before (${BEFORE.commit})`, 'issue', 'now', 'target', ''], rows);
+}
+
 function worker<T>(builds: Builds, script: string, job: unknown): Promise<T> {
   return new Promise((resolve, reject) => {
     execFile(
@@ -70,7 +167,7 @@ function worker<T>(builds: Builds, script: string, job: unknown): Promise<T> {
   });
 }
 
-async function protocolSection(builds: Builds): Promise<string> {
+async function protocolSection({ builds, figure, cell }: BenchContext): Promise<SectionResult> {
   const sizes = QUICK ? [10_000] : [10_000, 50_000];
   const rows: string[][] = [];
   for (const devices of sizes) {
@@ -84,16 +181,23 @@ async function protocolSection(builds: Builds): Promise<string> {
     const decoders = results[0]!;
     const base = decoders.baselineMs!;
     const label = `${devices / 1000}k (${decoders.rows} rows, ${formatBytes(decoders.replyBytes)})`;
-    const line = (what: string, ms: number) => [label, what, formatMs(ms), `${(ms / base).toFixed(1)}x`];
-    rows.push(line('plain loop over the bytes in memory (baseline)', base));
-    rows.push(line('our client: framer + decoder, bytes in memory', decoders.framerMs!));
-    rows.push(line('our client (WireTransport), 5 prints over loopback', results[1]!.transportMs!));
-    rows.push(line('node-routeros (comparison only), 5 prints over loopback', results[2]!.transportMs!));
+    const line = (what: string, key: string, ms: number) => {
+      const fullKey = `protocol.${devices / 1000}k.${key}`;
+      figure(fullKey, ms);
+      return [label, what, cell(fullKey, formatMs), `${(ms / base).toFixed(1)}x`];
+    };
+    rows.push(line('plain loop over the bytes in memory (baseline)', 'baseline', base));
+    rows.push(line('our client: framer + decoder, bytes in memory', 'framer', decoders.framerMs!));
+    rows.push(line('our client (WireTransport), 5 prints over loopback', 'wire', results[1]!.transportMs!));
+    rows.push(line('node-routeros (comparison only), 5 prints over loopback', 'node-routeros', results[2]!.transportMs!));
   }
-  return renderTable(['LAN', "decoding one poll's replies", 'CPU ms', 'x baseline'], rows);
+  return {
+    title: 'Protocol: CPU per poll (5 prints), median',
+    table: renderTable(['LAN', "decoding one poll's replies", 'CPU ms (before)', 'x baseline'], rows),
+  };
 }
 
-async function pollSection(builds: Builds, results: PollResult[]): Promise<string> {
+async function pollSection({ builds, polls: results, figure, cell }: BenchContext): Promise<SectionResult> {
   for (const scenario of SCENARIOS) {
     log(`poll: ${scenario.name}`);
     const job: PollJob = {
@@ -106,26 +210,38 @@ async function pollSection(builds: Builds, results: PollResult[]): Promise<strin
   }
   const rows = results.map((r) => {
     const scenario = SCENARIOS.find((s) => s.routers === r.job.routers && s.devices === r.job.devices)!;
+    const key = (name: string, value: number) => figure(`poll.${scenario.name}.${name}`, value);
+    key('cpuMean', r.cpuMeanMs);
+    key('cpu', r.cpuMs);
+    key('readMap', r.transportMs);
+    key('merge', r.mergeMs);
+    key('snapshot', r.snapshotMs);
+    key('gc', r.gcMs);
+    key('peakRss', r.peakRssBytes);
+    const show = (name: string, format: (value: number) => string) => cell(`poll.${scenario.name}.${name}`, format);
     return [
       scenario.name,
-      formatMs(r.cpuMeanMs),
-      formatMs(r.cpuMs),
-      formatMs(r.transportMs),
-      formatMs(r.mergeMs),
-      formatMs(r.snapshotMs),
-      formatMs(r.gcMs),
+      show('cpuMean', formatMs),
+      show('cpu', formatMs),
+      show('readMap', formatMs),
+      show('merge', formatMs),
+      show('snapshot', formatMs),
+      show('gc', formatMs),
       formatMs(r.wallExclSimMs),
       formatBytes(r.expositionBytes),
-      formatBytes(r.peakRssBytes),
+      show('peakRss', formatBytes),
     ];
   });
-  return renderTable(
-    ['LAN', 'CPU/round', 'median', 'read+map', 'merge', 'snapshot', 'GC pauses', 'wall ms', 'exposition', 'peak RSS'],
-    rows,
-  );
+  return {
+    title: `Poll path (RouterSession -> DeviceRegistry -> snapshot), CPU ms per round of polls (every router once): mean over ${SCENARIOS.map((s) => s.polls).join('/')} rounds incl. deferred GC, then medians per layer; wall = wall minus the simulator's CPU`,
+    table: renderTable(
+      ['LAN', 'CPU/round', 'median', 'read+map', 'merge', 'snapshot', 'GC pauses', 'wall ms', 'exposition', 'peak RSS'],
+      rows,
+    ),
+  };
 }
 
-async function serveSection(builds: Builds, polls: PollResult[]): Promise<string> {
+async function serveSection({ builds, polls, figure, cell }: BenchContext): Promise<SectionResult> {
   const wallOf = (scenario: Scenario) =>
     polls.find((p) => p.job.devices === scenario.devices && p.job.routers === scenario.routers)?.wallMs ??
     scenario.devices * scenario.routers * 0.03;
@@ -154,26 +270,37 @@ async function serveSection(builds: Builds, polls: PollResult[]): Promise<string
     };
     const { runServeJob } = (await import(path.join(builds.base, 'bench/serve-bench.js'))) as typeof import('./serve-bench.js');
     const r = await runServeJob(job, log);
+    const key = (name: string) => `serve.${scenario.name}.${name}`;
+    if (r.latencyP50Ms !== null) figure(key('p50'), r.latencyP50Ms);
+    if (r.latencyP99Ms !== null) figure(key('p99'), r.latencyP99Ms);
+    if (r.requestsPerSecond !== null) figure(key('rps'), r.requestsPerSecond);
+    figure(key('rssPolls'), r.rssAfterPollsBytes);
+    figure(key('peakRss'), r.peakRssBytes);
+    if (r.idleCpuPercent !== null) figure(key('idle'), r.idleCpuPercent);
+    const whole = (value: number) => value.toFixed(0);
     rows.push([
       scenario.name,
-      r.latencyP50Ms === null ? 'not run' : formatMs(r.latencyP50Ms),
-      r.latencyP99Ms === null ? '-' : formatMs(r.latencyP99Ms),
-      r.requestsPerSecond === null ? '-' : r.requestsPerSecond.toFixed(0),
+      r.latencyP50Ms === null ? 'not run' : cell(key('p50'), formatMs),
+      r.latencyP99Ms === null ? '-' : cell(key('p99'), formatMs),
+      r.requestsPerSecond === null ? '-' : cell(key('rps'), whole),
       r.errors === null ? '-' : String(r.errors),
       r.loadCpuPercent === null ? '-' : `${r.loadCpuPercent.toFixed(0)} %`,
       formatBytes(r.metricsBytes),
       r.metricsGzipBytes === null ? '-' : formatBytes(r.metricsGzipBytes),
-      formatBytes(r.rssAfterPollsBytes),
-      formatBytes(r.peakRssBytes),
+      cell(key('rssPolls'), formatBytes),
+      cell(key('peakRss'), formatBytes),
       r.idleCpuPercent === null
         ? '-'
-        : `${r.idleCpuPercent.toFixed(2)} % (${Math.min(...r.idleCpuPerIntervalPercent).toFixed(1)}-${Math.max(...r.idleCpuPerIntervalPercent).toFixed(1)})`,
+        : `${cell(key('idle'), percent)} range ${Math.min(...r.idleCpuPerIntervalPercent).toFixed(1)}-${Math.max(...r.idleCpuPerIntervalPercent).toFixed(1)}`,
     ]);
   }
-  return renderTable(
-    ['LAN', 'p50 ms', 'p99 ms', 'req/s', 'errors', 'serve CPU', '/metrics', 'gzipped', 'RSS polls', 'peak RSS', 'idle CPU'],
-    rows,
-  );
+  return {
+    title: `serve (compiled CLI): /metrics with ${CONNECTIONS} concurrent clients asking for gzip as Prometheus does, between two polls; idle = CPU over whole ${INTERVAL_SECONDS} s intervals with no scrapes, % of one core (range over single intervals)`,
+    table: renderTable(
+      ['LAN', 'p50 ms', 'p99 ms', 'req/s', 'errors', 'serve CPU', '/metrics', 'gzipped', 'RSS polls', 'peak RSS', 'idle CPU'],
+      rows,
+    ),
+  };
 }
 
 /**
@@ -181,7 +308,8 @@ async function serveSection(builds: Builds, polls: PollResult[]): Promise<string
  * one (the whole file after every round). The journal runs long enough for its
  * compactions to count (one every ~15 simulated minutes at 10k devices).
  */
-async function stateSection(builds: Builds, results: StateResult[]): Promise<string> {
+async function stateSection({ builds, figure }: BenchContext): Promise<SectionResult> {
+  const results: StateResult[] = [];
   const jobs: StateJob[] = [
     { design: 'snapshot every poll', devices: 10_000, intervalSeconds: 5, minutes: QUICK ? 1 : 2 },
     { design: 'journal', devices: 10_000, intervalSeconds: 5, minutes: QUICK ? 20 : 45 },
@@ -196,18 +324,34 @@ async function stateSection(builds: Builds, results: StateResult[]): Promise<str
     log(`state: ${job.devices / 1000}k devices, ${job.design}, ${job.minutes} simulated minutes`);
     results.push(await worker<StateResult>(builds, 'state-worker.js', job));
   }
-  const rows = results.map((r) => [
-    `${r.job.devices / 1000}k, ${r.job.intervalSeconds} s polls`,
-    r.job.design,
-    String(r.job.minutes),
-    formatBytes(r.diskBytesPerMinute),
-    formatBytes(r.storeBytesPerMinute),
-    String(r.compactions),
-    formatBytes(r.snapshotBytes),
-    formatMs(r.cpuMsPerRound),
-  ]);
-  return renderTable(['LAN', 'state design', 'minutes', 'disk/min', 'store/min', 'snapshots', 'snapshot', 'CPU/round'], rows);
+  const rows = results.map((r) => {
+    const design = r.job.design === 'journal' ? 'journal' : 'snapshot';
+    figure(`state.${r.job.devices / 1000}k.${design}.diskPerMinute`, r.diskBytesPerMinute);
+    return [
+      `${r.job.devices / 1000}k, ${r.job.intervalSeconds} s polls`,
+      r.job.design,
+      String(r.job.minutes),
+      formatBytes(r.diskBytesPerMinute),
+      formatBytes(r.storeBytesPerMinute),
+      String(r.compactions),
+      formatBytes(r.snapshotBytes),
+      formatMs(r.cpuMsPerRound),
+    ];
+  });
+  return {
+    title:
+      'State bytes written per minute (target at 10k devices, 5 s polls: <= 3 MB): disk = /proc/self/io write_bytes of the poll path with its state store (pages, so a small append counts 4 kB), store = bytes the store wrote; simulated clock, one poll interval per round; CPU/round includes the poll',
+    table: renderTable(['LAN', 'state design', 'minutes', 'disk/min', 'store/min', 'snapshots', 'snapshot', 'CPU/round'], rows),
+  };
 }
+
+/** In report order; `--only` picks by name. Add a section here (see the file header). */
+const ALL_SECTIONS: Array<{ name: string; run: Section }> = [
+  { name: 'protocol', run: protocolSection },
+  { name: 'poll', run: pollSection },
+  { name: 'serve', run: serveSection },
+  { name: 'state', run: stateSection },
+];
 
 async function main(): Promise<void> {
   const started = Date.now();
@@ -218,40 +362,22 @@ async function main(): Promise<void> {
     .map((l) => l.toFixed(2))
     .join(' ')} at start`;
   report.push(header);
+  report.push(
+    `Figures in parentheses: the previous design (bench/before.json, commit ${BEFORE.commit}). CPU figures are medians; the machine is shared, so compare CPU more than wall times and latencies.`,
+  );
   const polls: PollResult[] = [];
-  const json: Record<string, unknown> = {};
-
-  if (SECTIONS.has('protocol')) {
-    const table = await protocolSection(builds);
-    report.push('', 'Protocol: CPU per poll (5 prints), median', table);
+  const ctx = context(builds, polls);
+  for (const section of ALL_SECTIONS) {
+    if (!SECTIONS.has(section.name)) continue;
+    const { title, table } = await section.run(ctx);
+    report.push('', title, table);
   }
-  if (SECTIONS.has('poll')) {
-    const table = await pollSection(builds, polls);
-    json.polls = polls;
-    report.push(
-      '',
-      `Poll path (RouterSession -> DeviceRegistry -> snapshot), CPU ms per round of polls (every router once): mean over ${SCENARIOS.map((s) => s.polls).join('/')} rounds incl. deferred GC, then medians per layer; wall = wall minus the simulator's CPU`,
-      table,
-    );
-  }
-  if (SECTIONS.has('serve')) {
-    const table = await serveSection(builds, polls);
-    report.push(
-      '',
-      `serve (compiled CLI): /metrics with ${CONNECTIONS} concurrent clients asking for gzip as Prometheus does, between two polls; idle = CPU over whole ${INTERVAL_SECONDS} s intervals with no scrapes, % of one core (range over single intervals)`,
-      table,
-    );
-  }
-  if (SECTIONS.has('state')) {
-    const states: StateResult[] = [];
-    const table = await stateSection(builds, states);
-    json.state = states;
-    report.push(
-      '',
-      'State bytes written per minute (target at 10k devices, 5 s polls: <= 3 MB): disk = /proc/self/io write_bytes of the poll path with its state store (pages, so a small append counts 4 kB), store = bytes the store wrote; simulated clock, one poll interval per round; CPU/round includes the poll',
-      table,
-    );
-  }
+  report.push(
+    '',
+    'Targets (figures of this run; "before" from bench/before.json, "issue" as the issue recorded them)',
+    targetsTable(),
+  );
+  const json: Record<string, unknown> = { polls, figures: Object.fromEntries(figures) };
   report.push('', `total bench time ${((Date.now() - started) / 1000).toFixed(0)} s`);
   process.stdout.write(`${report.join('\n')}\n`);
   if (flags.json) writeFileSync(flags.json, JSON.stringify({ report: report.join('\n'), ...json }, null, 2));

@@ -89,6 +89,36 @@ describe('sendExposition', () => {
     }
   });
 
+  it('gzips a page that shares its unchanged chunks with the previous one, and reads back each page exactly', async () => {
+    const builder = new SnapshotBuilder(['home', 'office'], initialPollStatus);
+    const devices = Array.from({ length: 200 }, (_, i) =>
+      deviceRecord({ router: 'home', mac: `AA:BB:CC:00:01:${i.toString(16).padStart(2, '0')}`.toUpperCase() }),
+    );
+    const status = { ...initialPollStatus('home'), attempted: true, up: true };
+    builder.updateRouter(status, devices, emptySummary());
+    let snapshot = builder.build(1);
+    const url = await serve(
+      () => snapshot,
+      () => live,
+    );
+    const first = gunzipSync((await get(url, { 'accept-encoding': 'gzip' })).body).toString('utf8');
+    expect(first).toBe(snapshot.exposition + live);
+    // One device's hostname changes: the info family is new, the other device families are the same Buffers.
+    const previousChunks = new Set(snapshot.expositionChunks);
+    builder.updateRouter(
+      status,
+      devices.map((d, i) => (i === 7 ? { ...d, hostname: 'renamed' } : d)),
+      emptySummary(),
+    );
+    snapshot = builder.build(2);
+    const shared = snapshot.expositionChunks.filter((chunk) => previousChunks.has(chunk));
+    expect(shared.length).toBeGreaterThan(0);
+    expect(shared.length).toBeLessThan(snapshot.expositionChunks.length);
+    const second = gunzipSync((await get(url, { 'accept-encoding': 'gzip' })).body).toString('utf8');
+    expect(second).toBe(snapshot.exposition + live);
+    expect(second).toContain('hostname="renamed"');
+  });
+
   it('answers HEAD with the headers only', async () => {
     const snapshot = snapshotOf(10);
     const url = await serve(

@@ -2,17 +2,21 @@
  * Sends a snapshot's page plus the live (prom-client) families as one /metrics
  * response, without turning the page back into a string.
  *
- * Prometheus asks for gzip. The snapshot part is compressed once per snapshot
- * (in zlib's thread pool, on the first scrape that wants it) as a raw deflate
- * stream that ends with a sync flush instead of a final block; each response
- * then appends the live text, compressed on its own, and a gzip header and
- * trailer. Independently compressed deflate streams may follow one another
- * this way (the second never refers back into the first), so every response
- * is one ordinary gzip member, readable by any client.
+ * Prometheus asks for gzip. Each chunk of the snapshot's page (a family's
+ * header, one router's lines of one family) is compressed on its own, in
+ * zlib's thread pool, as a raw deflate stream that ends with a sync flush
+ * instead of a final block, and kept as long as that chunk is: a poll hands
+ * the snapshot the very Buffers of every family that did not change, so only
+ * what changed is compressed again. Each response appends the live text,
+ * compressed on its own, and a gzip header and trailer (its CRC combined from
+ * the parts' CRCs, see crc32-combine.ts). Independently compressed deflate
+ * streams may follow one another this way (none refers back into another), so
+ * every response is one ordinary gzip member, readable by any client.
  */
 import type { ServerResponse } from 'node:http';
-import { constants, crc32, createDeflateRaw, deflateRawSync } from 'node:zlib';
+import { constants, crc32, deflateRaw, deflateRawSync } from 'node:zlib';
 import type { Snapshot } from '../metrics/snapshot.js';
+import { crc32Combine } from './crc32-combine.js';
 
 export const EXPOSITION_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 
@@ -22,29 +26,46 @@ const LEVEL = 1;
 const GZIP_HEADER = Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xff]);
 
 interface DeflatedPart {
-  /** Raw deflate of the whole page, ending in a sync flush (no final block). */
+  /** Raw deflate of the bytes, ending in a sync flush (no final block). */
   deflated: Buffer;
   crc: number;
   length: number;
 }
 
+/** Per chunk of a page, for as long as the chunk itself lives (unchanged chunks live from poll to poll). */
+const deflatedChunks = new WeakMap<Buffer, Promise<DeflatedPart>>();
+
+function deflatedChunk(chunk: Buffer): Promise<DeflatedPart> {
+  let part = deflatedChunks.get(chunk);
+  if (part === undefined) {
+    part = new Promise<DeflatedPart>((resolve, reject) => {
+      deflateRaw(chunk, { level: LEVEL, finishFlush: constants.Z_SYNC_FLUSH }, (error, deflated) => {
+        if (error) reject(error);
+        else resolve({ deflated, crc: crc32(chunk) >>> 0, length: chunk.length });
+      });
+    });
+    // A failure is not cached: the next scrape tries again.
+    part.catch(() => deflatedChunks.delete(chunk));
+    deflatedChunks.set(chunk, part);
+  }
+  return part;
+}
+
 const deflatedSnapshots = new WeakMap<Snapshot, Promise<DeflatedPart>>();
 
+/** The whole page: its chunks' deflate streams joined once per snapshot (one write per response). */
 function deflatedSnapshot(snapshot: Snapshot): Promise<DeflatedPart> {
   let part = deflatedSnapshots.get(snapshot);
   if (part === undefined) {
-    part = new Promise<DeflatedPart>((resolve, reject) => {
+    part = Promise.all(snapshot.expositionChunks.map(deflatedChunk)).then((parts) => {
       let crc = 0;
-      for (const chunk of snapshot.expositionChunks) crc = crc32(chunk, crc);
-      const out: Buffer[] = [];
-      const deflate = createDeflateRaw({ level: LEVEL, finishFlush: constants.Z_SYNC_FLUSH });
-      deflate.on('data', (chunk: Buffer) => out.push(chunk));
-      deflate.on('error', reject);
-      deflate.on('end', () => resolve({ deflated: Buffer.concat(out), crc, length: snapshot.expositionByteLength }));
-      for (const chunk of snapshot.expositionChunks) deflate.write(chunk);
-      deflate.end();
+      let length = 0;
+      for (const chunk of parts) {
+        crc = crc32Combine(crc, chunk.crc, chunk.length);
+        length += chunk.length;
+      }
+      return { deflated: Buffer.concat(parts.map((chunk) => chunk.deflated)), crc, length };
     });
-    // A failure is not cached: the next scrape tries again.
     part.catch(() => deflatedSnapshots.delete(snapshot));
     deflatedSnapshots.set(snapshot, part);
   }

@@ -70,3 +70,21 @@ describe('DeviceFamiliesRenderer', () => {
     expect(text(again)).toEqual(text(renderDeviceFragments([...devices].reverse())));
   });
 });
+
+describe('DeviceFamiliesRenderer: unchanged families', () => {
+  it('hands back the previous Buffer itself for a family in which nothing changed', () => {
+    const renderer = new DeviceFamiliesRenderer();
+    const devices = [0, 1, 2].map((i) =>
+      deviceRecord({ router: 'home', mac: macOf(i), present: true, firstSeen: 100, lastSeen: 200, hostname: `h${i}` }),
+    );
+    const first = renderer.render(devices);
+    const next = renderer.render(devices.map((d) => ({ ...d, lastSeen: 215 })));
+    for (const family of ['netmon_device_present', 'netmon_device_first_seen_timestamp_seconds', 'netmon_device_info']) {
+      expect(next.get(family), family).toBe(first.get(family));
+    }
+    expect(next.get('netmon_device_last_seen_timestamp_seconds')).not.toBe(
+      first.get('netmon_device_last_seen_timestamp_seconds'),
+    );
+    expect(next.get('netmon_device_last_seen_timestamp_seconds')!.toString()).toContain('} 215\n');
+  });
+});
