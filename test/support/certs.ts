@@ -11,8 +11,17 @@ export interface TestCertificate {
   key: Buffer;
 }
 
-/** A fresh self-signed certificate for 127.0.0.1/localhost, made with the openssl CLI for each test run. */
-export function makeSelfSignedCertificate(commonName = 'localhost'): TestCertificate {
+export interface CertificateAuthority {
+  certFile: string;
+  keyFile: string;
+  cert: Buffer;
+}
+
+/**
+ * A fresh P-256 key and a certificate for it, valid two days, made with the openssl CLI for each test run:
+ * self-signed, or signed by `issuer`; `extensions` are openssl -addext values.
+ */
+function newCertificate(commonName: string, extensions: string[], issuer?: CertificateAuthority): TestCertificate {
   const dir = mkdtempSync(path.join(tmpdir(), 'netmon-cert-'));
   const certFile = path.join(dir, 'cert.pem');
   const keyFile = path.join(dir, 'key.pem');
@@ -21,17 +30,17 @@ export function makeSelfSignedCertificate(commonName = 'localhost'): TestCertifi
     [
       'req',
       '-x509',
+      ...(issuer ? ['-CA', issuer.certFile, '-CAkey', issuer.keyFile] : []),
       '-newkey',
       'ec',
       '-pkeyopt',
       'ec_paramgen_curve:prime256v1',
       '-nodes',
-      '-subj',
-      `/CN=${commonName}`,
-      '-addext',
-      'subjectAltName=IP:127.0.0.1,DNS:localhost',
       '-days',
       '2',
+      '-subj',
+      `/CN=${commonName}`,
+      ...extensions.flatMap((extension) => ['-addext', extension]),
       '-keyout',
       keyFile,
       '-out',
@@ -42,68 +51,17 @@ export function makeSelfSignedCertificate(commonName = 'localhost'): TestCertifi
   return { dir, certFile, keyFile, cert: readFileSync(certFile), key: readFileSync(keyFile) };
 }
 
-export interface CertificateAuthority {
-  certFile: string;
-  keyFile: string;
-  cert: Buffer;
+/** A self-signed server certificate for 127.0.0.1/localhost. */
+export function makeSelfSignedCertificate(commonName = 'localhost'): TestCertificate {
+  return newCertificate(commonName, ['subjectAltName=IP:127.0.0.1,DNS:localhost']);
 }
 
-const EC_KEY = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '2'];
-
-/** A fresh certificate authority (for client certificates), made with the openssl CLI. */
+/** A certificate authority (for client certificates). */
 export function makeCertificateAuthority(commonName: string): CertificateAuthority {
-  const dir = mkdtempSync(path.join(tmpdir(), 'netmon-ca-'));
-  const certFile = path.join(dir, 'ca.pem');
-  const keyFile = path.join(dir, 'ca-key.pem');
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      ...EC_KEY,
-      '-subj',
-      `/CN=${commonName}`,
-      '-addext',
-      'basicConstraints=critical,CA:TRUE',
-      '-addext',
-      'keyUsage=critical,keyCertSign,cRLSign',
-      '-keyout',
-      keyFile,
-      '-out',
-      certFile,
-    ],
-    { stdio: 'ignore' },
-  );
-  return { certFile, keyFile, cert: readFileSync(certFile) };
+  return newCertificate(commonName, ['basicConstraints=critical,CA:TRUE', 'keyUsage=critical,keyCertSign,cRLSign']);
 }
 
 /** A client certificate (extendedKeyUsage clientAuth) signed by `ca`. */
 export function issueClientCertificate(ca: CertificateAuthority, commonName: string): TestCertificate {
-  const dir = mkdtempSync(path.join(tmpdir(), 'netmon-client-cert-'));
-  const certFile = path.join(dir, 'cert.pem');
-  const keyFile = path.join(dir, 'key.pem');
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-CA',
-      ca.certFile,
-      '-CAkey',
-      ca.keyFile,
-      ...EC_KEY,
-      '-subj',
-      `/CN=${commonName}`,
-      '-addext',
-      'basicConstraints=CA:FALSE',
-      '-addext',
-      'extendedKeyUsage=clientAuth',
-      '-keyout',
-      keyFile,
-      '-out',
-      certFile,
-    ],
-    { stdio: 'ignore' },
-  );
-  return { dir, certFile, keyFile, cert: readFileSync(certFile), key: readFileSync(keyFile) };
+  return newCertificate(commonName, ['basicConstraints=CA:FALSE', 'extendedKeyUsage=clientAuth'], ca);
 }
