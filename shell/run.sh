@@ -1,5 +1,6 @@
 #!/bin/sh
 # Bare-metal entry point:  shell/run.sh [serve options...]   e.g. shell/run.sh --demo
+#                          shell/run.sh check-config|devices [options...]
 #
 # Installs dependencies only when package-lock.json changed since the last
 # install, rebuilds dist/ only when an input is newer than the last build
@@ -76,4 +77,9 @@ for name in NETMON_CONFIG NETMON_LISTEN LOG_LEVEL; do
   [ -n "$value" ] || unset "$name"
 done
 
-exec node dist/cli.js serve "$@"
+# `check-config` and `devices` as the first argument run that command on the
+# same install and build (the README's first-run steps); anything else is serve.
+case ${1:-} in
+  check-config | devices) exec node dist/cli.js "$@" ;;
+  *) exec node dist/cli.js serve "$@" ;;
+esac

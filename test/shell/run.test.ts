@@ -134,6 +134,17 @@ describe('shell/run.sh', () => {
     expect(nodeCalls(r.calls)[0]?.env.LOG_LEVEL).toBe('warn');
   });
 
+  it('runs check-config and devices instead of serve when asked, on the same build', () => {
+    const s = sandbox();
+    const check = s.run('run.sh', ['check-config', '--config', 'x.json']);
+    expect(check.status, check.stderr).toBe(0);
+    expect(nodeCalls(check.calls).map((c) => c.args)).toEqual([['dist/cli.js', 'check-config', '--config', 'x.json']]);
+    const devices = s.run('run.sh', ['devices', '--json']);
+    expect(nodeCalls(devices.calls).map((c) => c.args)).toEqual([['dist/cli.js', 'devices', '--json']]);
+    // Built once, by the first of them.
+    expect(npmCalls([...check.calls, ...devices.calls])).toEqual(['ci --no-audit --no-fund', 'run build']);
+  });
+
   it('fails with a clear message when Node.js is older than 22', () => {
     const s = sandbox();
     const r = s.run('run.sh', [], { FAKE_NODE_TOO_OLD: '1' });
