@@ -47,7 +47,8 @@ if $force || [ ! -f "$INSTALL_STAMP" ] || [ "$(cat "$INSTALL_STAMP")" != "$lock_
   else
     say "first run (no $INSTALL_STAMP): installing dependencies"
   fi
-  npm ci --no-audit --no-fund
+  # Progress goes to stderr: stdout is the command's own (devices --json | jq).
+  npm ci --no-audit --no-fund >&2
   printf '%s\n' "$lock_hash" >"$INSTALL_STAMP"
   installed=true
 fi
@@ -67,7 +68,7 @@ if needs_build; then
   : >"$started"
   # Stale output of deleted sources must not linger in dist/.
   rm -rf dist
-  npm run build
+  npm run build >&2
   mv "$started" "$BUILD_STAMP"
 fi
 
