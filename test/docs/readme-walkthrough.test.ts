@@ -149,7 +149,7 @@ describe.skipIf(NODE_BIN === null)('README: connect your own router, in a fresh 
         if (line === 'shell/run.sh devices') {
           expect(result.stdout).toMatch(/^NAME +IP +MAC/);
           expect(result.stdout).toMatch(/ 00:11:32:ED:E6:61 /);
-          expect(result.stdout).toMatch(/^\d+ devices: \d+ present, \d+ absent\n$/m);
+          expect(result.stdout).toMatch(/^\d+ devices: \d+ present, \d+ absent, 0 watched\n$/m);
         }
       }
     }
