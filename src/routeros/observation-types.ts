@@ -6,6 +6,8 @@
  * Times are Unix seconds (floating point allowed) unless a name says otherwise.
  */
 
+import type { DepthObservations } from './depth-sources.js';
+
 /** One DHCP lease row, already parsed from RouterOS strings. */
 export interface LeaseObservation {
   mac: string; // normalised upper-case colon form
@@ -61,4 +63,6 @@ export interface RouterObservations {
   system: RouterIdentity;
   /** Tables the router does not have ("no such command prefix"); their observations are empty. */
   missingTables: string[];
+  /** Wi-Fi clients, traffic counters, IPv6 neighbours and pools; absent when nothing read them (tests, old callers). */
+  depth?: DepthObservations;
 }

@@ -97,7 +97,8 @@ describe('over our own client', () => {
         expect(prints, path).toHaveLength(1);
         expect(prints[0]!.words.some((w) => w.startsWith('=.proplist='))).toBe(true);
       }
-      expect(sim.stats.commands).toHaveLength(6); // login + five prints
+      // login, five prints, and each of the eight device-depth tables once (the sample LAN has none of them)
+      expect(sim.stats.commands).toHaveLength(14);
     });
 
     it('keeps one logged-in connection across polls and sees table changes', async () => {

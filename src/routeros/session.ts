@@ -12,6 +12,7 @@
  */
 import type { Logger } from 'pino';
 import { type BackoffPolicy, backoffDelayMs, DEFAULT_BACKOFF } from './backoff.js';
+import { ALL_SOURCES_ON, DepthReader, type DepthSourceSwitches } from './depth-sources.js';
 import { CommandTrap, isMissingMenu, PollError, redact } from './errors.js';
 import type { RouterObservations } from './observation-types.js';
 import { mapArp, mapBridgeHosts, mapIdentity, mapLeases, PROPLISTS, type RawRow } from './observations.js';
@@ -36,6 +37,8 @@ export interface RouterSessionOptions {
   /** How to reach the router; default our own client (wire-transport.ts). Tests inject others. */
   transport?: TransportFactory;
   backoff?: BackoffPolicy;
+  /** Device-depth sources to read (each only where the router has the menu). Default: all on. */
+  sources?: DepthSourceSwitches;
   /** Injected for tests. */
   random?: () => number;
   nowMs?: () => number;
@@ -73,6 +76,7 @@ export class RouterSession {
   private lastFailure: PollError | null = null;
   private readonly reportedMissing = new Set<string>();
   private connectionsOpened = 0;
+  private readonly depth: DepthReader;
 
   constructor(private readonly options: RouterSessionOptions) {
     this.name = options.name;
@@ -84,6 +88,7 @@ export class RouterSession {
     this.backoff = options.backoff ?? DEFAULT_BACKOFF;
     this.random = options.random ?? Math.random;
     this.nowMs = options.nowMs ?? Date.now;
+    this.depth = new DepthReader(options.name, options.sources ?? ALL_SOURCES_ON, options.logger);
   }
 
   /** Connections opened so far (one per login): for tests and diagnostics. */
@@ -129,6 +134,14 @@ export class RouterSession {
           rows[table.key] = result;
         }
       }
+      const depth = await this.depth.read(async (path, proplist) => {
+        try {
+          return await this.deadline(transport.print(path, proplist), `${path}/print`);
+        } catch (error) {
+          if (error instanceof CommandTrap) return { trap: error.trapMessage };
+          throw this.failed(transport, error);
+        }
+      });
       this.consecutiveFailures = 0;
       this.lastFailure = null;
       const leases = mapLeases(rows.leases);
@@ -140,7 +153,8 @@ export class RouterSession {
         bridgeHosts: bridgeHosts.observations,
         system: mapIdentity(rows.identity, rows.resource),
         missingTables,
-        rejectedRows: leases.rejected + arp.rejected + bridgeHosts.rejected,
+        depth,
+        rejectedRows: leases.rejected + arp.rejected + bridgeHosts.rejected + depth.rejectedRows,
       };
     } catch (error) {
       throw this.safe(error);
@@ -191,6 +205,7 @@ export class RouterSession {
       throw new PollError('connection', `${this.address}: session closed`);
     }
     this.transport = transport;
+    this.depth.reconnected();
     this.logger.info({ router: this.name, address: this.address, tls: this.options.tls?.enabled ?? false }, 'logged in');
     return transport;
   }

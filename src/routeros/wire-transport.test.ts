@@ -83,7 +83,7 @@ describe('polls through RouterSession', () => {
       expect(prints[0]!.words.filter((w) => w.startsWith('=.proplist='))).toHaveLength(1);
       expect(prints[0]!.words.some((w) => w.startsWith('.tag='))).toBe(true);
     }
-    expect(sim.stats.commands).toHaveLength(6);
+    expect(sim.stats.commands).toHaveLength(14); // login, five prints, eight depth tables asked once
   });
 
   it('reads the same rows as node-routeros does from the same replies, field for field (ASCII LAN)', async () => {
