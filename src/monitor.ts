@@ -200,6 +200,8 @@ export class Monitor {
       state.system = observations.system;
       state.rejectedRowsTotal += observations.rejectedRows ?? 0;
       state.missingTables = observations.missingTables;
+      state.depthSources = observations.depth?.sources ?? null;
+      state.pools = observations.depth?.pools ?? null;
       if (observations.rejectedRows) {
         this.options.logger.warn({ router, rows: observations.rejectedRows }, 'skipped API rows with unparseable values');
       }

@@ -48,7 +48,15 @@ const RESTART_ONLY: ReadonlyArray<[string, (config: Config) => unknown]> = [
   ['presence', (config) => config.presence],
   ['retention', (config) => config.retention],
   ['devices', (config) => config.devices],
+  ['routers[].gateway', (config) => [...gatewaysOf(config)]],
 ];
+
+/** Access point -> gateway, from routers[].gateway. */
+export function gatewaysOf(config: { routers: ReadonlyArray<Pick<RouterConfig, 'name' | 'gateway'>> }): Map<string, string> {
+  const gateways = new Map<string, string>();
+  for (const router of config.routers) if (router.gateway) gateways.set(router.name, router.gateway);
+  return gateways;
+}
 
 export function restartOnlyChanges(current: Config, next: Config): string[] {
   return RESTART_ONLY.filter(([, read]) => JSON.stringify(read(current)) !== JSON.stringify(read(next))).map(([key]) => key);
@@ -60,6 +68,7 @@ export function createRegistry(config: Config, routers: ReadonlyArray<RouterConf
     retention: config.retention,
     watched: config.devices,
     routers: routers.map((router) => router.name),
+    gateways: gatewaysOf({ routers }),
   });
 }
 

@@ -75,6 +75,9 @@ describe('DeviceRegistry: records', () => {
         arpStatus: 'reachable',
         arpAddress: '192.168.88.10',
         leaseAddress: '192.168.88.10',
+        wifi: null,
+        traffic: null,
+        ipv6Addresses: [],
       },
     ]);
   });

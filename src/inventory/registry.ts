@@ -1,5 +1,6 @@
 import { isLocallyAdministered, normalizeMac } from '../net/mac.js';
 import type { RouterObservations } from '../routeros/observation-types.js';
+import { DepthLedger, type DepthSighting, type TrafficFacts, type TrafficSource, type WifiFacts } from './depth-ledger.js';
 import {
   ClaimTable,
   type LeaseCount,
@@ -65,6 +66,8 @@ export interface RegistryOptions {
   watched?: ReadonlyArray<WatchedDevice>;
   /** Configured routers. Devices of other routers in a loaded state file are dropped (the router was removed). */
   routers?: ReadonlyArray<string>;
+  /** Access point -> its gateway (routers[].gateway): the access point's sightings join the gateway's devices. */
+  gateways?: ReadonlyMap<string, string>;
 }
 
 export interface ConflictChange {
@@ -131,6 +134,7 @@ export interface StateChanges {
 }
 
 const DAY_SECONDS = 86_400;
+const NO_ADDRESSES: string[] = Object.freeze([]) as unknown as string[];
 
 /** Entry.dirty: what the state journal has not been given yet. */
 const CLEAN = 0;
@@ -167,6 +171,17 @@ class Entry implements DeviceView {
   record: DeviceRecord | null = null;
   /** CLEAN, REFRESHED or CHANGED since the last drainStateChanges(). */
   dirty = CLEAN;
+  /** Device depth (depth-ledger.ts); null/empty when no depth source lists the device. */
+  wifi: WifiFacts | null = null;
+  traffic: TrafficFacts | null = null;
+  ipv6Addresses: string[] = NO_ADDRESSES;
+  /** The traffic source this device was first counted from, kept (a switch would make the counter jump). */
+  trafficSource: TrafficSource | null = null;
+  /** Last Wi-Fi byte counters, for the rate. */
+  wifiBytes: { down: number; up: number; at: number } | null = null;
+  /** When lastSeen came from another router's poll (an access point): that router, and the time it saw the device. */
+  seenBy: string | null = null;
+  seenByAt: number | null = null;
 
   constructor(
     readonly router: string,
@@ -333,7 +348,12 @@ export class DeviceRegistry {
   private routerOrder: RouterEntries[] | null = null;
   private allRecords: DeviceRecord[] | null = null;
 
+  private readonly depth: DepthLedger;
+  /** Per router, entries that carry depth facts (cleared when a poll no longer lists them). */
+  private readonly depthEntries = new Map<string, Set<Entry>>();
+
   constructor(private readonly options: RegistryOptions) {
+    this.depth = new DepthLedger(options.gateways ?? new Map());
     this.configuredRouters = options.routers && options.routers.length > 0 ? new Set(options.routers) : null;
     for (const name of options.routers ?? []) this.router(name);
     for (const device of options.watched ?? []) {
@@ -354,6 +374,7 @@ export class DeviceRegistry {
   /** Feeds one successful poll of a router, taken at nowSeconds. */
   applyPoll(router: string, obs: RouterObservations, nowSeconds: number): PollChanges {
     const state = this.router(router);
+    if (this.depth.gatewayOf(router) !== null) return this.applyAccessPointPoll(state, obs, nowSeconds);
     // The clock went back since times were stored (or a saved state came from the future): not believed.
     const futureTimestamps =
       state.latestTime > nowSeconds + FUTURE_TOLERANCE_SECONDS ? this.dropFutureTimes(state, nowSeconds) : 0;
@@ -399,6 +420,7 @@ export class DeviceRegistry {
     }
     state.touchedFacts.length = 0;
     state.touchedEntries.length = 0;
+    this.applyDepth(state, obs, poll, nowSeconds, fresh);
 
     // Every device: presence against this poll; the ones it did not list fade, the long-gone are forgotten.
     state.lastGoodPoll = nowSeconds;
@@ -430,7 +452,7 @@ export class DeviceRegistry {
           }
         }
       }
-      const present = entry.lastSeen !== null && nowSeconds - entry.lastSeen <= timeout;
+      const present = entry.lastSeen !== null && this.presenceReference(entry, nowSeconds) - entry.lastSeen <= timeout;
       if (present !== entry.present) {
         entry.present = present;
         entry.record = null;
@@ -451,6 +473,111 @@ export class DeviceRegistry {
       if (state.entries.get(entry.mac) === entry) newDevices.push(this.recordOf(state, entry));
     }
     return { newDevices, conflictChanges, forgotten, dropped, futureTimestamps };
+  }
+
+  /**
+   * An access point's good poll: kept for its gateway's next poll (depth-ledger.ts).
+   * The access point has no devices of its own; its last good poll is what
+   * presence of the devices it saw is judged against.
+   */
+  private applyAccessPointPoll(state: RouterEntries, obs: RouterObservations, nowSeconds: number): PollChanges {
+    this.depth.recordAccessPoint(state.name, obs.depth, obs.bridgeHosts, nowSeconds);
+    state.polls++;
+    state.lastGoodPoll = nowSeconds;
+    state.pollTimeDirty = true;
+    if (nowSeconds > state.latestTime) state.latestTime = nowSeconds;
+    return { newDevices: [], conflictChanges: [], forgotten: 0, dropped: 0, futureTimestamps: 0 };
+  }
+
+  /**
+   * Wi-Fi, traffic and IPv6 of this router's poll and of its access points'
+   * last polls: sightings (making devices a lease/ARP/bridge poll did not list)
+   * and depth facts on each device.
+   */
+  private applyDepth(state: RouterEntries, obs: RouterObservations, poll: number, nowSeconds: number, fresh: Entry[]): void {
+    const ownLocal = new Set<string>();
+    for (const host of obs.bridgeHosts) if (host.local) ownLocal.add(host.mac);
+    const sightings = this.depth.sightingsFor(state.name, obs.depth, ownLocal, nowSeconds);
+    let carrying = this.depthEntries.get(state.name);
+    const previous = carrying ?? new Set<Entry>();
+    carrying = new Set();
+    this.depthEntries.set(state.name, carrying);
+    for (const [mac, sighting] of sightings) {
+      let entry = state.entries.get(mac);
+      if (entry === undefined || entry.listedInPoll !== poll) {
+        // Kid control alone makes no device: it counts traffic of devices something else lists.
+        if (sighting.observedAt === null && sighting.wifi === null && sighting.ipv6.length === 0) continue;
+        if (entry === undefined) entry = this.entry(state, mac);
+        if (entry.lastListedAt === null) {
+          fresh.push(entry);
+          markChanged(state, entry);
+        }
+        if (entry.lastListedAt !== nowSeconds) markRefreshed(state, entry);
+        entry.lastListedAt = nowSeconds;
+        entry.listedInPoll = poll;
+        // Listed by depth sources only: the lease/ARP/bridge facts of an earlier poll are no longer live.
+        const live = entry.facts.sources;
+        if (live.dhcp || live.arp || live.bridge) {
+          const facts = entry.facts;
+          fade(facts, entry.next);
+          entry.facts = entry.next;
+          entry.next = facts;
+        }
+      }
+      const seen = sighting.observedAt;
+      if (seen !== null && seen <= nowSeconds) {
+        if (entry.lastSeen === null || seen > entry.lastSeen) {
+          entry.lastSeen = seen;
+          markRefreshed(state, entry);
+          if (sighting.seenBy !== state.name) {
+            entry.seenBy = sighting.seenBy;
+            entry.seenByAt = seen;
+          }
+        }
+        if (entry.firstSeen === null || seen < entry.firstSeen) {
+          entry.firstSeen = seen;
+          markChanged(state, entry);
+        }
+      }
+      this.setDepthFacts(entry, sighting);
+      entry.record = null;
+      carrying.add(entry);
+    }
+    for (const entry of previous) {
+      if (carrying.has(entry)) continue;
+      entry.wifi = null;
+      entry.traffic = null;
+      entry.ipv6Addresses = NO_ADDRESSES;
+      entry.wifiBytes = null;
+      entry.record = null;
+    }
+  }
+
+  private setDepthFacts(entry: Entry, sighting: DepthSighting): void {
+    entry.wifi = sighting.wifi;
+    entry.ipv6Addresses = sighting.ipv6;
+    const kid = sighting.kidControl;
+    const bytes = sighting.wifiBytes;
+    entry.trafficSource ??= kid !== null ? 'kid-control' : bytes !== null ? 'wifi' : null;
+    if (entry.trafficSource === 'kid-control' && kid !== null) {
+      entry.traffic = { source: 'kid-control', ...kid };
+    } else if (entry.trafficSource === 'wifi' && bytes !== null) {
+      const before = entry.wifiBytes;
+      if (before !== null && bytes.at === before.at && entry.traffic !== null) return; // the access point has not polled since
+      const elapsed = before === null ? 0 : bytes.at - before.at;
+      const rate = (now: number, then: number | undefined): number | null =>
+        then === undefined || elapsed <= 0 || now < then ? null : Math.round(((now - then) * 8) / elapsed);
+      entry.traffic = {
+        source: 'wifi',
+        bytesDown: bytes.down,
+        bytesUp: bytes.up,
+        rateDownBps: rate(bytes.down, before?.down),
+        rateUpBps: rate(bytes.up, before?.up),
+      };
+      entry.wifiBytes = bytes;
+    } else {
+      entry.traffic = null;
+    }
   }
 
   /** Every device of every router, sorted by router then MAC; watched never-seen devices included. */
@@ -750,11 +877,18 @@ export class DeviceRegistry {
   }
 
   private isPresent(state: RouterEntries, entry: Entry): boolean {
-    return (
-      entry.lastSeen !== null &&
-      state.lastGoodPoll !== null &&
-      state.lastGoodPoll - entry.lastSeen <= this.options.presence.timeoutSeconds
-    );
+    if (entry.lastSeen === null || state.lastGoodPoll === null) return false;
+    return this.presenceReference(entry, state.lastGoodPoll) - entry.lastSeen <= this.options.presence.timeoutSeconds;
+  }
+
+  /**
+   * The poll time presence is judged against: the device's router's, unless its
+   * last sighting came from an access point, then that access point's last good
+   * poll (so an access point outage freezes presence like a router outage).
+   */
+  private presenceReference(entry: Entry, routerPoll: number): number {
+    if (entry.seenBy === null || entry.lastSeen !== entry.seenByAt) return routerPoll;
+    return this.routers.get(entry.seenBy)?.lastGoodPoll ?? routerPoll;
   }
 
   private recordOf(state: RouterEntries, entry: Entry): DeviceRecord {
@@ -783,6 +917,9 @@ export class DeviceRegistry {
       arpStatus: facts.arpStatus,
       arpAddress: facts.arpAddress,
       leaseAddress: facts.leaseAddress,
+      wifi: entry.wifi,
+      traffic: entry.traffic,
+      ipv6Addresses: entry.ipv6Addresses,
     };
     entry.record = record;
     return record;

@@ -6,6 +6,10 @@
  * Times are Unix seconds (floating point allowed) unless a name says otherwise.
  */
 
+import type { TrafficFacts, WifiFacts } from './depth-ledger.js';
+
+export type { TrafficFacts, WifiFacts } from './depth-ledger.js';
+
 export type LeaseKind = 'dynamic' | 'static' | 'none';
 
 /** One device: the merged view of (router, MAC). This is what /api/devices returns. */
@@ -33,6 +37,12 @@ export interface DeviceRecord {
   arpStatus: string | null;
   arpAddress: string | null;
   leaseAddress: string | null;
+  /** The device's Wi-Fi association (which access point, signal, rates); null when no registration table lists it. */
+  wifi?: WifiFacts | null;
+  /** Byte counters and current rate from kid control or Wi-Fi; null without either. */
+  traffic?: TrafficFacts | null;
+  /** IPv6 addresses from the router's neighbour table, sorted; empty without any. */
+  ipv6Addresses?: string[];
 }
 
 /**
@@ -58,6 +68,8 @@ export type DeviceView = Readonly<
     | 'firstSeen'
     | 'lastSeen'
     | 'present'
+    | 'wifi'
+    | 'traffic'
   >
 >;
 

@@ -68,7 +68,51 @@ export const ROUTER_FAMILIES = {
   },
 } as const satisfies Record<string, FamilyDefinition>;
 
+/** Device depth (Wi-Fi, traffic; labels router = the gateway for an access point's clients, mac), pools and sources. */
+export const DEPTH_FAMILIES = {
+  wifiSignal: { name: 'netmon_device_wifi_signal_dbm', help: 'Last Wi-Fi signal of the device in dBm.', type: 'gauge' },
+  // Bytes, not bits: promtool's lint refuses "bits" in a name; 866.6 Mbit/s is 108325000 here.
+  wifiTxRate: {
+    name: 'netmon_device_wifi_tx_rate_bytes_per_second',
+    help: 'Wi-Fi link rate from the access point to the device in bytes per second (the reported bit rate / 8).',
+    type: 'gauge',
+  },
+  wifiRxRate: {
+    name: 'netmon_device_wifi_rx_rate_bytes_per_second',
+    help: 'Wi-Fi link rate from the device to the access point in bytes per second (the reported bit rate / 8).',
+    type: 'gauge',
+  },
+  wifiConnectedSince: {
+    name: 'netmon_device_wifi_connected_since_timestamp_seconds',
+    help: "Unix time the device's current Wi-Fi association began.",
+    type: 'gauge',
+  },
+  wifiInfo: {
+    name: 'netmon_device_wifi_info',
+    help: 'Access point (router name), interface, SSID and band of the device; always 1.',
+    type: 'gauge',
+  },
+  traffic: {
+    name: 'netmon_device_traffic_bytes_total',
+    help: 'Bytes to (down) and from (up) the device, from kid control or else Wi-Fi counters; resets when the router does.',
+    type: 'counter',
+  },
+  poolAddresses: { name: 'netmon_dhcp_pool_addresses', help: 'Addresses in the IP pool.', type: 'gauge' },
+  poolUsed: { name: 'netmon_dhcp_pool_used_addresses', help: 'Addresses of the IP pool in use.', type: 'gauge' },
+  sourceAvailable: {
+    name: 'netmon_router_source_available',
+    help: 'Whether a device-depth source (wifi, traffic, ipv6, pools) is on and the router has its menu; 1 or 0.',
+    type: 'gauge',
+  },
+  sourceRows: {
+    name: 'netmon_router_source_rows',
+    help: "Rows read from a device-depth source's tables at the last good poll.",
+    type: 'gauge',
+  },
+} as const satisfies Record<string, FamilyDefinition>;
+
 export const SNAPSHOT_FAMILIES: ReadonlyArray<FamilyDefinition> = [
   ...Object.values(DEVICE_FAMILIES),
+  ...Object.values(DEPTH_FAMILIES),
   ...Object.values(ROUTER_FAMILIES),
 ];

@@ -1,6 +1,7 @@
 import type { RouterSummary } from '../inventory/registry.js';
 import type { DeviceRecord, RouterDevices } from '../inventory/types.js';
 import type { RouterPollStatus } from '../poller/router-poll-status.js';
+import { renderDepthFragments } from './depth-families.js';
 import { DeviceFamiliesRenderer } from './device-families.js';
 import { SNAPSHOT_FAMILIES } from './families.js';
 import { renderRouterFragments } from './router-families.js';
@@ -73,6 +74,9 @@ export class SnapshotBuilder {
     const fragments = renderer.render(live ? devices.views : devices);
     for (const [family, bytes] of routerFragments(status, summary)) fragments.set(family, bytes);
     const records = live ? () => devices.records() : () => devices;
+    for (const [family, text] of renderDepthFragments(status, live ? devices.views : devices)) {
+      fragments.set(family, Buffer.from(text, 'utf8'));
+    }
     // Copy the status: the poller keeps mutating its own object, the snapshot must not change under a scrape.
     this.parts.set(status.name, { status: structuredClone(status), records, fragments });
   }

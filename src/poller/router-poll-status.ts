@@ -1,3 +1,5 @@
+import type { PoolObservation } from '../routeros/depth-observations.js';
+import type { DepthSource, SourceStatus } from '../routeros/depth-sources.js';
 import type { PollErrorReason } from '../routeros/errors.js';
 import type { RouterIdentity } from '../routeros/observation-types.js';
 
@@ -17,6 +19,10 @@ export interface RouterPollStatus {
   /** Poll slots skipped because the previous poll of this router was still running. */
   skippedSlotsTotal: number;
   missingTables: string[];
+  /** Device-depth sources at the last good poll; null before one (or when nothing read them). */
+  depthSources: Record<DepthSource, SourceStatus> | null;
+  /** IP pools at the last good poll; null when the router has no pools menu or the source is off. */
+  pools: PoolObservation[] | null;
 }
 
 export function initialPollStatus(name: string): RouterPollStatus {
@@ -32,5 +38,7 @@ export function initialPollStatus(name: string): RouterPollStatus {
     rejectedRowsTotal: 0,
     skippedSlotsTotal: 0,
     missingTables: [],
+    depthSources: null,
+    pools: null,
   };
 }

@@ -21,8 +21,8 @@ export const CONTRACT_METRICS = [
   'netmon_build_info',
   // Device depth.
   'netmon_device_wifi_signal_dbm',
-  'netmon_device_wifi_tx_rate_bits_per_second',
-  'netmon_device_wifi_rx_rate_bits_per_second',
+  'netmon_device_wifi_tx_rate_bytes_per_second',
+  'netmon_device_wifi_rx_rate_bytes_per_second',
   'netmon_device_wifi_connected_since_timestamp_seconds',
   'netmon_device_wifi_info',
   'netmon_device_traffic_bytes_total',
@@ -38,6 +38,9 @@ export const ROUTER_COUNTERS = [
   'netmon_devices_forgotten_total',
 ] as const;
 
+/** Per router and device-depth source (wifi, traffic, ipv6, pools): whether it is read, and its rows. */
+export const SOURCE_METRICS = ['netmon_router_source_available', 'netmon_router_source_rows'] as const;
+
 export const STATE_METRICS = ['netmon_state_write_errors_total', 'netmon_state_last_write_success_timestamp_seconds'] as const;
 
 export const PROMETHEUS_TARGET_SERIES = ['up', 'scrape_duration_seconds'] as const;
@@ -45,6 +48,7 @@ export const PROMETHEUS_TARGET_SERIES = ['up', 'scrape_duration_seconds'] as con
 export const KNOWN_METRICS: ReadonlySet<string> = new Set([
   ...CONTRACT_METRICS,
   ...ROUTER_COUNTERS,
+  ...SOURCE_METRICS,
   ...STATE_METRICS,
   ...PROMETHEUS_TARGET_SERIES,
 ]);
