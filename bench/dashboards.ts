@@ -1,5 +1,5 @@
 /**
- * `npm run bench:dashboards [-- --devices 10000] [-- --hours 6] [-- --sample-seconds 60] [-- --keep]`
+ * `npm run bench:dashboards [-- --devices 10000] [-- --hours 6] [-- --sample-seconds 60] [-- --keep] [-- --tsdb DIR]`
  *
  * What the shipped Grafana dashboards cost at 10,000 devices: writes `hours`
  * of synthetic exporter series (10,000 devices on one router, 20 of them
@@ -10,7 +10,8 @@
  * queries with a 20 s step (6 h over a ~1,100-pixel-wide panel), instant
  * queries at the end, plus the device picker's variable query. Prints each
  * query's median time of three runs and its response size. Not part of the
- * tests.
+ * tests. The backfill is the slow part (minutes): `--keep` keeps the TSDB and
+ * prints its path, `--tsdb DIR` measures an earlier one again.
  *
  * Samples are written every `sample-seconds` (60 by default, not the 15 s of
  * a real scrape) to keep the backfill file near 2 GB; response sizes do not
@@ -18,7 +19,7 @@
  * a 15 s scrape would.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createWriteStream, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -33,6 +34,7 @@ const { values: flags } = parseArgs({
     hours: { type: 'string', default: '6' },
     'sample-seconds': { type: 'string', default: '60' },
     keep: { type: 'boolean', default: false },
+    tsdb: { type: 'string' },
   },
 });
 const DEVICES = Number(flags.devices);
@@ -235,24 +237,31 @@ interface Measured {
   ms: number;
   bytes: number;
   series: number;
+  error?: string;
 }
 
 async function main(): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'netmon-bench-dashboards-'));
+  const dir = flags.tsdb ?? mkdtempSync(join(tmpdir(), 'netmon-bench-dashboards-'));
   let prometheus: ChildProcess | undefined;
   try {
-    const end = Math.floor(Date.now() / 1000 / 60) * 60 - 60;
-    const file = join(dir, 'series.om');
-    let t0 = performance.now();
-    await writeOpenMetrics(file, end);
-    console.log(
-      `wrote ${formatBytes(statSync(file).size)} of OpenMetrics (${DEVICES} devices, ${HOURS} h every ${SAMPLE_SECONDS} s) in ${formatMs(performance.now() - t0, 0)} ms`,
-    );
-    t0 = performance.now();
-    const backfill = await run('promtool', ['tsdb', 'create-blocks-from', 'openmetrics', file, join(dir, 'tsdb')], dir);
-    if (backfill.code !== 0) throw new Error(`promtool backfill failed:\n${backfill.stdout}\n${backfill.stderr}`);
-    console.log(`promtool backfill: ${formatMs(performance.now() - t0, 0)} ms`);
-    rmSync(file);
+    let end: number;
+    if (flags.tsdb) {
+      end = Number(readFileSync(join(dir, 'end'), 'utf8'));
+    } else {
+      end = Math.floor(Date.now() / 1000 / 60) * 60 - 60;
+      writeFileSync(join(dir, 'end'), String(end));
+      const file = join(dir, 'series.om');
+      let t0 = performance.now();
+      await writeOpenMetrics(file, end);
+      console.log(
+        `wrote ${formatBytes(statSync(file).size)} of OpenMetrics (${DEVICES} devices, ${HOURS} h every ${SAMPLE_SECONDS} s) in ${formatMs(performance.now() - t0, 0)} ms`,
+      );
+      t0 = performance.now();
+      const backfill = await run('promtool', ['tsdb', 'create-blocks-from', 'openmetrics', file, join(dir, 'tsdb')], dir);
+      rmSync(file);
+      if (backfill.code !== 0) throw new Error(`promtool backfill failed:\n${backfill.stdout}\n${backfill.stderr}`);
+      console.log(`promtool backfill: ${formatMs(performance.now() - t0, 0)} ms`);
+    }
 
     writeFileSync(join(dir, 'prometheus.yml'), 'global: {}\n');
     const port = await freePort();
@@ -263,6 +272,8 @@ async function main(): Promise<void> {
         `--config.file=${join(dir, 'prometheus.yml')}`,
         `--storage.tsdb.path=${join(dir, 'tsdb')}`,
         '--storage.tsdb.retention.time=10y',
+        // Grafana's own data source timeout is 30 s by default: anything near it is too slow anyway.
+        '--query.timeout=60s',
         `--web.listen-address=127.0.0.1:${port}`,
         '--log.level=warn',
       ],
@@ -296,7 +307,9 @@ async function main(): Promise<void> {
         times.push(performance.now() - t);
         bytes = Buffer.byteLength(body);
         const parsed = JSON.parse(body) as { status: string; error?: string; data?: { result: unknown[] } };
-        if (parsed.status !== 'success') throw new Error(`${what}: ${parsed.error}`);
+        if (parsed.status !== 'success') {
+          return { what, kind: instant ? 'instant' : 'range', ms: median(times), bytes, series: 0, error: parsed.error };
+        }
         series = parsed.data?.result.length ?? 0;
       }
       return { what, kind: instant ? 'instant' : 'range', ms: median(times), bytes, series };
@@ -322,7 +335,13 @@ async function main(): Promise<void> {
     console.log(
       `\nDashboard queries over ${HOURS} h at ${DEVICES} devices (range step ${STEP_SECONDS} s; median of 3):\n${renderTable(
         ['query', 'kind', 'series', 'time (ms)', 'response'],
-        results.map((r) => [r.what, r.kind, String(r.series), formatMs(r.ms), formatBytes(r.bytes)]),
+        results.map((r) => [
+          r.what,
+          r.kind,
+          r.error ? `error: ${r.error}` : String(r.series),
+          formatMs(r.ms),
+          formatBytes(r.bytes),
+        ]),
       )}`,
     );
     const perPanel = new Map<string, number>();
@@ -338,7 +357,7 @@ async function main(): Promise<void> {
       prometheus.kill('SIGTERM');
       await exited;
     }
-    if (flags.keep) console.log(`kept ${dir}`);
+    if (flags.keep || flags.tsdb) console.log(`kept ${dir} (measure it again with --tsdb ${dir})`);
     else rmSync(dir, { recursive: true, force: true });
   }
 }

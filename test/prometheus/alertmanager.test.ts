@@ -39,6 +39,25 @@ describe('alertmanager.yml inhibition, in a real Alertmanager', () => {
     });
   });
 
+  /** Posts alerts that fire for the next 10 minutes, each with `job` and the given labels. */
+  async function postAlerts(job: string, labelSets: Array<Record<string, string>>): Promise<void> {
+    const now = new Date();
+    const ends = new Date(now.getTime() + 10 * 60_000);
+    const post = await fetch(`${base}/api/v2/alerts`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(
+        labelSets.map((labels) => ({
+          labels: { job, ...labels },
+          annotations: { summary: labels.alertname ?? '' },
+          startsAt: now.toISOString(),
+          endsAt: ends.toISOString(),
+        })),
+      ),
+    });
+    expect(post.status).toBe(200);
+  }
+
   afterAll(async () => {
     // Alertmanager writes its snapshot files as it stops: remove its directory only after it has exited.
     if (child && child.exitCode === null) {
@@ -50,57 +69,44 @@ describe('alertmanager.yml inhibition, in a real Alertmanager', () => {
   });
 
   it('holds back device alerts of an unreachable router, and only those', async () => {
-    const now = new Date();
-    const ends = new Date(now.getTime() + 10 * 60_000);
-    const alert = (labels: Record<string, string>) => ({
-      labels: { job: 'network-monitor', ...labels },
-      annotations: { summary: labels.alertname ?? '' },
-      startsAt: now.toISOString(),
-      endsAt: ends.toISOString(),
-    });
-    const post = await fetch(`${base}/api/v2/alerts`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify([
-        alert({ alertname: 'RouterUnreachable', severity: 'critical', scope: 'router', instance: 'nm:9847', router: 'home' }),
-        alert({
-          alertname: 'WatchedDeviceGone',
-          severity: 'warning',
-          scope: 'device',
-          instance: 'nm:9847',
-          router: 'home',
-          mac: 'AA:BB:CC:00:00:01',
-        }),
-        alert({
-          alertname: 'NewDevice',
-          severity: 'info',
-          scope: 'device',
-          instance: 'nm:9847',
-          router: 'home',
-          mac: 'AA:BB:CC:00:00:02',
-        }),
-        alert({ alertname: 'AddressConflict', severity: 'warning', scope: 'device', instance: 'nm:9847', router: 'home' }),
-        // Another router of the same exporter, and a same-named router of another exporter.
-        alert({
-          alertname: 'WatchedDeviceGone',
-          severity: 'warning',
-          scope: 'device',
-          instance: 'nm:9847',
-          router: 'office',
-          mac: 'AA:BB:CC:00:00:03',
-        }),
-        alert({
-          alertname: 'WatchedDeviceGone',
-          severity: 'warning',
-          scope: 'device',
-          instance: 'other:9847',
-          router: 'home',
-          mac: 'AA:BB:CC:00:00:04',
-        }),
-        alert({ alertname: 'StatePersistenceFailing', severity: 'warning', scope: 'exporter', instance: 'nm:9847' }),
-      ]),
-    });
-    expect(post.status).toBe(200);
+    await postAlerts('network-monitor', [
+      { alertname: 'RouterUnreachable', severity: 'critical', scope: 'router', instance: 'nm:9847', router: 'home' },
+      {
+        alertname: 'WatchedDeviceGone',
+        severity: 'warning',
+        scope: 'device',
+        instance: 'nm:9847',
+        router: 'home',
+        mac: 'AA:BB:CC:00:00:01',
+      },
+      {
+        alertname: 'NewDevice',
+        severity: 'info',
+        scope: 'device',
+        instance: 'nm:9847',
+        router: 'home',
+        mac: 'AA:BB:CC:00:00:02',
+      },
+      { alertname: 'AddressConflict', severity: 'warning', scope: 'device', instance: 'nm:9847', router: 'home' },
+      // Another router of the same exporter, and a same-named router of another exporter.
+      {
+        alertname: 'WatchedDeviceGone',
+        severity: 'warning',
+        scope: 'device',
+        instance: 'nm:9847',
+        router: 'office',
+        mac: 'AA:BB:CC:00:00:03',
+      },
+      {
+        alertname: 'WatchedDeviceGone',
+        severity: 'warning',
+        scope: 'device',
+        instance: 'other:9847',
+        router: 'home',
+        mac: 'AA:BB:CC:00:00:04',
+      },
+      { alertname: 'StatePersistenceFailing', severity: 'warning', scope: 'exporter', instance: 'nm:9847' },
+    ]);
 
     const key = (a: AmAlert) => `${a.labels.alertname} ${a.labels.instance} ${a.labels.router ?? '-'}`;
     const states = await waitFor('all seven alerts with the inhibition applied', async () => {
@@ -122,49 +128,36 @@ describe('alertmanager.yml inhibition, in a real Alertmanager', () => {
   });
 
   it('holds back device and router alerts of an exporter that is down, and only that exporter’s', async () => {
-    const now = new Date();
-    const ends = new Date(now.getTime() + 10 * 60_000);
-    const alert = (labels: Record<string, string>) => ({
-      labels: { job: 'lan', ...labels },
-      annotations: { summary: labels.alertname ?? '' },
-      startsAt: now.toISOString(),
-      endsAt: ends.toISOString(),
-    });
-    const post = await fetch(`${base}/api/v2/alerts`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify([
-        alert({ alertname: 'ExporterDown', severity: 'critical', scope: 'exporter', instance: 'down:9847' }),
-        alert({
-          alertname: 'WatchedDeviceGone',
-          severity: 'warning',
-          scope: 'device',
-          instance: 'down:9847',
-          router: 'r1',
-          mac: 'AA:BB:CC:00:00:10',
-        }),
-        alert({ alertname: 'RouterPollsFailing', severity: 'warning', scope: 'router', instance: 'down:9847', router: 'r1' }),
-        alert({
-          alertname: 'DhcpPoolNearlyExhausted',
-          severity: 'warning',
-          scope: 'router',
-          instance: 'down:9847',
-          router: 'r1',
-          pool: 'p',
-        }),
-        alert({ alertname: 'StatePersistenceFailing', severity: 'warning', scope: 'exporter', instance: 'down:9847' }),
-        // The same router name behind another exporter.
-        alert({
-          alertname: 'WatchedDeviceGone',
-          severity: 'warning',
-          scope: 'device',
-          instance: 'up:9847',
-          router: 'r1',
-          mac: 'AA:BB:CC:00:00:11',
-        }),
-      ]),
-    });
-    expect(post.status).toBe(200);
+    await postAlerts('lan', [
+      { alertname: 'ExporterDown', severity: 'critical', scope: 'exporter', instance: 'down:9847' },
+      {
+        alertname: 'WatchedDeviceGone',
+        severity: 'warning',
+        scope: 'device',
+        instance: 'down:9847',
+        router: 'r1',
+        mac: 'AA:BB:CC:00:00:10',
+      },
+      { alertname: 'RouterPollsFailing', severity: 'warning', scope: 'router', instance: 'down:9847', router: 'r1' },
+      {
+        alertname: 'DhcpPoolNearlyExhausted',
+        severity: 'warning',
+        scope: 'router',
+        instance: 'down:9847',
+        router: 'r1',
+        pool: 'p',
+      },
+      { alertname: 'StatePersistenceFailing', severity: 'warning', scope: 'exporter', instance: 'down:9847' },
+      // The same router name behind another exporter.
+      {
+        alertname: 'WatchedDeviceGone',
+        severity: 'warning',
+        scope: 'device',
+        instance: 'up:9847',
+        router: 'r1',
+        mac: 'AA:BB:CC:00:00:11',
+      },
+    ]);
     const key = (a: AmAlert) => `${a.labels.alertname} ${a.labels.instance}`;
     const states = await waitFor('the six alerts with the inhibition applied', async () => {
       const alerts = ((await (await fetch(`${base}/api/v2/alerts`)).json()) as AmAlert[]).filter((a) => a.labels.job === 'lan');

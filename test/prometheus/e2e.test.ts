@@ -71,6 +71,29 @@ async function stop(p: Started | undefined): Promise<void> {
   clearTimeout(timer);
 }
 
+/**
+ * Debian's prometheus on a loopback port with `config` (global at 1 s and the
+ * given rule file, alerting and scrape jobs) and its TSDB under `dir`.
+ */
+async function startPrometheus(dir: string, config: Record<string, unknown>): Promise<{ child: Started; url: string }> {
+  writeFileSync(
+    join(dir, 'prometheus.yml'),
+    stringify({ global: { scrape_interval: '1s', scrape_timeout: '1s', evaluation_interval: '1s' }, ...config }),
+  );
+  const port = await freePort();
+  const child = start(
+    'prometheus',
+    [
+      `--config.file=${join(dir, 'prometheus.yml')}`,
+      `--storage.tsdb.path=${join(dir, 'tsdb')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--log.level=warn',
+    ],
+    dir,
+  );
+  return { child, url: `http://127.0.0.1:${port}` };
+}
+
 interface PromAlert {
   labels: Record<string, string>;
   annotations: Record<string, string>;
@@ -174,26 +197,10 @@ describe('end to end: simulator → exporter → Prometheus with the shipped rul
     const job = shipped.scrape_configs.find((j) => j.job_name === 'network-monitor');
     if (!job) throw new Error('prometheus.yml has no network-monitor job');
     writeFileSync(join(dir, 'rules.yml'), speedUpRules(readFileSync(join(REPO, 'alerting/rules.yml'), 'utf8'), 60));
-    writeFileSync(
-      join(dir, 'prometheus.yml'),
-      stringify({
-        global: { scrape_interval: '1s', scrape_timeout: '1s', evaluation_interval: '1s' },
-        rule_files: [join(dir, 'rules.yml')],
-        scrape_configs: [{ ...job, static_configs: [{ targets: [`127.0.0.1:${exporterPort}`] }] }],
-      }),
-    );
-    const promPort = await freePort();
-    promUrl = `http://127.0.0.1:${promPort}`;
-    prometheus = start(
-      'prometheus',
-      [
-        `--config.file=${join(dir, 'prometheus.yml')}`,
-        `--storage.tsdb.path=${join(dir, 'tsdb')}`,
-        `--web.listen-address=127.0.0.1:${promPort}`,
-        '--log.level=warn',
-      ],
-      dir,
-    );
+    ({ child: prometheus, url: promUrl } = await startPrometheus(dir, {
+      rule_files: [join(dir, 'rules.yml')],
+      scrape_configs: [{ ...job, static_configs: [{ targets: [`127.0.0.1:${exporterPort}`] }] }],
+    }));
 
     try {
       await waitFor('exporter ready', async () => ((await fetch(`${exporterUrl}/readyz`)).ok ? true : undefined));
@@ -617,27 +624,11 @@ describe('end to end with Alertmanager: an exporter outage resolves nothing', ()
     );
 
     writeFileSync(join(dir, 'rules.yml'), speedUpRules(readFileSync(join(REPO, 'alerting/rules.yml'), 'utf8'), SCALE));
-    writeFileSync(
-      join(dir, 'prometheus.yml'),
-      stringify({
-        global: { scrape_interval: '1s', scrape_timeout: '1s', evaluation_interval: '1s' },
-        rule_files: [join(dir, 'rules.yml')],
-        alerting: { alertmanagers: [{ static_configs: [{ targets: [`127.0.0.1:${amPort}`] }] }] },
-        scrape_configs: [{ job_name: 'network-monitor', static_configs: [{ targets: [`127.0.0.1:${exporterPort}`] }] }],
-      }),
-    );
-    const promPort = await freePort();
-    promUrl = `http://127.0.0.1:${promPort}`;
-    prometheus = start(
-      'prometheus',
-      [
-        `--config.file=${join(dir, 'prometheus.yml')}`,
-        `--storage.tsdb.path=${join(dir, 'tsdb')}`,
-        `--web.listen-address=127.0.0.1:${promPort}`,
-        '--log.level=warn',
-      ],
-      dir,
-    );
+    ({ child: prometheus, url: promUrl } = await startPrometheus(dir, {
+      rule_files: [join(dir, 'rules.yml')],
+      alerting: { alertmanagers: [{ static_configs: [{ targets: [`127.0.0.1:${amPort}`] }] }] },
+      scrape_configs: [{ job_name: 'network-monitor', static_configs: [{ targets: [`127.0.0.1:${exporterPort}`] }] }],
+    }));
     try {
       await waitFor('exporter ready', async () => ((await fetch(`${exporterUrl}/readyz`)).ok ? true : undefined));
       await waitFor('Alertmanager ready', async () =>
