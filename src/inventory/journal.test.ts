@@ -2,26 +2,21 @@ import { describe, expect, it } from 'vitest';
 import { encodeHeader, encodeRecord, readJournal, replay } from './journal.js';
 import type { PersistedDevice, PersistedState } from './persisted-state.js';
 import type { StateChanges } from './registry.js';
+import { savedDevice } from './test-support.js';
 
 const A = '02:00:00:00:00:0A';
 const B = '02:00:00:00:00:0B';
 
+/** Details that need escaping in JSON, so the encoding is exercised. */
 function device(mac: string, at: number, extra: Partial<PersistedDevice> = {}): PersistedDevice {
-  return {
-    router: 'home',
-    mac,
-    firstSeen: at,
-    lastSeen: at,
-    lastListedAt: at,
+  return savedDevice(mac, at, {
     ip: '10.0.0.1',
     hostname: 'a "quoted"\nname',
-    leaseComment: null,
     interface: 'bridge',
-    bridgePort: null,
     dhcpServer: 'lan',
     lease: 'dynamic',
     ...extra,
-  };
+  });
 }
 
 function changes(parts: Partial<StateChanges>): StateChanges {

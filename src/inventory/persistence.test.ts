@@ -5,9 +5,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../logging.js';
-import { type PersistedDevice, type PersistedState, persistedStateSchema } from './persisted-state.js';
+import { type PersistedState, persistedStateSchema } from './persisted-state.js';
 import { StateStore, type StoreLogger } from './persistence.js';
 import type { StateChanges } from './registry.js';
+import { savedDevice } from './test-support.js';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const PERSISTENCE_MODULE = fileURLToPath(new URL('./persistence.ts', import.meta.url));
@@ -332,25 +333,8 @@ console.log(JSON.stringify({ first, second, errors: store.writeErrorsTotal, ok: 
   });
 });
 
-function newDevice(mac: string, at: number): PersistedDevice {
-  return {
-    router: 'home',
-    mac,
-    firstSeen: at,
-    lastSeen: at,
-    lastListedAt: at,
-    ip: null,
-    hostname: null,
-    leaseComment: null,
-    interface: null,
-    bridgePort: null,
-    dhcpServer: null,
-    lease: 'none',
-  };
-}
-
 function firstSighting(mac: string, at: number): StateChanges {
-  return { changed: [newDevice(mac, at)], refreshed: [], removed: [], routers: [] };
+  return { changed: [savedDevice(mac, at)], refreshed: [], removed: [], routers: [] };
 }
 
 describe('StateStore: journal', () => {

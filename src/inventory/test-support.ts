@@ -4,6 +4,7 @@ import type {
   LeaseObservation,
   RouterObservations,
 } from '../routeros/observation-types.js';
+import type { PersistedDevice } from './persisted-state.js';
 
 /** Row factories for tests and benchmarks: defaults describe a healthy, current device. */
 
@@ -85,4 +86,23 @@ export function lan(n: number, prefix = 0x00, offset = 0): RouterObservations {
     hosts.push(bridgeHost(mac));
   }
   return observations({ leases, arp: arpRows, bridgeHosts: hosts });
+}
+
+/** A device as the state file keeps it, seen once at `at` on router "home". */
+export function savedDevice(mac: string, at: number, extra: Partial<PersistedDevice> = {}): PersistedDevice {
+  return {
+    router: 'home',
+    mac,
+    firstSeen: at,
+    lastSeen: at,
+    lastListedAt: at,
+    ip: null,
+    hostname: null,
+    leaseComment: null,
+    interface: null,
+    bridgePort: null,
+    dhcpServer: null,
+    lease: 'none',
+    ...extra,
+  };
 }
