@@ -11,6 +11,7 @@ import type { Logger } from '../logging.js';
 import { createLiveRegistry } from '../metrics/live-registry.js';
 import { Monitor, type RouterClient, type RouterSetChange } from '../monitor.js';
 import { RouterSession } from '../routeros/session.js';
+import { replyLimitsFor } from '../routeros/transport.js';
 import { vendorFields } from '../vendor/oui.js';
 import { VERSION } from '../version.js';
 import { watchRouterFiles } from './router-files-watch.js';
@@ -106,8 +107,9 @@ export function routersToPoll(config: Config, files: RouterFileSet) {
   return { ...all, all: all.routers, routers: routersOfShard(all.routers, config.shard) };
 }
 
-export function createRouterClient(_config: Config, logger: Logger) {
-  return (router: Config['routers'][number]): RouterClient => new RouterSession({ ...router, logger });
+export function createRouterClient(config: Config, logger: Logger) {
+  const replyLimits = replyLimitsFor(config.retention.maxDevicesPerRouter);
+  return (router: Config['routers'][number]): RouterClient => new RouterSession({ ...router, logger, replyLimits });
 }
 
 /** Everything `serve` runs: state reloaded, polling started, HTTP listening. */

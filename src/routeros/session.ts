@@ -17,7 +17,7 @@ import { CommandTrap, isMissingMenu, PollError, redact } from './errors.js';
 import type { RouterObservations } from './observation-types.js';
 import { mapArp, mapBridgeHosts, mapIdentity, mapLeases, PROPLISTS, type RawRow } from './observations.js';
 import { buildTlsOptions, type RouterTlsConfig, resolvePort } from './tls-options.js';
-import type { RouterTransport, TransportFactory } from './transport.js';
+import type { ReplyLimits, RouterTransport, TransportFactory } from './transport.js';
 import { createWireTransport } from './wire-transport.js';
 
 export type { PollErrorReason } from './errors.js';
@@ -34,6 +34,8 @@ export interface RouterSessionOptions {
   /** Deadline for connecting (TCP + TLS + login) and for each command. Default 10. */
   timeoutSeconds?: number;
   logger: Logger;
+  /** Bounds of one reply, from retention.maxDevicesPerRouter (replyLimitsFor); default that of 10,000 devices. */
+  replyLimits?: ReplyLimits;
   /** How to reach the router; default our own client (wire-transport.ts). Tests inject others. */
   transport?: TransportFactory;
   backoff?: BackoffPolicy;
@@ -183,6 +185,7 @@ export class RouterSession {
         password: this.options.password,
         tls: buildTlsOptions(this.options.tls, this.host),
         connectTimeoutSeconds: this.timeoutMs / 1000,
+        replyLimits: this.options.replyLimits,
       });
     } catch (error) {
       // A CA file that cannot be read, for instance.

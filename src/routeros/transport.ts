@@ -6,6 +6,40 @@
 import type { ConnectionOptions } from 'node:tls';
 import type { RawRow } from './observations.js';
 
+/**
+ * How much one reply (the answer to one print) may hold before the client
+ * gives up on it: a router that keeps sending valid rows (broken, compromised,
+ * or anyone in the path of plain 8728) must cost bounded memory. Exceeding
+ * either limit fails that poll with reason `protocol` and drops the connection;
+ * nothing more of the reply is buffered.
+ */
+export interface ReplyLimits {
+  /** Most `!re` rows in one reply. */
+  maxRows: number;
+  /** Most bytes of `!re` sentences in one reply (also caps one sentence held while incomplete). */
+  maxBytes: number;
+}
+
+/** Rows a table may list per device the registry keeps: ARP per interface, bridge hosts per VLAN, Wi-Fi on several radios. */
+export const REPLY_ROWS_PER_DEVICE = 4;
+/** Rows allowed on top, so a small maxDevicesPerRouter does not refuse a router's own entries (interfaces, gateways). */
+export const REPLY_ROWS_SLACK = 1024;
+/**
+ * Average bytes per row allowed: a real row is 100-250 bytes (10k devices: 4.5 MB
+ * for 27k rows over five prints); 2 KiB leaves room for long host names and comments.
+ */
+export const REPLY_BYTES_PER_ROW = 2048;
+
+/**
+ * The reply bounds for a retention.maxDevicesPerRouter:
+ * rows <= 4 x maxDevicesPerRouter + 1024, bytes <= rows x 2048
+ * (at the default 10,000: 41,024 rows and 84 MB per reply).
+ */
+export function replyLimitsFor(maxDevicesPerRouter: number): ReplyLimits {
+  const maxRows = REPLY_ROWS_PER_DEVICE * maxDevicesPerRouter + REPLY_ROWS_SLACK;
+  return { maxRows, maxBytes: maxRows * REPLY_BYTES_PER_ROW };
+}
+
 export interface TransportOptions {
   host: string;
   port: number;
@@ -15,6 +49,8 @@ export interface TransportOptions {
   tls: ConnectionOptions | null;
   /** Upper bound for TCP + TLS + login; the session also enforces its own deadline. */
   connectTimeoutSeconds: number;
+  /** Bounds of one reply; default replyLimitsFor(10000) (the default maxDevicesPerRouter). */
+  replyLimits?: ReplyLimits;
 }
 
 export interface RouterTransport {

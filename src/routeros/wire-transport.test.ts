@@ -220,6 +220,52 @@ describe('failures', () => {
     expect(garbage.message).toContain('invalid length prefix byte 0xff');
   });
 
+  it('a reply over its row limit fails the print as protocol, naming the limit, and drops the connection', async () => {
+    const sim = await simulator();
+    const leases = sampleLan().leases.length;
+    const exact = transportTo(sim, { replyLimits: { maxRows: leases, maxBytes: 10_000_000 } });
+    await exact.connect();
+    expect(await exact.print('/ip/dhcp-server/lease', PROPLISTS.leases)).toHaveLength(leases);
+    const over = transportTo(sim, { replyLimits: { maxRows: leases - 1, maxBytes: 10_000_000 } });
+    const failures: PollError[] = [];
+    over.onFailure((error) => failures.push(error));
+    await over.connect();
+    const error = await rejectionOf(over.print('/ip/dhcp-server/lease', PROPLISTS.leases));
+    expect(error).toBeInstanceOf(PollError);
+    expect(error.reason).toBe('protocol');
+    expect(error.message).toContain(
+      `/ip/dhcp-server/lease/print reply exceeds its bounds: more than ${leases - 1} rows (the row limit)`,
+    );
+    expect(failures).toHaveLength(1);
+    expect((await rejectionOf(over.print('/ip/arp', PROPLISTS.arp))).message).toBe(error.message);
+  });
+
+  it('a reply over its byte limit fails the print as protocol, naming the limit', async () => {
+    const sim = await simulator();
+    const transport = transportTo(sim, { replyLimits: { maxRows: 1_000_000, maxBytes: 2_000 } });
+    await transport.connect();
+    const error = await rejectionOf(transport.print('/ip/dhcp-server/lease', PROPLISTS.leases));
+    expect(error.reason).toBe('protocol');
+    expect(error.message).toContain('reply exceeds its bounds: more than 2000 bytes of rows (the byte limit)');
+  });
+
+  it('a router that never ends a reply: the poll fails as protocol at the row limit, however long it talks', async () => {
+    const sim = await simulator();
+    const limits = { maxRows: 5_000, maxBytes: 5_000 * 2048 };
+    const { session, log } = connect(sim, { timeoutSeconds: 60, replyLimits: limits, backoff: { initialMs: 1, maxMs: 1 } });
+    await session.poll();
+    sim.setFaults({ endlessReply: true });
+    const error = await rejectionOf(session.poll());
+    expect(error.reason).toBe('protocol');
+    expect(error.message).toContain('more than 5000 rows (the row limit)');
+    // The router did send more than the limit: the poll ended on the bound, not on the stream.
+    expect(sim.stats.bytesSent).toBeGreaterThan(5_000 * 150);
+    sim.clearFaults();
+    await tick();
+    expect((await session.poll()).leases).toHaveLength(sampleLan().leases.length);
+    expect(log.text()).not.toContain('uncaught');
+  });
+
   it('a failed connection rejects every pending command with the same error, and tells its listeners once', async () => {
     const sim = await simulator();
     const transport = transportTo(sim);

@@ -32,10 +32,18 @@ import { isAscii } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import net from 'node:net';
 import tls from 'node:tls';
-import { encodeSentence, FramingError, type ReplyKind, replyKind, SentenceReader } from './codec.js';
+import {
+  encodeSentence,
+  FramingError,
+  MAX_SENTENCE_BYTES,
+  MAX_WORD_BYTES,
+  type ReplyKind,
+  replyKind,
+  SentenceReader,
+} from './codec.js';
 import { CommandTrap, PollError } from './errors.js';
 import type { RawRow } from './observations.js';
-import type { RouterTransport, TransportOptions } from './transport.js';
+import { type ReplyLimits, type RouterTransport, replyLimitsFor, type TransportOptions } from './transport.js';
 import { decodeRouterBytes, sanitizeText } from './values.js';
 
 // ---------------------------------------------------------------------------
@@ -154,6 +162,8 @@ interface Pending {
   readonly tag: string;
   readonly command: string;
   readonly rows: RawRow[];
+  /** Bytes of the `!re` sentences received so far. */
+  rowBytes: number;
   trap: string | null;
   resolve(done: { rows: RawRow[]; attributes: Record<string, string> }): void;
   reject(error: Error): void;
@@ -190,8 +200,15 @@ export class WireTransport implements RouterTransport {
   private socketError: (Error & { code?: string }) | null = null;
   private fatal: string | null = null;
 
+  private readonly limits: ReplyLimits;
+
   constructor(private readonly options: TransportOptions) {
-    this.reader = new SentenceReader((buf, start, count, pos, len, ascii) => this.onSentence(buf, start, count, pos, len, ascii));
+    this.limits = options.replyLimits ?? replyLimitsFor(10_000);
+    this.reader = new SentenceReader(
+      (buf, start, count, pos, len, ascii) => this.onSentence(buf, start, count, pos, len, ascii),
+      Math.min(MAX_WORD_BYTES, this.limits.maxBytes),
+      Math.min(MAX_SENTENCE_BYTES, this.limits.maxBytes),
+    );
   }
 
   private get where(): string {
@@ -255,7 +272,15 @@ export class WireTransport implements RouterTransport {
     const { host, port, tls: tlsOptions } = this.options;
     return new Promise<void>((resolve, reject) => {
       // Registered first, so a failure before the socket is up rejects this promise too.
-      const opening: Pending = { tag: '', command: 'connect', rows: [], trap: null, resolve: () => resolve(), reject };
+      const opening: Pending = {
+        tag: '',
+        command: 'connect',
+        rows: [],
+        rowBytes: 0,
+        trap: null,
+        resolve: () => resolve(),
+        reject,
+      };
       this.pending.set('', opening);
       const ready = (): void => {
         this.pending.delete('');
@@ -310,6 +335,7 @@ export class WireTransport implements RouterTransport {
         tag,
         command,
         rows: [],
+        rowBytes: 0,
         trap: null,
         resolve: (value) => {
           release();
@@ -350,6 +376,15 @@ export class WireTransport implements RouterTransport {
     }
     switch (reply.kind) {
       case '!re':
+        entry.rowBytes += pos[count - 1]! + len[count - 1]!;
+        if (entry.rows.length >= this.limits.maxRows) {
+          this.overLimit(entry, `more than ${this.limits.maxRows} rows (the row limit)`);
+          return;
+        }
+        if (entry.rowBytes > this.limits.maxBytes) {
+          this.overLimit(entry, `more than ${this.limits.maxBytes} bytes of rows (the byte limit)`);
+          return;
+        }
         entry.rows.push(reply.attributes);
         break;
       case '!trap':
@@ -365,6 +400,16 @@ export class WireTransport implements RouterTransport {
   }
 
   // -- failure ------------------------------------------------------------------
+
+  /** A reply over its bounds: stop reading it, drop the connection, fail the poll as `protocol`. */
+  private overLimit(entry: Pending, what: string): void {
+    this.fail(
+      new PollError(
+        'protocol',
+        `${this.where}: ${entry.command} reply exceeds its bounds: ${what}, set from retention.maxDevicesPerRouter; connection dropped`,
+      ),
+    );
+  }
 
   private closedError(): PollError {
     if (this.socketError) return new PollError('connection', `${this.where}: ${describeSocketError(this.socketError)}`);

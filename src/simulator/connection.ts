@@ -269,6 +269,7 @@ export class SimConnection {
           this.socket.write(HUGE_WORD_PREFIX);
           return;
         }
+        if (faults.endlessReply && this.sendEndlessly(bytes, tag)) return;
         if (faults.closeAfterBytes !== null) {
           const part = bytes.subarray(0, Math.min(bytes.length, faults.closeAfterBytes));
           this.core.countBytes(part.length);
@@ -291,6 +292,31 @@ export class SimConnection {
     } else {
       send();
     }
+  }
+
+  /**
+   * The reply's rows, over and over, never its closing `!done`; writes only as
+   * fast as the socket drains, so the simulator itself stays small. False when
+   * the reply has no rows to repeat.
+   */
+  private sendEndlessly(bytes: Buffer, tag: string | null): boolean {
+    const done = new ReplyBuilder(64).sentence('!done', tag).toBuffer();
+    const ends = bytes.length > done.length && bytes.subarray(bytes.length - done.length).equals(done);
+    const rows = ends ? bytes.subarray(0, bytes.length - done.length) : null;
+    if (rows === null || rows.length === 0 || rows.toString('latin1', 1, 4) !== '!re') return false;
+    // Several copies per write: fewer, larger writes keep up with a fast reader.
+    const block = Buffer.concat(Array.from({ length: Math.max(1, Math.ceil(65_536 / rows.length)) }, () => rows));
+    const pump = (): void => {
+      while (!this.closed && !this.socket.destroyed) {
+        this.core.countBytes(block.length);
+        if (!this.socket.write(block)) {
+          this.socket.once('drain', pump);
+          return;
+        }
+      }
+    };
+    pump();
+    return true;
   }
 
   private sendAndClose(reply: ReplyBuilder): void {

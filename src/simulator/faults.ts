@@ -18,6 +18,13 @@ export interface FaultSettings {
   garbage: Buffer | null;
   /** Answer with a word whose prefix announces a 4 GB length, then a few bytes (stays open). */
   hugeWord: boolean;
+  /**
+   * A reply with no end: answer a print with its rows, then send those same
+   * (valid) `!re` rows again and again, never `!done`, as fast as the socket
+   * takes them, until the connection closes. A table with no rows is answered
+   * normally.
+   */
+  endlessReply: boolean;
   /** Answer `!fatal` with this message, then close, as the router does on fatal errors. */
   fatal: string | null;
   /** Menu path (e.g. `/ip/arp`) -> `!trap` message for any command on it. */
@@ -27,7 +34,7 @@ export interface FaultSettings {
   /** Wait this long after TCP accept before starting the TLS handshake. */
   tlsHandshakeDelayMs: number;
   /**
-   * Whether stall / closeAfterBytes / garbage / hugeWord / fatal also hit `/login`.
+   * Whether stall / closeAfterBytes / garbage / hugeWord / endlessReply / fatal also hit `/login`.
    * Off by default so a client can log in and then meet the fault on its polls.
    */
   includeLogin: boolean;
@@ -40,6 +47,7 @@ export function defaultFaults(): FaultSettings {
     closeAfterBytes: null,
     garbage: null,
     hugeWord: false,
+    endlessReply: false,
     fatal: null,
     trapPaths: {},
     refuseLogin: false,

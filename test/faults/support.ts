@@ -235,7 +235,7 @@ export interface FaultRig {
  */
 export function useFaultRig(
   password: string,
-  options: { simulator?: SimulatorOptions; router?: Record<string, unknown> } = {},
+  options: { simulator?: SimulatorOptions; router?: Record<string, unknown>; config?: Record<string, unknown> } = {},
 ): FaultRig {
   const rig = {} as FaultRig;
   beforeAll(async () => {
@@ -245,6 +245,7 @@ export function useFaultRig(
         routers: [routerFor(rig.sim, password, options.router)],
         poll: { intervalSeconds: 1 },
         state: { path: path.join(mkdtempSync(path.join(tmpdir(), 'netmon-faults-')), 'state.json') },
+        ...options.config,
       },
     });
     rig.watcher = new MetricsWatcher(rig.exporter.url, 'edge');
