@@ -1,15 +1,6 @@
 import type { Snapshot } from '../metrics/snapshot.js';
 import { type CellPart, DEVICE_COLUMNS, rowClass, showingText } from './device-columns.js';
-import {
-  countDevices,
-  DEFAULT_SELECTION,
-  MAX_TEXT_CHARS,
-  NEW_DEVICE_SECONDS,
-  type SortKey,
-  selectDevices,
-  summaryText,
-  type ViewDevice,
-} from './device-view.js';
+import { countDevices, DEFAULT_SELECTION, type SortKey, selectDevices, summaryText, type ViewDevice } from './device-view.js';
 import { assetHref, PAGE_SCRIPT } from './page-assets.js';
 
 export { summaryText } from './device-view.js';
@@ -81,7 +72,7 @@ export function renderLandingPage({ version, snapshot, decorate, now = Date.now(
 <p class="showing" id="showing" role="status">${e(showingText(shown.length, selected.length, devices.length))}</p>
 <p class="error" id="error" role="alert" hidden></p>
 <div class="table-wrap">
-<table id="devices" data-now="${now}" data-refresh-seconds="${REFRESH_SECONDS}" data-page-rows="${PAGE_ROWS}" data-new-seconds="${NEW_DEVICE_SECONDS}" data-max-chars="${MAX_TEXT_CHARS}">
+<table id="devices" data-now="${now}" data-refresh-seconds="${REFRESH_SECONDS}" data-page-rows="${PAGE_ROWS}">
 <caption class="visually-hidden">Devices seen by the routers. Column headings are buttons that sort the table.</caption>
 <thead><tr>
 ${COLUMNS.map((c) => headerCell(c.key, c.label, c.key === DEFAULT_SELECTION.sort ? DEFAULT_SELECTION.direction : null)).join('\n')}
