@@ -256,8 +256,11 @@ interface RouterEntries {
   claims: ClaimTable;
 }
 
-/** What an unlisted device keeps: descriptive facts only (written into `into`). */
-function fade(facts: MergedDevice, into: MergedDevice): void {
+/** The descriptive facts: what an unlisted device keeps, and what the state file keeps. */
+type KeptFacts = Pick<MergedDevice, 'ip' | 'hostname' | 'leaseComment' | 'lease' | 'dhcpServer' | 'interface' | 'bridgePort'>;
+
+/** Writes into `into` a device with the descriptive facts of `facts` only. */
+function fade(facts: KeptFacts, into: MergedDevice): void {
   resetDevice(into);
   into.ip = facts.ip;
   into.hostname = facts.hostname;
@@ -716,15 +719,10 @@ export class DeviceRegistry {
         entry.lastSeen = times.lastSeen;
       }
       if (entry.listedInPoll < 0) {
-        const facts = newDevice(mac);
-        facts.ip = device.ip;
-        facts.hostname = device.hostname;
-        facts.leaseComment = device.leaseComment;
-        facts.interface = device.interface;
-        facts.bridgePort = device.bridgePort;
-        facts.dhcpServer = device.dhcpServer;
-        facts.lease = device.lease;
-        entry.facts = facts;
+        fade(device, entry.next);
+        const previous = entry.facts;
+        entry.facts = entry.next;
+        entry.next = previous;
         if (times.lastListedAt !== null && (entry.lastListedAt === null || times.lastListedAt > entry.lastListedAt)) {
           entry.lastListedAt = times.lastListedAt;
         }
