@@ -37,6 +37,20 @@ export function buildForBench(log: (line: string) => void = () => undefined): Bu
     if (!existsSync(path.join(BUILD_DIR, 'src/cli.js'))) throw error;
     log('  (tsc reported type errors in the tree; using the JavaScript it emitted)');
   }
+  // The page's browser modules, where the compiled server looks for them (src/page beside src/http, as dist/page).
+  execFileSync(
+    process.execPath,
+    [
+      path.join(ROOT, 'node_modules/typescript/bin/tsc'),
+      '-p',
+      path.join(ROOT, 'tsconfig.page.json'),
+      '--outDir',
+      path.join(BUILD_DIR, 'src/page'),
+      '--tsBuildInfoFile',
+      path.join(BUILD_DIR, 'page.tsbuildinfo'),
+    ],
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string };
   // ESM scope and version: a package.json beside the output, as beside dist/.
   writeFileSync(

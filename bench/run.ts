@@ -369,8 +369,14 @@ async function main(): Promise<void> {
   const ctx = context(builds, polls);
   for (const section of ALL_SECTIONS) {
     if (!SECTIONS.has(section.name)) continue;
-    const { title, table } = await section.run(ctx);
-    report.push('', title, table);
+    try {
+      const { title, table } = await section.run(ctx);
+      report.push('', title, table);
+    } catch (error) {
+      // One broken section must not cost the figures of the others.
+      log(String((error as Error).stack ?? error));
+      report.push('', `${section.name}: failed: ${String((error as Error).message ?? error).split('\n')[0]}`);
+    }
   }
   report.push(
     '',
