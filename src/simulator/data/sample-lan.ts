@@ -389,7 +389,7 @@ export const SAMPLE_LAN: SampleLan = {
       server: 'defconf',
       status: 'bound',
       dynamic: true,
-      hostName: 'android-5c1e2f0a9b',
+      hostName: 'Galaxy-A54-Lena',
       comment: null,
       lastSeen: 10,
       expiresAfter: 1456,
