@@ -4,7 +4,8 @@
  * What the shipped Grafana dashboards cost at 10,000 devices: writes `hours`
  * of synthetic exporter series (10,000 devices on one router, 20 of them
  * watched, a tenth of them coming and going, a third on Wi-Fi with traffic
- * counters) as OpenMetrics, backfills them into a TSDB with `promtool tsdb
+ * counters) as OpenMetrics, plus what the recording rule for watched devices'
+ * presence would have written, backfills them into a TSDB with `promtool tsdb
  * create-blocks-from openmetrics`, starts a real Prometheus on it, and runs
  * every panel's query the way Grafana would over the whole range: range
  * queries with a 20 s step (6 h over a ~1,100-pixel-wide panel), instant
@@ -19,7 +20,7 @@
  * a 15 s scrape would.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createWriteStream, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -74,16 +75,40 @@ async function family(
   if (!out.write(chunk)) await new Promise((r) => out.once('drain', r));
 }
 
+const base = `job="${JOB}",instance="${INSTANCE}",router="${ROUTER}"`;
+const dev = (i: number) => `${base},mac="${mac(i)}"`;
+// Every tenth device leaves for the second half of each hour.
+const present = (i: number, t: number) => (i % 10 === 3 && t % 3600 >= 1800 ? 0 : 1);
+
+function sampleTimes(end: number): number[] {
+  const times: number[] = [];
+  for (let t = end - HOURS * 3600; t <= end; t += SAMPLE_SECONDS) times.push(t);
+  return times;
+}
+
+/**
+ * What the recording rule device:netmon_device_present:watched (alerting/rules.yml)
+ * would have written over the range: a backfill of raw series runs no rules.
+ */
+async function writeRecordedSeries(file: string, end: number): Promise<void> {
+  const out = createWriteStream(file);
+  await family(
+    out,
+    'device:netmon_device_present:watched',
+    'gauge',
+    Array.from({ length: WATCHED }, (_, i) => ({
+      labels: `${dev(i)},name="watched ${i}",hostname="host-${i}"`,
+      value: (t: number) => present(i, t),
+    })),
+    sampleTimes(end),
+  );
+  await new Promise<void>((resolve) => out.end('# EOF\n', resolve));
+}
+
 async function writeOpenMetrics(file: string, end: number): Promise<void> {
   const start = end - HOURS * 3600;
-  const times: number[] = [];
-  for (let t = start; t <= end; t += SAMPLE_SECONDS) times.push(t);
-  const base = `job="${JOB}",instance="${INSTANCE}",router="${ROUTER}"`;
-  const dev = (i: number) => `${base},mac="${mac(i)}"`;
-  const range = (n: number) => Array.from({ length: n }, (_, i) => i);
-  const all = range(DEVICES);
-  // Every tenth device leaves for the second half of each hour.
-  const present = (i: number, t: number) => (i % 10 === 3 && t % 3600 >= 1800 ? 0 : 1);
+  const times = sampleTimes(end);
+  const all = Array.from({ length: DEVICES }, (_, i) => i);
   const lastSeen = (i: number, t: number) => (present(i, t) ? t : t - (t % 3600) + 1800);
   const wifi = all.filter((i) => i % 3 === 0);
   const out = createWriteStream(file);
@@ -245,6 +270,11 @@ async function main(): Promise<void> {
   let prometheus: ChildProcess | undefined;
   try {
     let end: number;
+    const backfill = async (file: string) => {
+      const r = await run('promtool', ['tsdb', 'create-blocks-from', 'openmetrics', file, join(dir, 'tsdb')], dir);
+      rmSync(file);
+      if (r.code !== 0) throw new Error(`promtool backfill failed:\n${r.stdout}\n${r.stderr}`);
+    };
     if (flags.tsdb) {
       end = Number(readFileSync(join(dir, 'end'), 'utf8'));
     } else {
@@ -257,15 +287,18 @@ async function main(): Promise<void> {
         `wrote ${formatBytes(statSync(file).size)} of OpenMetrics (${DEVICES} devices, ${HOURS} h every ${SAMPLE_SECONDS} s) in ${formatMs(performance.now() - t0, 0)} ms`,
       );
       t0 = performance.now();
-      const backfill = await run('promtool', ['tsdb', 'create-blocks-from', 'openmetrics', file, join(dir, 'tsdb')], dir);
-      rmSync(file);
-      if (backfill.code !== 0) throw new Error(`promtool backfill failed:\n${backfill.stdout}\n${backfill.stderr}`);
+      await backfill(file);
       console.log(`promtool backfill: ${formatMs(performance.now() - t0, 0)} ms`);
+    }
+    if (!existsSync(join(dir, 'recorded'))) {
+      await writeRecordedSeries(join(dir, 'recorded.om'), end);
+      await backfill(join(dir, 'recorded.om'));
+      writeFileSync(join(dir, 'recorded'), '');
     }
 
     writeFileSync(join(dir, 'prometheus.yml'), 'global: {}\n');
     const port = await freePort();
-    const base = `http://127.0.0.1:${port}`;
+    const promUrl = `http://127.0.0.1:${port}`;
     prometheus = spawn(
       'prometheus',
       [
@@ -279,7 +312,7 @@ async function main(): Promise<void> {
       ],
       { stdio: 'ignore' },
     );
-    await waitFor('Prometheus ready', async () => ((await fetch(`${base}/-/ready`)).ok ? true : undefined), {
+    await waitFor('Prometheus ready', async () => ((await fetch(`${promUrl}/-/ready`)).ok ? true : undefined), {
       timeoutMs: 120_000,
     });
 
@@ -296,8 +329,8 @@ async function main(): Promise<void> {
     const start = end - HOURS * 3600;
     async function measure(what: string, expr: string, instant: boolean): Promise<Measured> {
       const url = instant
-        ? `${base}/api/v1/query?query=${encodeURIComponent(expr)}&time=${end}`
-        : `${base}/api/v1/query_range?query=${encodeURIComponent(expr)}&start=${start}&end=${end}&step=${STEP_SECONDS}`;
+        ? `${promUrl}/api/v1/query?query=${encodeURIComponent(expr)}&time=${end}`
+        : `${promUrl}/api/v1/query_range?query=${encodeURIComponent(expr)}&start=${start}&end=${end}&step=${STEP_SECONDS}`;
       const times: number[] = [];
       let bytes = 0;
       let series = 0;

@@ -35,7 +35,7 @@ describe('Prometheus and Alertmanager files pass their own tools', () => {
   it('promtool check rules alerting/rules.yml', async () => {
     const r = await run('promtool', ['check', 'rules', 'alerting/rules.yml'], REPO);
     expect(r.code, r.stdout + r.stderr).toBe(0);
-    expect(r.stdout).toContain('SUCCESS: 11 rules found');
+    expect(r.stdout).toContain('SUCCESS: 12 rules found');
   });
 
   it('promtool test rules alerting/rules.test.yml', async () => {
@@ -126,10 +126,18 @@ describe('Prometheus and Alertmanager files pass their own tools', () => {
 
     const rules = parse(readFileSync(join(REPO, 'alerting/rules.yml'), 'utf8')) as {
       groups: Array<{
-        rules: Array<{ alert: string; expr: string; labels: Record<string, string>; annotations: Record<string, string> }>;
+        rules: Array<{
+          alert?: string;
+          record?: string;
+          expr: string;
+          labels: Record<string, string>;
+          annotations: Record<string, string>;
+        }>;
       }>;
     };
-    const all = rules.groups.flatMap((g) => g.rules);
+    const records = rules.groups.flatMap((g) => g.rules).filter((r) => r.record !== undefined);
+    expect(records.map((r) => r.record)).toEqual(['device:netmon_device_present:watched']);
+    const all = rules.groups.flatMap((g) => g.rules).filter((r): r is typeof r & { alert: string } => r.alert !== undefined);
     expect(all.map((r) => r.alert).sort()).toEqual([
       'AddressConflict',
       'DevicesDropped',

@@ -185,7 +185,7 @@ describe('dashboard set', () => {
         const expr = t.expr ?? '';
         if (!/netmon_device_/.test(expr)) continue;
         const aggregatedAway = /^\s*(sum|count)\b/.test(expr) && !/by \([^)]*\bmac\b/.test(expr.split('(')[0] ?? '');
-        const bounded = /\btopk\(\d+,/.test(expr) || /watched="true"/.test(expr) || aggregatedAway;
+        const bounded = /\btopk\(\d+,/.test(expr) || /watched="true"|:watched\{/.test(expr) || aggregatedAway;
         expect(bounded, `${p.title} ${t.refId}: ${expr}`).toBe(true);
       }
     }

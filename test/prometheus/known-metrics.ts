@@ -45,10 +45,14 @@ export const STATE_METRICS = ['netmon_state_write_errors_total', 'netmon_state_l
 
 export const PROMETHEUS_TARGET_SERIES = ['up', 'scrape_duration_seconds'] as const;
 
+/** Series the recording rules of alerting/rules.yml write into Prometheus. */
+export const RECORDED_SERIES = ['device:netmon_device_present:watched'] as const;
+
 export const KNOWN_METRICS: ReadonlySet<string> = new Set([
   ...CONTRACT_METRICS,
   ...ROUTER_COUNTERS,
   ...SOURCE_METRICS,
   ...STATE_METRICS,
   ...PROMETHEUS_TARGET_SERIES,
+  ...RECORDED_SERIES,
 ]);
