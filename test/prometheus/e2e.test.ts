@@ -19,7 +19,9 @@ import {
   type BridgeHostRow,
   type LeaseRow,
   type RunningSimulator,
+  sampleGatewayLan,
   startSimulator,
+  wifiAccessPointLan,
 } from '../../src/simulator/index.js';
 import { dataPanels, loadDashboards, queryResultSelector, REPO } from './dashboards.js';
 import { speedUpRules } from './fast-rules.js';
@@ -30,20 +32,6 @@ import { alertmanagerBinary, freePort, waitFor } from './tools.js';
 const CLI = join(REPO, 'dist/cli.js');
 const ROUTER = 'home';
 
-/**
- * Device-depth series (Wi-Fi, traffic, DHCP pools) that the exporter does not
- * emit yet: their panels and rules are in place (rules tested by promtool), but
- * they are left out of the "is on /metrics" and "returns data" checks below
- * until the simulator's sample LAN serves the tables they come from. Remove a
- * name here as soon as `serve` exports it.
- */
-const NOT_YET_EMITTED = new Set([
-  'netmon_device_wifi_signal_dbm',
-  'netmon_device_wifi_info',
-  'netmon_device_traffic_bytes_total',
-  'netmon_dhcp_pool_addresses',
-  'netmon_dhcp_pool_used_addresses',
-]);
 const WATCHED_NAME = 'nas-e2e';
 
 interface Started {
@@ -104,6 +92,7 @@ interface PromAlert {
 describe('end to end: simulator → exporter → Prometheus with the shipped rules and dashboards', () => {
   let dir = '';
   let sim: RunningSimulator | undefined;
+  let accessPoint: RunningSimulator | undefined;
   let exporter: Started | undefined;
   let prometheus: Started | undefined;
   let exporterUrl = '';
@@ -162,7 +151,10 @@ describe('end to end: simulator → exporter → Prometheus with the shipped rul
     if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` first (shell/test.sh does)`);
     dir = mkdtempSync(join(tmpdir(), 'netmon-e2e-'));
 
-    sim = await startSimulator({ host: '127.0.0.1', port: 0 });
+    // The sample LAN's gateway (kid control traffic, its DHCP pool) and a Wi-Fi
+    // access point that joins it, so the depth panels have data.
+    sim = await startSimulator({ host: '127.0.0.1', port: 0, lan: sampleGatewayLan() });
+    accessPoint = await startSimulator({ host: '127.0.0.1', port: 0, lan: wifiAccessPointLan() });
     // Watch a device the router knows from a bound lease with a host name and
     // a reachable ARP entry, so it is present on every poll until removed.
     const lease = sim.tables.leases.find(
@@ -179,7 +171,18 @@ describe('end to end: simulator → exporter → Prometheus with the shipped rul
     const exporterPort = await freePort();
     exporterUrl = `http://127.0.0.1:${exporterPort}`;
     const config = {
-      routers: [{ name: ROUTER, host: '127.0.0.1', port: sim.port, user: 'monitor', password: 'secret', timeoutSeconds: 2 }],
+      routers: [
+        { name: ROUTER, host: '127.0.0.1', port: sim.port, user: 'monitor', password: 'secret', timeoutSeconds: 2 },
+        {
+          name: 'ap-upstairs',
+          host: '127.0.0.1',
+          port: accessPoint.port,
+          user: 'monitor',
+          password: 'secret',
+          timeoutSeconds: 2,
+          gateway: ROUTER,
+        },
+      ],
       poll: { intervalSeconds: 1 },
       presence: { timeoutSeconds: 2 },
       devices: [{ mac: watched.mac, name: WATCHED_NAME, router: ROUTER }],
@@ -229,6 +232,7 @@ describe('end to end: simulator → exporter → Prometheus with the shipped rul
     await stop(prometheus);
     await stop(exporter);
     await sim?.close();
+    await accessPoint?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
@@ -421,10 +425,7 @@ describe('end to end: simulator → exporter → Prometheus with the shipped rul
       ),
     );
     const fromExporter = [...used].filter(
-      (n) =>
-        !(PROMETHEUS_TARGET_SERIES as readonly string[]).includes(n) &&
-        !(RECORDED_SERIES as readonly string[]).includes(n) &&
-        !NOT_YET_EMITTED.has(n),
+      (n) => !(PROMETHEUS_TARGET_SERIES as readonly string[]).includes(n) && !(RECORDED_SERIES as readonly string[]).includes(n),
     );
     expect(fromExporter.length).toBeGreaterThan(10);
     for (const name of fromExporter) {
@@ -443,13 +444,17 @@ describe('end to end: simulator → exporter → Prometheus with the shipped rul
       // What Grafana derives from a 1 s scrape interval: four scrapes, plus slack.
       __rate_interval: '5s',
     };
+    const wifiClients = await query(`netmon_device_wifi_signal_dbm{router="${ROUTER}"}`);
+    const wifiMac = wifiClients[0]?.metric.mac as string;
+    expect(wifiMac).toMatch(/^[0-9A-F:]{17}$/);
     const empty: string[] = [];
     let queried = 0;
     for (const { file, dashboard } of loadDashboards()) {
       for (const panel of dataPanels(dashboard)) {
         for (const target of panel.targets ?? []) {
-          if (metricNames(target.expr ?? '').some((n) => NOT_YET_EMITTED.has(n))) continue;
-          const expr = substitute(target.expr ?? '', values);
+          // The device dashboard's Wi-Fi panels, for a device on Wi-Fi.
+          const wifiPanel = metricNames(target.expr ?? '').some((n) => /^netmon_device_(wifi|traffic)_/.test(n));
+          const expr = substitute(target.expr ?? '', wifiPanel ? { ...values, mac: wifiMac } : values);
           const path = target.instant
             ? `/api/v1/query?query=${encodeURIComponent(expr)}`
             : `/api/v1/query_range?query=${encodeURIComponent(expr)}&start=${now - 10}&end=${now}&step=1`;
