@@ -1,6 +1,7 @@
 import { ConfigError, loadConfigFile, resolveConfigPath } from '../config/load.js';
 import { collectRouters, RouterFileSet } from '../config/router-files.js';
 import { routersOfShard } from '../config/shard.js';
+import { loadWebConfig, WebConfigError } from '../http/web-config.js';
 
 export async function checkConfigCommand(options: { configPath?: string }): Promise<number> {
   const file = resolveConfigPath(options.configPath);
@@ -10,6 +11,15 @@ export async function checkConfigCommand(options: { configPath?: string }): Prom
     // Router files are validated too, exactly as `serve` reads them at start.
     const all = collectRouters(config, new RouterFileSet(config.routerFiles));
     if (all.problems.length > 0) throw new ConfigError(file, all.problems);
+    // The web config too, as `serve` reads it at start (TLS files, client_auth_type with client_ca_file, users).
+    if (config.http.webConfigFile !== null) {
+      try {
+        loadWebConfig(config.http.webConfigFile);
+      } catch (error) {
+        if (!(error instanceof WebConfigError)) throw error;
+        throw new ConfigError(file, [{ path: '$.http.webConfigFile', message: error.message }]);
+      }
+    }
     const names = all.routers.map((r) => r.name);
     const routers = names.length > 20 ? `${names.slice(0, 20).join(', ')}, ...` : names.join(', ');
     const files = config.routerFiles.length > 0 ? ` from the config and ${count(all.files.length, 'router file')}` : '';

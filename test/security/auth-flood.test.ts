@@ -77,8 +77,9 @@ describe('an authorised scrape under a wrong-password flood', () => {
         state: { path: path.join(dir, 'state.json') },
       },
       waitReady: false,
+      timeoutMs: 60_000,
     });
-  });
+  }, 90_000);
 
   afterAll(async () => {
     agent.destroy();

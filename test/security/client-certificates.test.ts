@@ -4,8 +4,8 @@
  * every mode, a client with no certificate, one with a certificate signed by
  * client_ca_file and one with a certificate signed by another CA, over TLS 1.3
  * and TLS 1.2 (where a refused client certificate fails at different points of
- * the handshake). A combination that cannot work is refused at start, naming
- * the field.
+ * the handshake). A combination that cannot work is refused at start (and by
+ * check-config), naming the field.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
@@ -104,10 +104,11 @@ describe('client_auth_type over real TLS against serve', () => {
           // The exporter-toolkit refuses a client CA with NoClientCert; every other mode gets one.
           ...(mode === 'NoClientCert' ? [] : [`  client_ca_file: ${clientCa.certFile}`]),
         ]);
-        exporters.set(mode, await startExporter({ config: exporterConfig(webConfig), waitReady: false }));
+        // Five processes start at once: on a busy two-core machine that takes a while.
+        exporters.set(mode, await startExporter({ config: exporterConfig(webConfig), waitReady: false, timeoutMs: 90_000 }));
       }),
     );
-  }, 60_000);
+  }, 120_000);
 
   afterAll(async () => {
     await Promise.all([...exporters.values()].map((exporter) => exporter.stop()));
@@ -136,7 +137,7 @@ describe('client_auth_type over real TLS against serve', () => {
     expect(exporter.output()).toContain('TLS client refused by client_auth_type');
   });
 
-  it('refuses at start a combination that cannot work, naming the field', async () => {
+  it('refuses at start (and in check-config) a combination that cannot work, naming the field', async () => {
     const cases: Array<{ lines: string[]; message: RegExp }> = [
       {
         lines: ['  client_auth_type: RequireAndVerifyClientCert'],
@@ -169,11 +170,15 @@ describe('client_auth_type over real TLS against serve', () => {
       ]);
       const configPath = path.join(dir, `invalid-${index}.json`);
       writeFileSync(configPath, JSON.stringify(exporterConfig(webConfig)), { mode: 0o600 });
-      const result = await runCli(['serve', '--config', configPath], { NETMON_LISTEN: '127.0.0.1:0' });
-      expect(result.status, lines.join(' ')).not.toBe(0);
-      expect(`${result.stdout}${result.stderr}`, lines.join(' ')).toMatch(message);
-      // The key file's content is never quoted back.
-      expect(`${result.stdout}${result.stderr}`).not.toContain('PRIVATE KEY');
+      // serve refuses to start, and check-config says the same beforehand.
+      for (const command of ['serve', 'check-config']) {
+        const result = await runCli([command, '--config', configPath], { NETMON_LISTEN: '127.0.0.1:0' });
+        const what = `${command}: ${lines.join(' ')}`;
+        expect(result.status, what).not.toBe(0);
+        expect(`${result.stdout}${result.stderr}`, what).toMatch(message);
+        // The key file's content is never quoted back.
+        expect(`${result.stdout}${result.stderr}`, what).not.toContain('PRIVATE KEY');
+      }
     }
-  }, 60_000);
+  }, 120_000);
 });
