@@ -109,3 +109,49 @@ describe('Monitor state saves', () => {
     await stuck;
   });
 });
+
+describe('Monitor poll concurrency (poll.concurrency)', () => {
+  it('connects to and polls at most `concurrency` routers at once; the others wait their turn', async () => {
+    const names = Array.from({ length: 5 }, (_, i) => `r${i}`);
+    const { config } = buildConfig(
+      {
+        routers: names.map((name) => ({ name, host: '127.0.0.1', user: 'u', password: 'p' })),
+        poll: { intervalSeconds: 15, concurrency: 2 },
+      },
+      '(test)',
+      {},
+    );
+    const clients = new Map(names.map((name) => [name, gatedClient()]));
+    const started: string[] = [];
+    const monitor = new Monitor({
+      config,
+      logger: pino({ level: 'silent' }),
+      inventory: new DeviceRegistry({ presence: config.presence, retention: config.retention, routers: names }),
+      createClient: (router) => {
+        const gated = clients.get(router.name)!;
+        return {
+          poll: () => {
+            started.push(router.name);
+            return gated.client.poll();
+          },
+          close: gated.client.close,
+        };
+      },
+      nowMs: () => 1_000_000,
+    });
+    const round = monitor.pollAllOnce();
+    await settle();
+    expect(started).toEqual(['r0', 'r1']);
+    clients.get('r1')!.release();
+    await settle();
+    await settle();
+    expect(started).toEqual(['r0', 'r1', 'r2']);
+    for (const name of names) clients.get(name)!.release();
+    await settle();
+    await settle();
+    for (const name of names) clients.get(name)!.release();
+    const outcomes = await round;
+    expect(outcomes.map((outcome) => [outcome.router, outcome.ok])).toEqual(names.map((name) => [name, true]));
+    expect(started).toEqual(names);
+  });
+});

@@ -3,7 +3,9 @@ import type { PollChanges, RouterSummary } from './inventory/registry.js';
 import type { DeviceRecord, RouterDevices } from './inventory/types.js';
 import type { Logger } from './logging.js';
 import { type Snapshot, SnapshotBuilder } from './metrics/snapshot.js';
+import { ConcurrencyLimit } from './poller/limit.js';
 import { initialPollStatus, type RouterPollStatus } from './poller/router-poll-status.js';
+import { spreadOffsetSeconds } from './poller/schedule.js';
 import { PollScheduler } from './poller/scheduler.js';
 import { POLL_ERROR_REASONS, type PollErrorReason } from './routeros/errors.js';
 import type { RouterObservations } from './routeros/observation-types.js';
@@ -35,7 +37,11 @@ export interface StatePersistence {
 const NEW_DEVICE_LOG_LIMIT = 20;
 
 export interface MonitorOptions {
-  config: Pick<Config, 'routers' | 'poll'>;
+  config: Pick<Config, 'routers'> & {
+    /** concurrency and spreadSeconds are optional for callers that build a config by hand: unbounded, no spread. */
+    poll: Pick<Config['poll'], 'intervalSeconds' | 'offsetSeconds'> &
+      Partial<Pick<Config['poll'], 'concurrency' | 'spreadSeconds'>>;
+  };
   logger: Logger;
   inventory: DeviceInventory;
   createClient: (router: RouterConfig) => RouterClient;
@@ -65,6 +71,7 @@ export interface RouterSetChange {
 export class Monitor {
   private readonly pollStatuses = new Map<string, RouterPollStatus>();
   private readonly clients = new Map<string, RouterClient>();
+  private readonly limit: ConcurrencyLimit;
   private readonly routerConfigs = new Map<string, RouterConfig>();
   private readonly builder: SnapshotBuilder;
   private current: Snapshot;
@@ -75,6 +82,7 @@ export class Monitor {
 
   constructor(private readonly options: MonitorOptions) {
     this.nowMs = options.nowMs ?? Date.now;
+    this.limit = new ConcurrencyLimit(options.config.poll.concurrency ?? Number.POSITIVE_INFINITY);
     this.lastSaveRequestMs = this.nowMs();
     const names = options.config.routers.map((router) => router.name);
     for (const name of names) this.pollStatuses.set(name, initialPollStatus(name));
@@ -104,9 +112,10 @@ export class Monitor {
       routers: [...this.pollStatuses.keys()],
       intervalSeconds: this.options.config.poll.intervalSeconds,
       offsetSeconds: this.options.config.poll.offsetSeconds,
+      routerOffsetSeconds: (router) => spreadOffsetSeconds(router, this.options.config.poll.spreadSeconds ?? 0),
       nowMs: this.nowMs,
       pollRouter: async (router) => {
-        await this.pollRouter(router);
+        await this.limitedPoll(router);
       },
       onSkippedSlot: (router) => {
         const state = this.pollStatuses.get(router);
@@ -164,7 +173,16 @@ export class Monitor {
 
   /** One poll of every router, concurrently (the `devices` command). */
   async pollAllOnce(): Promise<PollOutcome[]> {
-    return Promise.all([...this.pollStatuses.keys()].map((router) => this.pollRouter(router)));
+    const outcomes = await Promise.all([...this.pollStatuses.keys()].map((router) => this.limitedPoll(router)));
+    return outcomes.filter((outcome): outcome is PollOutcome => outcome !== null);
+  }
+
+  /**
+   * A poll that waits for one of `poll.concurrency` places first. The wait is
+   * not part of the poll's duration; a router removed while it waited is not polled.
+   */
+  private limitedPoll(router: string): Promise<PollOutcome | null> {
+    return this.limit.run(async () => (this.pollStatuses.has(router) ? this.pollRouter(router) : null));
   }
 
   /**

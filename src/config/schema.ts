@@ -96,9 +96,17 @@ export const configSchema = z
       .object({
         intervalSeconds: z.number().min(1).max(3600).default(15),
         offsetSeconds: z.number().min(0).default(0),
+        // Routers connected to and polled at the same moment; the others wait their turn.
+        concurrency: z.number().int().min(1).max(4096).default(32),
+        // Each router polls at its own stable place within this many seconds after the slot.
+        spreadSeconds: z.number().min(0).default(0),
       })
       .strict()
-      .default({ intervalSeconds: 15, offsetSeconds: 0 }),
+      .refine((poll) => poll.spreadSeconds < poll.intervalSeconds, {
+        message: 'must be less than poll.intervalSeconds',
+        path: ['spreadSeconds'],
+      })
+      .default({ intervalSeconds: 15, offsetSeconds: 0, concurrency: 32, spreadSeconds: 0 }),
     presence: z
       .object({
         timeoutSeconds: z.number().positive().default(300),

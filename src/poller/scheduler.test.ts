@@ -125,3 +125,36 @@ describe('PollScheduler on the wall-clock grid', () => {
     }
   });
 });
+
+describe('PollScheduler with a spread (poll.spreadSeconds)', () => {
+  it('polls each router at its own fixed place after every slot, and still once per slot', async () => {
+    const clock = new SkewedClock(0);
+    const polls = new Map<string, number[]>();
+    const places: Record<string, number> = { a: 0, b: 3.25, c: 14.5 };
+    const scheduler = new PollScheduler({
+      routers: Object.keys(places),
+      intervalSeconds: INTERVAL_S,
+      offsetSeconds: 0,
+      routerOffsetSeconds: (router) => places[router] ?? 0,
+      nowMs: () => clock.now,
+      timers: clock,
+      pollRouter: async (router) => {
+        polls.set(router, [...(polls.get(router) ?? []), clock.now]);
+      },
+      onSkippedSlot: () => undefined,
+    });
+    scheduler.start();
+    await clock.runUntil(START + 4 * INTERVAL_MS + 100);
+    await scheduler.stop(0);
+    for (const [router, place] of Object.entries(places)) {
+      // After the first poll at start: on the grid plus the router's place, one per interval.
+      const later = polls.get(router)!.slice(1);
+      expect(
+        later.map((at) => (at % INTERVAL_MS) / 1000),
+        router,
+      ).toEqual(Array(later.length).fill(place));
+      expect(new Set(later.map((at) => Math.floor((at - place * 1000) / INTERVAL_MS))).size, router).toBe(later.length);
+      expect(later.length, router).toBeGreaterThanOrEqual(3);
+    }
+  });
+});

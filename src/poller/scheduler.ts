@@ -4,6 +4,8 @@ export interface SchedulerOptions {
   routers: ReadonlyArray<string>;
   intervalSeconds: number;
   offsetSeconds: number;
+  /** A router's extra offset within each interval (poll.spreadSeconds); none by default. */
+  routerOffsetSeconds?: (router: string) => number;
   /** Runs one poll of one router; must not reject (the caller records failures). */
   pollRouter: (router: string) => Promise<void>;
   /** Called when a slot comes while the router's previous poll still runs. */
@@ -113,7 +115,8 @@ export class PollScheduler {
     // From the later of the slot and the clock: a timer that fired late does not run the slots it missed. A wall
     // clock set back by more than an interval is followed, or the next poll would wait for it to catch up.
     const from = slotMs - now > intervalMs ? now : Math.max(slotMs, now);
-    const next = nextSlotMs(from, this.options.intervalSeconds, this.options.offsetSeconds);
+    const offset = this.options.offsetSeconds + (this.options.routerOffsetSeconds?.(router) ?? 0);
+    const next = nextSlotMs(from, this.options.intervalSeconds, offset);
     const timer = this.clock.setTimeout(() => this.runSlot(router, next), Math.max(0, next - now));
     this.timers.set(router, timer);
   }
