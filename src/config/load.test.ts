@@ -30,7 +30,7 @@ describe('config', () => {
       gateway: null,
       sources: { wifi: true, traffic: true, ipv6: true, pools: true },
     });
-    expect(config.poll).toEqual({ intervalSeconds: 15, offsetSeconds: 0 });
+    expect(config.poll).toEqual({ intervalSeconds: 15, offsetSeconds: 0, concurrency: 32, spreadSeconds: 0 });
     expect(config.presence).toEqual({ timeoutSeconds: 300, arpStates: ['reachable', 'delay', 'probe'] });
     expect(config.retention).toEqual({ forgetAfterDays: 30, maxDevicesPerRouter: 10000 });
     expect(config.listen).toEqual({ host: '0.0.0.0', port: 9847 });

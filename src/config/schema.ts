@@ -102,7 +102,7 @@ export const configSchema = z
         spreadSeconds: z.number().min(0).default(0),
       })
       .strict()
-      .refine((poll) => poll.spreadSeconds < poll.intervalSeconds, {
+      .refine((poll) => poll.spreadSeconds === 0 || poll.spreadSeconds < poll.intervalSeconds, {
         message: 'must be less than poll.intervalSeconds',
         path: ['spreadSeconds'],
       })
