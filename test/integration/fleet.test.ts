@@ -64,7 +64,7 @@ describe('a fleet from router files across two shards', () => {
 
   beforeAll(async () => {
     fleet = await startSimulatorFleet({ routers: 28, devicesPerRouter: 4 });
-    routers = fleet.routerConfigs({ timeoutSeconds: 2 });
+    routers = fleet.routerConfigs({ timeoutSeconds: 10 });
     dir = mkdtempSync(path.join(tmpdir(), 'netmon-fleet-'));
     mkdirSync(path.join(dir, 'routers'));
     writeRouterFile('north.json', routers.slice(0, 13));
@@ -177,7 +177,7 @@ describe('serve --demo with NETMON_DEMO_ROUTERS', () => {
     } finally {
       for (const exporter of exporters) await exporter.stop('SIGKILL');
     }
-  });
+  }, 90_000);
 });
 
 describe('a router that moves to another shard', () => {
@@ -188,7 +188,7 @@ describe('a router that moves to another shard', () => {
     writeFileSync(
       configPath,
       JSON.stringify({
-        routers: fleet.routerConfigs({ timeoutSeconds: 2 }),
+        routers: fleet.routerConfigs({ timeoutSeconds: 10 }),
         poll: { intervalSeconds: 1 },
         state: { path: path.join(dir, 'state.json') },
       }),
@@ -229,5 +229,5 @@ describe('a router that moves to another shard', () => {
       for (const exporter of running) await exporter.stop('SIGKILL');
       await fleet.close();
     }
-  });
+  }, 120_000);
 });

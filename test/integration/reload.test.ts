@@ -15,7 +15,7 @@ interface ApiDevice {
 }
 
 function routerEntry(name: string, sim: RunningSimulator, extra: Record<string, unknown> = {}) {
-  return { name, host: sim.host, port: sim.port, user: 'monitor', password: 'secret', timeoutSeconds: 2, ...extra };
+  return { name, host: sim.host, port: sim.port, user: 'monitor', password: 'secret', timeoutSeconds: 10, ...extra };
 }
 
 async function routersUp(exporter: ExporterProcess): Promise<Map<string, number>> {
@@ -93,7 +93,7 @@ describe('SIGHUP reload in the real process', () => {
 
   it('reconnects a router whose settings changed, and only that one', async () => {
     const addLogins = sims.add.stats.logins;
-    writeConfig({ ...base, routers: [routerEntry('keep', sims.keep), routerEntry('add', sims.add, { timeoutSeconds: 3 })] });
+    writeConfig({ ...base, routers: [routerEntry('keep', sims.keep), routerEntry('add', sims.add, { timeoutSeconds: 11 })] });
     await hup(/configuration reloaded: 0 router\(s\) added, 0 removed, 1 reconnected/);
     await waitFor(() => (sims.add.stats.logins === addLogins + 1 ? true : undefined), 5000, 'the changed router logged in again');
     expect(sims.keep.stats.logins).toBe(1);
@@ -122,7 +122,7 @@ describe('SIGHUP reload in the real process', () => {
     writeConfig({
       ...base,
       state: { path: path.join(tmpdir(), 'elsewhere.json') },
-      routers: [routerEntry('keep', sims.keep), routerEntry('add', sims.add, { timeoutSeconds: 3 })],
+      routers: [routerEntry('keep', sims.keep), routerEntry('add', sims.add, { timeoutSeconds: 11 })],
     });
     await hup(/need a restart/);
     expect(exporter.output()).toMatch(/"settings":\["state\.path"\]/);
