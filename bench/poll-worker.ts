@@ -20,6 +20,7 @@ import { DeviceRegistry } from '../src/inventory/registry.js';
 import { type DeviceInventory, Monitor, type RouterClient } from '../src/monitor.js';
 import type { RouterObservations } from '../src/routeros/observation-types.js';
 import { RouterSession } from '../src/routeros/session.js';
+import { replyLimitsFor } from '../src/routeros/transport.js';
 import { startSimulatorProcess } from './sim-client.js';
 import { BENCH_PASSWORD, BENCH_USER } from './sim-process.js';
 import { cpuMicros, median, peakRssBytes } from './stats.js';
@@ -125,7 +126,11 @@ export async function runPollJob(job: PollJob): Promise<PollResult> {
       config,
       logger: silent,
       inventory: timedInventory(registry, layers),
-      createClient: (router) => timedClient(new RouterSession({ ...router, logger: silent }), layers),
+      createClient: (router) =>
+        timedClient(
+          new RouterSession({ ...router, logger: silent, replyLimits: replyLimitsFor(config.retention.maxDevicesPerRouter) }),
+          layers,
+        ),
     });
 
     let gcMs = 0;

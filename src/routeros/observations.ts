@@ -1,6 +1,10 @@
 /**
- * Raw API rows (attribute name -> text, as a print returns them) to the typed
- * observations the inventory merges. Pure. A row that cannot name a device
+ * API rows to the typed observations the inventory merges. Pure. Each table
+ * has a mapping: its `.proplist` and a function of one row's values by
+ * proplist column, which the client calls as each `!re` sentence is decoded
+ * (no per-row record is built; see wire-transport.ts printRows). The
+ * `map*` functions take rows as records (attribute name -> text) for callers
+ * that have them, such as tests. A row that cannot name a device
  * (no usable MAC, or an ARP row without an IP) is dropped and counted, never
  * thrown about: one odd row must not cost the whole poll.
  *
@@ -14,6 +18,20 @@ import type { ArpObservation, BridgeHostObservation, LeaseObservation, RouterIde
 import { booleanOr, parseDuration, sanitizeComment, sanitizeHostname, sanitizeText } from './values.js';
 
 export type RawRow = Readonly<Record<string, string>>;
+
+/**
+ * One row's values by `.proplist` column: `row[i]` is the value of proplist[i],
+ * undefined when the router did not send it. The array is reused for the next
+ * row: read it, never keep it.
+ */
+export type Columns = ReadonlyArray<string | undefined>;
+
+/** How one table is asked for and how each of its rows becomes an observation. */
+export interface TableMapping<T> {
+  readonly proplist: readonly string[];
+  /** The observation of one row, or null to reject (count) it. */
+  map(row: Columns): T | null;
+}
 
 export interface Mapped<T> {
   observations: T[];
@@ -50,8 +68,18 @@ export const PROPLISTS = {
 const NAME_MAX_LENGTH = 255;
 const WORD_MAX_LENGTH = 64;
 
-function text(row: RawRow, key: string, max = NAME_MAX_LENGTH): string | null {
-  return sanitizeText(row[key], max);
+function text(value: unknown, max = NAME_MAX_LENGTH): string | null {
+  return sanitizeText(value, max);
+}
+
+/** Column index of each proplist name. */
+function columnsOf<const P extends readonly string[]>(proplist: P): { readonly [K in P[number]]: number } {
+  return Object.fromEntries(proplist.map((name, index) => [name, index])) as { [K in P[number]]: number };
+}
+
+/** A record's values in the order of a proplist (own properties only, as a decoded row has no others). */
+function columnsFromRecord(row: RawRow, proplist: readonly string[]): Columns {
+  return proplist.map((name) => (Object.hasOwn(row, name) ? row[name] : undefined));
 }
 
 /** A usable MAC: valid and not all zeros (RouterOS shows 00:00:.. for "none"). */
@@ -70,11 +98,16 @@ function isRow(row: unknown): row is RawRow {
   return typeof row === 'object' && row !== null && !Array.isArray(row);
 }
 
-function mapRows<T>(rows: readonly unknown[], map: (row: RawRow) => T | null): Mapped<T> {
+/** Rows given as records through a mapping (for callers that have records, such as test doubles of the transport). */
+export function mapRecords<T>(rows: readonly unknown[], proplist: readonly string[], map: (row: Columns) => T | null): Mapped<T> {
+  return mapRows(rows, { proplist, map });
+}
+
+function mapRows<T>(rows: readonly unknown[], mapping: TableMapping<T>): Mapped<T> {
   const observations: T[] = [];
   let rejected = 0;
   for (const row of Array.isArray(rows) ? rows : []) {
-    const observation = isRow(row) ? map(row) : null;
+    const observation = isRow(row) ? mapping.map(columnsFromRecord(row, mapping.proplist)) : null;
     if (observation === null) rejected += 1;
     else observations.push(observation);
   }
@@ -92,25 +125,31 @@ function mapRows<T>(rows: readonly unknown[], map: (row: RawRow) => T | null): M
  * - server: `active-server` while bound (a static lease configured for server
  *   "all" only names the real one there), else `server`.
  */
-export function mapLeases(rows: readonly unknown[]): Mapped<LeaseObservation> {
-  return mapRows(rows, (row) => {
-    const leaseMac = mac(row['mac-address']) ?? mac(row['active-mac-address']);
+const L = columnsOf(PROPLISTS.leases);
+export const LEASES: TableMapping<LeaseObservation> = {
+  proplist: PROPLISTS.leases,
+  map(row) {
+    const leaseMac = mac(row[L['mac-address']]) ?? mac(row[L['active-mac-address']]);
     if (leaseMac === null) return null;
-    const status = text(row, 'status', WORD_MAX_LENGTH)?.toLowerCase() ?? 'unknown';
+    const status = text(row[L.status], WORD_MAX_LENGTH)?.toLowerCase() ?? 'unknown';
     const bound = status === 'bound';
     return {
       mac: leaseMac,
-      address: (bound ? ip(row['active-address']) : null) ?? ip(row['address']),
-      hostname: sanitizeHostname(row['host-name']),
-      comment: sanitizeComment(row['comment']),
-      server: (bound ? text(row, 'active-server') : null) ?? text(row, 'server'),
+      address: (bound ? ip(row[L['active-address']]) : null) ?? ip(row[L.address]),
+      hostname: sanitizeHostname(row[L['host-name']]),
+      comment: sanitizeComment(row[L.comment]),
+      server: (bound ? text(row[L['active-server']]) : null) ?? text(row[L.server]),
       status,
-      dynamic: booleanOr(row['dynamic'], false),
-      disabled: booleanOr(row['disabled'], false),
-      lastSeenAgoSeconds: parseDuration(row['last-seen']),
-      expiresAfterSeconds: parseDuration(row['expires-after']),
+      dynamic: booleanOr(row[L.dynamic], false),
+      disabled: booleanOr(row[L.disabled], false),
+      lastSeenAgoSeconds: parseDuration(row[L['last-seen']]),
+      expiresAfterSeconds: parseDuration(row[L['expires-after']]),
     };
-  });
+  },
+};
+
+export function mapLeases(rows: readonly unknown[]): Mapped<LeaseObservation> {
+  return mapRows(rows, LEASES);
 }
 
 /**
@@ -120,43 +159,55 @@ export function mapLeases(rows: readonly unknown[]): Mapped<LeaseObservation> {
  * rejects the row. `status` exists from RouterOS 7.14; older routers give null.
  * `complete` defaults to "has a MAC" when the router does not say.
  */
-export function mapArp(rows: readonly unknown[]): Mapped<ArpObservation> {
-  return mapRows(rows, (row) => {
-    const address = ip(row['address']);
+const A = columnsOf(PROPLISTS.arp);
+export const ARP: TableMapping<ArpObservation> = {
+  proplist: PROPLISTS.arp,
+  map(row) {
+    const address = ip(row[A.address]);
     if (address === null) return null;
-    const rawMac = row['mac-address'];
+    const rawMac = row[A['mac-address']];
     const hasMacText = typeof rawMac === 'string' && rawMac.trim() !== '';
     const arpMac = hasMacText ? mac(rawMac) : null;
     if (hasMacText && arpMac === null && normalizeMac(rawMac) === null) return null;
     return {
       mac: arpMac,
       address,
-      interface: text(row, 'interface'),
-      status: text(row, 'status', WORD_MAX_LENGTH)?.toLowerCase() ?? null,
-      dynamic: booleanOr(row['dynamic'], false),
-      complete: booleanOr(row['complete'], arpMac !== null),
-      invalid: booleanOr(row['invalid'], false),
-      disabled: booleanOr(row['disabled'], false),
-      comment: sanitizeComment(row['comment']),
+      interface: text(row[A.interface]),
+      status: text(row[A.status], WORD_MAX_LENGTH)?.toLowerCase() ?? null,
+      dynamic: booleanOr(row[A.dynamic], false),
+      complete: booleanOr(row[A.complete], arpMac !== null),
+      invalid: booleanOr(row[A.invalid], false),
+      disabled: booleanOr(row[A.disabled], false),
+      comment: sanitizeComment(row[A.comment]),
     };
-  });
+  },
+};
+
+export function mapArp(rows: readonly unknown[]): Mapped<ArpObservation> {
+  return mapRows(rows, ARP);
 }
 
 /** Bridge hosts (/interface/bridge/host): port from `interface` (v7) or `on-interface` (v6). */
-export function mapBridgeHosts(rows: readonly unknown[]): Mapped<BridgeHostObservation> {
-  return mapRows(rows, (row) => {
-    const hostMac = mac(row['mac-address']);
+const B = columnsOf(PROPLISTS.bridgeHosts);
+export const BRIDGE_HOSTS: TableMapping<BridgeHostObservation> = {
+  proplist: PROPLISTS.bridgeHosts,
+  map(row) {
+    const hostMac = mac(row[B['mac-address']]);
     if (hostMac === null) return null;
     return {
       mac: hostMac,
-      bridge: text(row, 'bridge'),
-      port: text(row, 'interface') ?? text(row, 'on-interface'),
-      dynamic: booleanOr(row['dynamic'], false),
-      local: booleanOr(row['local'], false),
-      external: booleanOr(row['external'], false),
-      vlanId: vlan(row['vid']),
+      bridge: text(row[B.bridge]),
+      port: text(row[B.interface]) ?? text(row[B['on-interface']]),
+      dynamic: booleanOr(row[B.dynamic], false),
+      local: booleanOr(row[B.local], false),
+      external: booleanOr(row[B.external], false),
+      vlanId: vlan(row[B.vid]),
     };
-  });
+  },
+};
+
+export function mapBridgeHosts(rows: readonly unknown[]): Mapped<BridgeHostObservation> {
+  return mapRows(rows, BRIDGE_HOSTS);
 }
 
 function vlan(value: unknown): number | null {
@@ -165,13 +216,36 @@ function vlan(value: unknown): number | null {
   return id >= 1 && id <= 4094 ? id : null;
 }
 
+/** /system/identity `name`. */
+export const IDENTITY: TableMapping<Pick<RouterIdentity, 'identity'>> = {
+  proplist: PROPLISTS.identity,
+  map: (row) => ({ identity: text(row[0]) }),
+};
+
+/** /system/resource `version`, `board-name`. */
+export const RESOURCE: TableMapping<Omit<RouterIdentity, 'identity'>> = {
+  proplist: PROPLISTS.resource,
+  map: (row) => ({ version: text(row[0], WORD_MAX_LENGTH), board: text(row[1], WORD_MAX_LENGTH) }),
+};
+
+/** The router's identity from the first row of each table (an absent table gives nulls). */
+export function routerIdentity(
+  identity: Pick<RouterIdentity, 'identity'> | undefined,
+  resource: Omit<RouterIdentity, 'identity'> | undefined,
+): RouterIdentity {
+  return {
+    identity: identity?.identity ?? null,
+    version: resource?.version ?? null,
+    board: resource?.board ?? null,
+  };
+}
+
 /** /system/identity `name` and /system/resource `version`, `board-name` (first row of each). */
 export function mapIdentity(identityRows: readonly unknown[], resourceRows: readonly unknown[]): RouterIdentity {
-  const identity = Array.isArray(identityRows) && isRow(identityRows[0]) ? identityRows[0] : {};
-  const resource = Array.isArray(resourceRows) && isRow(resourceRows[0]) ? resourceRows[0] : {};
-  return {
-    identity: text(identity, 'name'),
-    version: text(resource, 'version', WORD_MAX_LENGTH),
-    board: text(resource, 'board-name', WORD_MAX_LENGTH),
-  };
+  const first = (rows: readonly unknown[], mapping: TableMapping<unknown>) =>
+    Array.isArray(rows) && isRow(rows[0]) ? mapping.map(columnsFromRecord(rows[0], mapping.proplist)) : undefined;
+  return routerIdentity(
+    first(identityRows, IDENTITY) as Pick<RouterIdentity, 'identity'> | undefined,
+    first(resourceRows, RESOURCE) as Omit<RouterIdentity, 'identity'> | undefined,
+  );
 }

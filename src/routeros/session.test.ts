@@ -14,6 +14,7 @@ import {
   sampleLan,
   startSimulator,
 } from '../simulator/index.js';
+import { mapRecords } from './observations.js';
 import type { RouterSession, RouterSessionOptions } from './session.js';
 import { rejectionOf, sessionFor } from './test-support.js';
 import type { TransportFactory, TransportOptions } from './transport.js';
@@ -50,10 +51,12 @@ describe('the transport seam', () => {
     const seen: TransportOptions[] = [];
     const transport: TransportFactory = (options) => {
       seen.push(options);
+      const print = async (path: string) =>
+        path === '/ip/arp' ? [{ address: '10.0.0.9', 'mac-address': 'aa-bb-cc-dd-ee-01', status: 'reachable' }] : [];
       return {
         connect: async () => undefined,
-        print: async (path) =>
-          path === '/ip/arp' ? [{ address: '10.0.0.9', 'mac-address': 'aa-bb-cc-dd-ee-01', status: 'reachable' }] : [],
+        print,
+        printRows: async (path, proplist, map) => mapRecords(await print(path), proplist, map),
         close: async () => undefined,
         onFailure: () => undefined,
       };

@@ -15,7 +15,7 @@ import { type BackoffPolicy, backoffDelayMs, DEFAULT_BACKOFF } from './backoff.j
 import { ALL_SOURCES_ON, DepthReader, type DepthSourceSwitches } from './depth-sources.js';
 import { CommandTrap, isMissingMenu, PollError, redact } from './errors.js';
 import type { RouterObservations } from './observation-types.js';
-import { mapArp, mapBridgeHosts, mapIdentity, mapLeases, PROPLISTS, type RawRow } from './observations.js';
+import { ARP, BRIDGE_HOSTS, IDENTITY, LEASES, type Mapped, RESOURCE, routerIdentity, type TableMapping } from './observations.js';
 import { buildTlsOptions, type RouterTlsConfig, resolvePort } from './tls-options.js';
 import type { ReplyLimits, RouterTransport, TransportFactory } from './transport.js';
 import { createWireTransport } from './wire-transport.js';
@@ -48,16 +48,30 @@ export interface RouterSessionOptions {
 
 export type PollResult = RouterObservations & { rejectedRows: number };
 
-/** The tables one poll reads, in order. */
-export const POLLED_TABLES = [
-  { key: 'leases', path: '/ip/dhcp-server/lease', proplist: PROPLISTS.leases },
-  { key: 'arp', path: '/ip/arp', proplist: PROPLISTS.arp },
-  { key: 'bridgeHosts', path: '/interface/bridge/host', proplist: PROPLISTS.bridgeHosts },
-  { key: 'identity', path: '/system/identity', proplist: PROPLISTS.identity },
-  { key: 'resource', path: '/system/resource', proplist: PROPLISTS.resource },
-] as const;
+/**
+ * The tables one poll reads, in order: one descriptor each (menu path, and the
+ * mapping with its `.proplist` and row mapper). A new table is one more entry
+ * here and one more read in pollOnce.
+ */
+export interface PolledTable<T> {
+  readonly path: string;
+  readonly mapping: TableMapping<T>;
+}
 
-type TableKey = (typeof POLLED_TABLES)[number]['key'];
+export const TABLES = {
+  leases: { path: '/ip/dhcp-server/lease', mapping: LEASES },
+  arp: { path: '/ip/arp', mapping: ARP },
+  bridgeHosts: { path: '/interface/bridge/host', mapping: BRIDGE_HOSTS },
+  identity: { path: '/system/identity', mapping: IDENTITY },
+  resource: { path: '/system/resource', mapping: RESOURCE },
+} as const satisfies Record<string, PolledTable<unknown>>;
+
+/** Path and proplist of each table, in poll order (for tools that print them without mapping). */
+export const POLLED_TABLES = Object.entries(TABLES).map(([key, table]) => ({
+  key,
+  path: table.path,
+  proplist: table.mapping.proplist,
+}));
 
 export class RouterSession {
   readonly name: string;
@@ -125,17 +139,12 @@ export class RouterSession {
     try {
       if (this.closed) throw new PollError('connection', `${this.address}: session closed`);
       const transport = await this.connected();
-      const rows = {} as Record<TableKey, RawRow[]>;
       const missingTables: string[] = [];
-      for (const table of POLLED_TABLES) {
-        const result = await this.print(transport, table.path, table.proplist);
-        if (result === 'missing') {
-          missingTables.push(table.path);
-          rows[table.key] = [];
-        } else {
-          rows[table.key] = result;
-        }
-      }
+      const leases = await this.read(transport, TABLES.leases, missingTables);
+      const arp = await this.read(transport, TABLES.arp, missingTables);
+      const bridgeHosts = await this.read(transport, TABLES.bridgeHosts, missingTables);
+      const identity = await this.read(transport, TABLES.identity, missingTables);
+      const resource = await this.read(transport, TABLES.resource, missingTables);
       const depth = await this.depth.read(async (path, proplist) => {
         try {
           return await this.deadline(transport.print(path, proplist), `${path}/print`);
@@ -146,14 +155,11 @@ export class RouterSession {
       });
       this.consecutiveFailures = 0;
       this.lastFailure = null;
-      const leases = mapLeases(rows.leases);
-      const arp = mapArp(rows.arp);
-      const bridgeHosts = mapBridgeHosts(rows.bridgeHosts);
       return {
         leases: leases.observations,
         arp: arp.observations,
         bridgeHosts: bridgeHosts.observations,
-        system: mapIdentity(rows.identity, rows.resource),
+        system: routerIdentity(identity.observations[0], resource.observations[0]),
         missingTables,
         depth,
         rejectedRows: leases.rejected + arp.rejected + bridgeHosts.rejected + depth.rejectedRows,
@@ -213,9 +219,17 @@ export class RouterSession {
     return transport;
   }
 
-  private async print(transport: RouterTransport, path: string, proplist: readonly string[]): Promise<RawRow[] | 'missing'> {
+  /** One table, mapped as it is read; a table the router lacks is listed in `missing` and reads as empty. */
+  private async read<T>(transport: RouterTransport, table: PolledTable<T>, missing: string[]): Promise<Mapped<T>> {
+    const result = await this.print(transport, table.path, table.mapping);
+    if (result !== 'missing') return result;
+    missing.push(table.path);
+    return { observations: [], rejected: 0 };
+  }
+
+  private async print<T>(transport: RouterTransport, path: string, mapping: TableMapping<T>): Promise<Mapped<T> | 'missing'> {
     try {
-      return await this.deadline(transport.print(path, proplist), `${path}/print`);
+      return await this.deadline(transport.printRows(path, mapping.proplist, mapping.map), `${path}/print`);
     } catch (error) {
       if (error instanceof CommandTrap) {
         if (isMissingMenu(error)) {

@@ -4,7 +4,7 @@
  * (wire-transport.ts) in production, fakes in tests.
  */
 import type { ConnectionOptions } from 'node:tls';
-import type { RawRow } from './observations.js';
+import type { Columns, Mapped, RawRow } from './observations.js';
 
 /**
  * How much one reply (the answer to one print) may hold before the client
@@ -66,6 +66,12 @@ export interface RouterTransport {
    * connection fails. Never stays pending once the connection is gone.
    */
   print(path: string, proplist: readonly string[]): Promise<RawRow[]>;
+  /**
+   * The same print, each row mapped as it is decoded: `map` gets the row's
+   * values by proplist column (one array, reused for the next row) and returns
+   * its observation, or null to reject (count) it. Same failures as print().
+   */
+  printRows<T>(path: string, proplist: readonly string[], map: (row: Columns) => T | null): Promise<Mapped<T>>;
   /** Ends the connection now; pending calls reject. Idempotent. */
   close(): Promise<void>;
   /** Called once, when the connection is lost after connect() began (not after close()). */

@@ -19,8 +19,8 @@ import {
 } from '../simulator/index.js';
 import { encodeLength, encodeSentence, FramingError, SentenceReader } from './codec.js';
 import { CommandTrap, PollError } from './errors.js';
-import { PROPLISTS } from './observations.js';
-import { POLLED_TABLES, type RouterSessionOptions } from './session.js';
+import { mapRecords, PROPLISTS } from './observations.js';
+import { POLLED_TABLES, type PolledTable, type RouterSessionOptions, TABLES } from './session.js';
 import { rejectionOf, sessionFor } from './test-support.js';
 import { createWireTransport, type DecodedReply, md5LoginResponse, ReplyDecoder, WireTransport } from './wire-transport.js';
 
@@ -218,6 +218,24 @@ describe('failures', () => {
     const garbage = await rejectionOf(session.poll());
     expect(garbage.reason).toBe('protocol');
     expect(garbage.message).toContain('invalid length prefix byte 0xff');
+  });
+
+  it('printRows maps each row as it is decoded to exactly what mapping the printed records gives', async () => {
+    const lan = generateLan({ devices: 300, seed: 5 });
+    lan.leases[0]!.hostName = 'Вася-ноутбук';
+    lan.leases[1]!.hostName = Buffer.from([0x43, 0x61, 0x66, 0xe9]);
+    const sim = await simulator({ lan });
+    const transport = transportTo(sim);
+    await transport.connect();
+    for (const table of Object.values(TABLES) as PolledTable<unknown>[]) {
+      const { proplist, map } = table.mapping;
+      const records = await transport.print(table.path, proplist);
+      const mapped = await transport.printRows(table.path, proplist, map);
+      expect(mapped.observations.length, table.path).toBeGreaterThan(0);
+      expect(mapped, table.path).toEqual(mapRecords(records, proplist, map));
+    }
+    const leases = await transport.printRows(TABLES.leases.path, TABLES.leases.mapping.proplist, TABLES.leases.mapping.map);
+    expect(leases.observations.map((lease) => lease.hostname)).toEqual(expect.arrayContaining(['Вася-ноутбук', 'Café']));
   });
 
   it('a reply over its row limit fails the print as protocol, naming the limit, and drops the connection', async () => {

@@ -42,7 +42,7 @@ import {
   SentenceReader,
 } from './codec.js';
 import { CommandTrap, PollError } from './errors.js';
-import type { RawRow } from './observations.js';
+import type { Columns, Mapped, RawRow } from './observations.js';
 import { type ReplyLimits, type RouterTransport, replyLimitsFor, type TransportOptions } from './transport.js';
 import { decodeRouterBytes, sanitizeText } from './values.js';
 
@@ -60,6 +60,7 @@ export interface DecodedReply {
 
 const NON_ASCII = /[\x80-\xff]/;
 const EQUALS = 0x3d;
+const DOT = 0x2e;
 
 /**
  * Decodes reply sentences into attribute records. Keeps, per word position, the
@@ -71,6 +72,93 @@ export class ReplyDecoder {
   private names: string[] = [];
   /** Per word position, the last short ASCII value seen there (see REPEATED_VALUE_MAX). */
   private values: string[] = [];
+  /** decodeColumns' own cache: per word position, the last name seen there and its column in `cachedFor`. */
+  private columnNames: string[] = [];
+  private columnIndexes: number[] = [];
+  private cachedFor: ReadonlyMap<string, number> | null = null;
+
+  /** The reply kind and `.tag=` of a sentence, read from its bytes without decoding the rest. */
+  head(buf: Buffer, start: number, count: number, pos: Int32Array, len: Int32Array): { kind: ReplyKind; tag: string | null } {
+    const kind = replyKind(latin1(buf, start + pos[0]!, start + pos[0]! + len[0]!));
+    let tag: string | null = null;
+    for (let i = count - 1; i > 0; i--) {
+      const at = start + pos[i]!;
+      if (
+        len[i]! >= 5 &&
+        buf[at] === DOT &&
+        buf[at + 1] === 0x74 &&
+        buf[at + 2] === 0x61 &&
+        buf[at + 3] === 0x67 &&
+        buf[at + 4] === EQUALS
+      ) {
+        tag = latin1(buf, at + 5, at + len[i]!);
+        break;
+      }
+    }
+    return { kind, tag };
+  }
+
+  /**
+   * Decodes a `!re` sentence's attributes straight into `values` by column:
+   * `columns` maps an attribute name to its index (the print's `.proplist`
+   * order); names outside it are skipped; a repeated name keeps its last value.
+   * Values are decoded exactly as decode() does.
+   */
+  decodeColumns(
+    buf: Buffer,
+    start: number,
+    count: number,
+    pos: Int32Array,
+    len: Int32Array,
+    knownAscii: boolean,
+    columns: ReadonlyMap<string, number>,
+    values: Array<string | undefined>,
+  ): void {
+    values.fill(undefined);
+    if (this.cachedFor !== columns) {
+      this.cachedFor = columns;
+      this.columnNames = [];
+      this.columnIndexes = [];
+    }
+    const last = count - 1;
+    const text = buf.toString('latin1', start, start + pos[last]! + len[last]!);
+    const ascii = knownAscii || !NON_ASCII.test(text);
+    for (let i = 1; i < count; i++) {
+      const from = pos[i]!;
+      if (text.charCodeAt(from) !== EQUALS) continue;
+      const to = from + len[i]!;
+      let eq = text.indexOf('=', from + 1);
+      if (eq === -1 || eq > to) eq = to;
+      let column: number;
+      if (!ascii) {
+        column = columns.get(decodeRouterBytes(buf.subarray(start + from + 1, start + eq))) ?? -1;
+      } else {
+        const cached = this.columnNames[i];
+        if (cached !== undefined && eq - from - 1 === cached.length && text.startsWith(cached, from + 1)) {
+          column = this.columnIndexes[i]!;
+        } else {
+          const name = text.slice(from + 1, eq);
+          column = columns.get(name) ?? -1;
+          this.columnNames[i] = name;
+          this.columnIndexes[i] = column;
+        }
+      }
+      if (column < 0) continue;
+      const valueFrom = eq < to ? eq + 1 : to;
+      if (!ascii) {
+        values[column] = textValue(buf, start, valueFrom, to);
+      } else if (to - valueFrom <= REPEATED_VALUE_MAX) {
+        const previous = this.values[i];
+        if (previous !== undefined && previous.length === to - valueFrom && text.startsWith(previous, valueFrom)) {
+          values[column] = previous;
+        } else {
+          values[column] = this.values[i] = text.slice(valueFrom, to);
+        }
+      } else {
+        values[column] = asciiValue(buf, start, text, valueFrom, to);
+      }
+    }
+  }
 
   decode(buf: Buffer, start: number, count: number, pos: Int32Array, len: Int32Array, knownAscii = false): DecodedReply {
     const last = count - 1;
@@ -144,6 +232,10 @@ interface Latin1Slicer {
   latin1Slice(start: number, end: number): string;
 }
 
+function latin1(buf: Buffer, from: number, to: number): string {
+  return (buf as unknown as Latin1Slicer).latin1Slice(from, to);
+}
+
 function asciiValue(buf: Buffer, start: number, text: string, from: number, to: number): string {
   return to - from < SLICE_KEEPS_PARENT
     ? text.slice(from, to)
@@ -158,10 +250,23 @@ function textValue(buf: Buffer, start: number, from: number, to: number): string
 // ---------------------------------------------------------------------------
 // The transport
 
+/** A print whose rows are mapped as they arrive (printRows). */
+interface RowSink {
+  readonly columns: ReadonlyMap<string, number>;
+  readonly values: Array<string | undefined>;
+  readonly map: (row: Columns) => unknown;
+  readonly observations: unknown[];
+  rejected: number;
+}
+
 interface Pending {
   readonly tag: string;
   readonly command: string;
   readonly rows: RawRow[];
+  /** Set for printRows: rows go through it instead of into `rows`. */
+  readonly sink: RowSink | null;
+  /** `!re` sentences received so far. */
+  rowCount: number;
   /** Bytes of the `!re` sentences received so far. */
   rowBytes: number;
   trap: string | null;
@@ -246,6 +351,26 @@ export class WireTransport implements RouterTransport {
     return done.rows;
   }
 
+  /**
+   * `<path>/print =.proplist=...` with each `!re` row mapped as it is decoded:
+   * its values land by proplist column in one reused array handed to `map`, so
+   * no record is built per row. `map` returns the observation, or null to
+   * reject (count) the row.
+   */
+  async printRows<T>(path: string, proplist: readonly string[], map: (row: Columns) => T | null): Promise<Mapped<T>> {
+    const command = `${path}/print`;
+    if (!this.loggedIn && !this.failure && !this.closed) throw new PollError('protocol', `${command} before login`);
+    const sink: RowSink = {
+      columns: new Map(proplist.map((name, index) => [name, index])),
+      values: new Array<string | undefined>(proplist.length).fill(undefined),
+      map,
+      observations: [],
+      rejected: 0,
+    };
+    await this.send(command, [`=.proplist=${proplist.join(',')}`], sink);
+    return { observations: sink.observations as T[], rejected: sink.rejected };
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
@@ -276,6 +401,8 @@ export class WireTransport implements RouterTransport {
         tag: '',
         command: 'connect',
         rows: [],
+        sink: null,
+        rowCount: 0,
         rowBytes: 0,
         trap: null,
         resolve: () => resolve(),
@@ -319,7 +446,11 @@ export class WireTransport implements RouterTransport {
     }
   }
 
-  private send(command: string, args: readonly string[]): Promise<{ rows: RawRow[]; attributes: Record<string, string> }> {
+  private send(
+    command: string,
+    args: readonly string[],
+    sink: RowSink | null = null,
+  ): Promise<{ rows: RawRow[]; attributes: Record<string, string> }> {
     if (this.failure) return Promise.reject(this.failure);
     if (this.closed || !this.socket) return Promise.reject(new PollError('connection', 'session closed'));
     const tagNumber = this.freeTags.pop() ?? this.nextTag++;
@@ -335,6 +466,8 @@ export class WireTransport implements RouterTransport {
         tag,
         command,
         rows: [],
+        sink,
+        rowCount: 0,
         rowBytes: 0,
         trap: null,
         resolve: (value) => {
@@ -364,6 +497,19 @@ export class WireTransport implements RouterTransport {
   }
 
   private onSentence(buf: Buffer, start: number, count: number, pos: Int32Array, len: Int32Array, ascii: boolean): void {
+    const head = this.decoder.head(buf, start, count, pos, len);
+    if (head.kind === '!re' && head.tag !== null) {
+      const entry = this.pending.get(head.tag);
+      if (entry?.sink) {
+        if (!this.withinLimits(entry, pos[count - 1]! + len[count - 1]!)) return;
+        const sink = entry.sink;
+        this.decoder.decodeColumns(buf, start, count, pos, len, ascii, sink.columns, sink.values);
+        const observation = sink.map(sink.values);
+        if (observation === null) sink.rejected++;
+        else sink.observations.push(observation);
+        return;
+      }
+    }
     const reply = this.decoder.decode(buf, start, count, pos, len, ascii);
     if (reply.kind === '!fatal') {
       this.fatal = sanitizeText(reply.bare ?? reply.attributes['message'], 200) ?? 'no reason given';
@@ -376,15 +522,7 @@ export class WireTransport implements RouterTransport {
     }
     switch (reply.kind) {
       case '!re':
-        entry.rowBytes += pos[count - 1]! + len[count - 1]!;
-        if (entry.rows.length >= this.limits.maxRows) {
-          this.overLimit(entry, `more than ${this.limits.maxRows} rows (the row limit)`);
-          return;
-        }
-        if (entry.rowBytes > this.limits.maxBytes) {
-          this.overLimit(entry, `more than ${this.limits.maxBytes} bytes of rows (the byte limit)`);
-          return;
-        }
+        if (!this.withinLimits(entry, pos[count - 1]! + len[count - 1]!)) return;
         entry.rows.push(reply.attributes);
         break;
       case '!trap':
@@ -400,6 +538,21 @@ export class WireTransport implements RouterTransport {
   }
 
   // -- failure ------------------------------------------------------------------
+
+  /** Counts one more `!re` row of `bytes`; false (and the connection failed) when the reply goes over its bounds. */
+  private withinLimits(entry: Pending, bytes: number): boolean {
+    entry.rowCount++;
+    entry.rowBytes += bytes;
+    if (entry.rowCount > this.limits.maxRows) {
+      this.overLimit(entry, `more than ${this.limits.maxRows} rows (the row limit)`);
+      return false;
+    }
+    if (entry.rowBytes > this.limits.maxBytes) {
+      this.overLimit(entry, `more than ${this.limits.maxBytes} bytes of rows (the byte limit)`);
+      return false;
+    }
+    return true;
+  }
 
   /** A reply over its bounds: stop reading it, drop the connection, fail the poll as `protocol`. */
   private overLimit(entry: Pending, what: string): void {
