@@ -552,7 +552,7 @@ for (;;) {
       lastAcked = seqs.length;
       await store.close();
     }
-  }, 60_000);
+  }, 180_000); // a guard only: fsync latency on a shared, busy machine stretches these loops several times
 });
 
 describe('StateStore: kill -9 during a write loop', () => {
@@ -604,7 +604,7 @@ for (;;) {
       }
     };
     await Promise.all(Array.from({ length: lanes }, (_, n) => lane(n)));
-  }, 60_000);
+  }, 180_000); // a guard only: fsync latency on a shared, busy machine stretches these loops several times
 });
 
 /** Starts the writer, waits for a save newer than `after`, lets it run `delayMs` more, then SIGKILLs it. */
