@@ -173,8 +173,12 @@ export class Monitor {
 
   /** One poll of every router, concurrently (the `devices` command). */
   async pollAllOnce(): Promise<PollOutcome[]> {
-    const outcomes = await Promise.all([...this.pollStatuses.keys()].map((router) => this.limitedPoll(router)));
-    return outcomes.filter((outcome): outcome is PollOutcome => outcome !== null);
+    // Access points first: their sightings join their gateway's devices at the gateway's poll.
+    const names = [...this.pollStatuses.keys()];
+    const isAccessPoint = (name: string) => Boolean(this.routerConfigs.get(name)?.gateway);
+    const accessPoints = await Promise.all(names.filter(isAccessPoint).map((router) => this.limitedPoll(router)));
+    const others = await Promise.all(names.filter((name) => !isAccessPoint(name)).map((router) => this.limitedPoll(router)));
+    return [...accessPoints, ...others].filter((outcome): outcome is PollOutcome => outcome !== null);
   }
 
   /**

@@ -1,5 +1,14 @@
 import { buildConfig, type Config } from '../config/load.js';
-import { type LanData, type RunningSimulator, sampleLan, startSimulator, startSimulatorFleet } from '../simulator/index.js';
+import {
+  type LanData,
+  legacyWirelessAccessPointLan,
+  type RunningSimulator,
+  sampleGatewayLan,
+  startSimulator,
+  startSimulatorFleet,
+  type VersionProfile,
+  wifiAccessPointLan,
+} from '../simulator/index.js';
 
 export interface Demo {
   config: Config;
@@ -17,10 +26,21 @@ interface DemoRouter {
   lan: () => LanData;
   /** Extra keys of this router's config entry. */
   config?: Record<string, unknown>;
+  /** The simulated RouterOS version; default 7.x. */
+  versionProfile?: VersionProfile;
 }
 
-/** The demo's routers: a home gateway with the sample home network behind it. */
-const DEMO_ROUTERS: ReadonlyArray<DemoRouter> = [{ name: 'demo', lan: sampleLan }];
+/**
+ * The demo's routers: a home gateway with the sample home network behind it
+ * (kid control, IPv6, its DHCP pool), and two access points in its LAN, a
+ * RouterOS 6.49 one with legacy wireless and a RouterOS 7 one with the wifi
+ * package, whose clients join the gateway's devices.
+ */
+const DEMO_ROUTERS: ReadonlyArray<DemoRouter> = [
+  { name: 'demo', lan: sampleGatewayLan },
+  { name: 'ap-garage', lan: legacyWirelessAccessPointLan, versionProfile: '6.49', config: { gateway: 'demo' } },
+  { name: 'ap-upstairs', lan: wifiAccessPointLan, config: { gateway: 'demo' } },
+];
 
 /** Devices of the sample home network the demo watches, and one that is never there. */
 const DEMO_WATCHED = [
@@ -52,6 +72,7 @@ export async function startDemo(env: NodeJS.ProcessEnv): Promise<Demo> {
           users: [{ name: DEMO_USER, password: DEMO_PASSWORD }],
           lan: router.lan(),
           animate: true,
+          ...(router.versionProfile ? { versionProfile: router.versionProfile } : {}),
         }),
       );
     }

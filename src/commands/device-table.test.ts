@@ -52,6 +52,46 @@ const devices = [
 ];
 
 describe('renderDeviceTable', () => {
+  it('adds a WI-FI column (signal, its strength in words, access point) only when some device is on Wi-Fi', () => {
+    const wifi = (ap: string, signalDbm: number) => ({
+      ap,
+      interface: 'wifi1',
+      ssid: 'Home',
+      band: '5ghz-ax',
+      signalDbm,
+      txRateBps: null,
+      rxRateBps: null,
+      connectedSince: null,
+    });
+    const table = renderDeviceTable(
+      [
+        deviceRecord({
+          router: 'home',
+          mac: 'D0:00:00:00:00:01',
+          hostname: 'tablet',
+          present: true,
+          lastSeen: NOW - 5,
+          wifi: wifi('ap-upstairs', -61),
+        }),
+        deviceRecord({
+          router: 'home',
+          mac: 'D0:00:00:00:00:02',
+          hostname: 'camera',
+          present: true,
+          lastSeen: NOW - 5,
+          wifi: wifi('ap-garage\u001b[2J', -80),
+        }),
+        deviceRecord({ router: 'home', mac: 'D0:00:00:00:00:03', hostname: 'nas', present: true, lastSeen: NOW - 5 }),
+      ],
+      { now: NOW, color: false, vendor: () => null },
+    );
+    const lines = table.split('\n');
+    expect(lines[0]).toMatch(/^NAME +IP +MAC +VENDOR +ROUTER +PORT +WI-FI +LEASE /);
+    expect(table).toContain('-80 dBm weak, ap-garage\ufffd[2J');
+    expect(table).toContain('-61 dBm good, ap-upstairs');
+    expect(lines.find((line) => line.startsWith('nas'))).toMatch(/^nas +D0:00:00:00:00:03 +home +none /);
+  });
+
   it('prints the page table in plain, aligned text: present first, by name, with vendor and a summary', () => {
     expect(renderDeviceTable(devices, { now: NOW, color: false })).toBe(
       [

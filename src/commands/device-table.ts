@@ -9,6 +9,8 @@ import {
   relativeTime,
   secondaryName,
   selectDevices,
+  signalStrength,
+  signalText,
   type ViewDevice,
 } from '../http/device-view.js';
 import type { DeviceRecord } from '../inventory/types.js';
@@ -31,6 +33,9 @@ const MAX_WIDTH = 32;
  * file, so every device would look first seen (and "new") just now.
  */
 const COLUMNS = ['NAME', 'IP', 'MAC', 'VENDOR', 'ROUTER', 'PORT', 'LEASE', 'LAST SEEN', 'STATE', 'NOTES'] as const;
+/** Shown after PORT only when some device is on Wi-Fi: a LAN without registration tables keeps its narrower table. */
+const WIFI_COLUMN = 'WI-FI';
+const WIFI_AT = COLUMNS.indexOf('PORT') + 1;
 
 const ANSI = {
   bold: '\u001b[1m',
@@ -67,9 +72,16 @@ export function renderDeviceTable(devices: ReadonlyArray<DeviceRecord>, options:
   const { now } = options;
   const view: ViewDevice[] = devices.map((d) => ({ ...d, vendor: lookup(d.mac) }));
   const selected = selectDevices(view, DEFAULT_SELECTION, now);
-  const rows = selected.map((d) => deviceCells(d, now));
-  const header: Cell[] = COLUMNS.map((title) => ({ text: title, style: 'bold' }));
-  const widths = COLUMNS.map((_, i) =>
+  const withWifi = selected.some((d) => d.wifi);
+  const columns: string[] = [...COLUMNS];
+  if (withWifi) columns.splice(WIFI_AT, 0, WIFI_COLUMN);
+  const rows = selected.map((d) => {
+    const cells = deviceCells(d, now);
+    if (withWifi) cells.splice(WIFI_AT, 0, wifiCell(d));
+    return cells;
+  });
+  const header: Cell[] = columns.map((title) => ({ text: title, style: 'bold' }));
+  const widths = columns.map((_, i) =>
     Math.min(MAX_WIDTH, Math.max(...[header, ...rows].map((row) => displayWidth(row[i]!.text)))),
   );
   const line = (cells: Cell[], rowStyle: Style = null): string => {
@@ -109,6 +121,16 @@ function deviceCells(d: ViewDevice, now: number): Cell[] {
     cell(state, state === 'present' ? 'green' : state === 'absent' ? 'red' : 'yellow'),
     cell(notes.join(', '), d.conflicts.length > 0 ? 'yellow' : null),
   ];
+}
+
+/** "-61 dBm good, ap-upstairs": signal, its strength in words, and the access point. */
+function wifiCell(d: ViewDevice): Cell {
+  const wifi = d.wifi;
+  if (!wifi) return { text: '', style: null };
+  const dbm = wifi.signalDbm;
+  const strength = dbm === null ? null : signalStrength(dbm);
+  const text = [dbm === null ? null : `${signalText(d)} ${strength}`, wifi.ap].filter((part) => part !== null).join(', ');
+  return { text: terminalSafe(text), style: strength === 'weak' ? 'red' : strength === 'fair' ? 'yellow' : null };
 }
 
 function paint(text: string, style: Style): string {

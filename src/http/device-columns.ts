@@ -7,6 +7,7 @@
  */
 import {
   absoluteTime,
+  accessPointText,
   clip,
   devicePresence,
   displayName,
@@ -18,6 +19,9 @@ import {
   relativeTime,
   type SortKey,
   secondaryName,
+  signalStrength,
+  signalText,
+  trafficText,
   type ViewDevice,
 } from './device-view.js';
 
@@ -65,6 +69,23 @@ export const DEVICE_COLUMNS: ReadonlyArray<DeviceColumn> = [
   },
   { key: 'router', label: 'Router', cell: (d) => [clip(d.router)] },
   { key: 'port', label: 'Interface / port', cell: (d) => [clip(portText(d))] },
+  {
+    key: 'wifi',
+    label: 'Wi-Fi',
+    cell(d) {
+      const dbm = d.wifi?.signalDbm;
+      const parts: CellPart[] = [];
+      if (dbm !== null && dbm !== undefined) {
+        const strength = signalStrength(dbm);
+        // The word carries the cue, the colour only repeats it.
+        parts.push(span(`signal ${strength}`, `${signalText(d)} ${strength}`));
+      }
+      const ap = clip(accessPointText(d));
+      if (ap !== '') parts.push(span('sub', ap));
+      return parts;
+    },
+  },
+  { key: 'traffic', label: 'Traffic', cell: (d) => [trafficText(d)] },
   {
     key: 'lease',
     label: 'Lease',

@@ -18,7 +18,19 @@ export type ViewDevice = DeviceRecord & { vendor?: string | null };
 
 export type DevicePresence = 'present' | 'absent' | 'never seen';
 
-export type SortKey = 'name' | 'ip' | 'mac' | 'vendor' | 'router' | 'port' | 'lease' | 'firstSeen' | 'lastSeen' | 'state';
+export type SortKey =
+  | 'name'
+  | 'ip'
+  | 'mac'
+  | 'vendor'
+  | 'router'
+  | 'port'
+  | 'wifi'
+  | 'traffic'
+  | 'lease'
+  | 'firstSeen'
+  | 'lastSeen'
+  | 'state';
 export type SortDirection = 'ascending' | 'descending';
 export type DeviceFilter = 'all' | 'present' | 'absent' | 'new' | 'watched';
 
@@ -29,6 +41,8 @@ export const SORT_KEYS: ReadonlyArray<SortKey> = [
   'vendor',
   'router',
   'port',
+  'wifi',
+  'traffic',
   'lease',
   'firstSeen',
   'lastSeen',
@@ -125,7 +139,21 @@ export function matchesSearch(d: ViewDevice, query: string): boolean {
 }
 
 export function searchText(d: ViewDevice): string {
-  return [d.name, d.hostname, d.ip, d.mac, d.mac.replace(/:/g, ''), d.vendor, d.router, d.interface, d.bridgePort, d.dhcpServer]
+  return [
+    d.name,
+    d.hostname,
+    d.ip,
+    d.mac,
+    d.mac.replace(/:/g, ''),
+    d.vendor,
+    d.router,
+    d.interface,
+    d.bridgePort,
+    d.dhcpServer,
+    d.wifi?.ap,
+    d.wifi?.ssid,
+    ...(d.ipv6Addresses ?? []),
+  ]
     .filter((part): part is string => typeof part === 'string' && part !== '')
     .join('\n')
     .toLowerCase();
@@ -147,6 +175,11 @@ export function sortValue(d: ViewDevice, key: SortKey): SortValue {
       return d.router.toLowerCase();
     case 'port':
       return blankToNull(portText(d).toLowerCase());
+    case 'wifi':
+      // Strongest first when ascending reads "best signal first"; no Wi-Fi sorts last.
+      return d.wifi?.signalDbm === null || d.wifi?.signalDbm === undefined ? null : -d.wifi.signalDbm;
+    case 'traffic':
+      return trafficRate(d);
     case 'lease':
       return `${d.lease === 'none' ? 'z' : d.lease} ${leaseText(d)}`;
     case 'firstSeen':
@@ -156,6 +189,67 @@ export function sortValue(d: ViewDevice, key: SortKey): SortValue {
     case 'state':
       return d.present ? 0 : d.lastSeen === null ? 2 : 1;
   }
+}
+
+// ---------------------------------------------------------------------------
+// Device depth: Wi-Fi signal, access point, traffic
+
+export type SignalStrength = 'excellent' | 'good' | 'fair' | 'weak';
+
+/**
+ * A readable cue for a signal in dBm, with the thresholds Wi-Fi vendors and
+ * RouterOS users commonly quote: -55 and better is excellent, -67 is enough
+ * for calls and video, -75 still carries data, below that the link drops.
+ */
+export function signalStrength(dbm: number): SignalStrength {
+  if (dbm >= -55) return 'excellent';
+  if (dbm >= -67) return 'good';
+  if (dbm >= -75) return 'fair';
+  return 'weak';
+}
+
+/** "-61 dBm" or "" without Wi-Fi. */
+export function signalText(d: ViewDevice): string {
+  const dbm = d.wifi?.signalDbm;
+  return dbm === null || dbm === undefined ? '' : `${dbm} dBm`;
+}
+
+/** "ap-upstairs · Home (5ghz-ax)": where the device is associated. */
+export function accessPointText(d: ViewDevice): string {
+  const wifi = d.wifi;
+  if (!wifi) return '';
+  const network = wifi.ssid ? (wifi.band ? `${wifi.ssid} (${wifi.band})` : wifi.ssid) : (wifi.interface ?? '');
+  return network === '' ? wifi.ap : `${wifi.ap} · ${network}`;
+}
+
+/** Current traffic in bits per second, down plus up; null when unknown. */
+export function trafficRate(d: ViewDevice): number | null {
+  const t = d.traffic;
+  if (!t || (t.rateDownBps === null && t.rateUpBps === null)) return null;
+  return (t.rateDownBps ?? 0) + (t.rateUpBps ?? 0);
+}
+
+/** Bits per second for people: "1.2 Mbit/s", "96 kbit/s", "0 bit/s". */
+export function bitRateText(bps: number): string {
+  const units: Array<[number, string]> = [
+    [1e9, 'Gbit/s'],
+    [1e6, 'Mbit/s'],
+    [1e3, 'kbit/s'],
+  ];
+  for (const [scale, unit] of units) {
+    if (bps >= scale) {
+      const value = bps / scale;
+      return `${value >= 100 ? Math.round(value) : Number(value.toFixed(1))} ${unit}`;
+    }
+  }
+  return `${Math.round(bps)} bit/s`;
+}
+
+/** "↓ 1.2 Mbit/s ↑ 96 kbit/s", or "" when no rate is known. */
+export function trafficText(d: ViewDevice): string {
+  const t = d.traffic;
+  if (!t || (t.rateDownBps === null && t.rateUpBps === null)) return '';
+  return `↓ ${bitRateText(t.rateDownBps ?? 0)} ↑ ${bitRateText(t.rateUpBps ?? 0)}`;
 }
 
 function blankToNull(text: string): string | null {

@@ -46,6 +46,11 @@ td[data-label="Name"], td[data-label="Interface / port"] { overflow-wrap: anywhe
 td[data-label="IP"], td[data-label="First seen"], td[data-label="Last seen"], td[data-label="Lease"] .sub { white-space: nowrap; }
 td code { font: .9em ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; white-space: nowrap; }
 .sub { display: block; color: var(--muted); font-size: .85em; }
+.signal { font-weight: 600; white-space: nowrap; }
+.signal.excellent, .signal.good { color: var(--present-fg); }
+.signal.fair { color: var(--warn-fg); }
+.signal.weak { color: var(--absent-fg); }
+td[data-label="Traffic"] { white-space: nowrap; }
 .none { color: var(--muted); font-style: italic; }
 .private { color: var(--muted); }
 .badge, .tag { display: inline-block; padding: .05rem .5rem; border-radius: 999px; font-size: .82em; font-weight: 600; white-space: nowrap; margin: 0 .25rem .15rem 0; }

@@ -195,6 +195,8 @@ function columnOf(rows: string[][], label: string): string[] {
     'Vendor',
     'Router',
     'Interface / port',
+    'Wi-Fi',
+    'Traffic',
     'Lease',
     'First seen',
     'Last seen',
@@ -241,22 +243,24 @@ describe('landing page in Chromium', () => {
     ]);
     const byMac = new Map(rows.map((row) => [row[2], row]));
     const gateway = byMac.get('00:0C:42:00:00:01')!;
-    expect(gateway.slice(0, 8)).toEqual([
+    expect(gateway.slice(0, 10)).toEqual([
       'gatewayMikroTik',
       '192.168.88.1',
       '00:0C:42:00:00:01',
       'Routerboard.com',
       'home',
       'bridge · ether1',
+      '', // Wi-Fi
+      '', // Traffic
       'staticexpires in 29 min',
       '40 d ago',
     ]);
     // Seen 4 s before the test built its data; the page was rendered a moment later.
-    expect(gateway[8]).toMatch(/^[4-9] s ago$/);
-    expect(gateway[9]).toBe('presentwatched');
+    expect(gateway[10]).toMatch(/^[4-9] s ago$/);
+    expect(gateway[11]).toBe('presentwatched');
     expect(byMac.get('DA:A1:19:77:00:01')?.[3]).toBe('private address');
-    expect(byMac.get('3C:D9:2B:00:00:09')?.slice(6)).toEqual(['static, waiting', '30 d ago', '2 h ago', 'absentwatched']);
-    expect(byMac.get('00:1B:63:00:00:01')?.slice(7)).toEqual(['never', 'never', 'never seenwatched']);
+    expect(byMac.get('3C:D9:2B:00:00:09')?.slice(8)).toEqual(['static, waiting', '30 d ago', '2 h ago', 'absentwatched']);
+    expect(byMac.get('00:1B:63:00:00:01')?.slice(9)).toEqual(['never', 'never', 'never seenwatched']);
     expect(byMac.get('28:CF:E9:00:00:02')?.[0]).toBe(`${'x'.repeat(79)}…`);
     expect(errors).toEqual([]);
   });

@@ -111,13 +111,13 @@ describe('CLI', () => {
     expect(result.code).toBe(0);
     const lines = result.stdout.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^NAME +IP +MAC +VENDOR +ROUTER/);
-    expect(lines.at(-1)).toMatch(/^62 devices: \d+ present, \d+ absent, 3 watched$/);
+    expect(lines.at(-1)).toMatch(/^64 devices: \d+ present, \d+ absent, 3 watched$/);
     expect(result.stdout).toMatch(/^nas +192\.168\.88\.10 +00:11:32:ED:E6:61 +Synology/m);
     expect(result.stdout).toMatch(/^old laptop +00:1B:63:00:00:01 /m);
     const json = await run(['devices', '--demo', '--json']);
     expect(json.code).toBe(0);
     const devices = JSON.parse(json.stdout) as Array<{ router: string }>;
-    expect(devices).toHaveLength(62);
+    expect(devices).toHaveLength(64); // the sample network, plus a Wi-Fi-only camera and an IPv6-only sensor
     expect(new Set(devices.map((device) => device.router))).toEqual(new Set(['demo']));
   });
 

@@ -40,6 +40,37 @@ interface PageDevice extends ViewDevice {
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 const bool = (v: unknown): boolean => v === true;
+const record = (v: unknown): Record<string, unknown> | null =>
+  v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
+
+function wifiOf(raw: unknown): ViewDevice['wifi'] {
+  const w = record(raw);
+  if (w === null) return null;
+  return {
+    ap: str(w.ap) ?? '',
+    interface: str(w.interface),
+    ssid: str(w.ssid),
+    band: str(w.band),
+    signalDbm: num(w.signalDbm),
+    txRateBps: num(w.txRateBps),
+    rxRateBps: num(w.rxRateBps),
+    connectedSince: num(w.connectedSince),
+  };
+}
+
+function trafficOf(raw: unknown): ViewDevice['traffic'] {
+  const t = record(raw);
+  const bytesDown = num(t?.bytesDown);
+  const bytesUp = num(t?.bytesUp);
+  if (t === null || bytesDown === null || bytesUp === null) return null;
+  return {
+    source: t.source === 'kid-control' ? 'kid-control' : 'wifi',
+    bytesDown,
+    bytesUp,
+    rateDownBps: num(t.rateDownBps),
+    rateUpBps: num(t.rateUpBps),
+  };
+}
 
 function normalise(raw: unknown): PageDevice {
   const r = (raw !== null && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
@@ -67,6 +98,9 @@ function normalise(raw: unknown): PageDevice {
     arpStatus: str(r.arpStatus),
     arpAddress: str(r.arpAddress),
     leaseAddress: str(r.leaseAddress),
+    wifi: wifiOf(r.wifi),
+    traffic: trafficOf(r.traffic),
+    ipv6Addresses: Array.isArray(r.ipv6Addresses) ? r.ipv6Addresses.filter((a): a is string => typeof a === 'string') : [],
     vendor: str(r.vendor),
   };
   return { ...device, searchText: searchText(device), sortValues: {} };
