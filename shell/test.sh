@@ -9,6 +9,7 @@ log() { printf '\n==> %s\n' "$*"; }
 need_apt=""
 command -v promtool >/dev/null 2>&1 || need_apt="$need_apt prometheus"
 command -v amtool >/dev/null 2>&1 || need_apt="$need_apt prometheus-alertmanager"
+command -v victoria-metrics >/dev/null 2>&1 || need_apt="$need_apt victoria-metrics"
 command -v shellcheck >/dev/null 2>&1 || need_apt="$need_apt shellcheck"
 command -v chromium >/dev/null 2>&1 || need_apt="$need_apt chromium"
 command -v openssl >/dev/null 2>&1 || need_apt="$need_apt openssl"
