@@ -30,6 +30,8 @@ export interface PollJob {
   devices: number;
   warmup: number;
   polls: number;
+  /** The LAN also has Wi-Fi registrations, kid control, IPv6 neighbours and a pool (all sources read). */
+  depth?: boolean;
 }
 
 export interface PollResult {
@@ -97,7 +99,7 @@ function timedInventory(registry: DeviceRegistry, layers: Layers): DeviceInvento
 }
 
 export async function runPollJob(job: PollJob): Promise<PollResult> {
-  const sim = await startSimulatorProcess({ routers: job.routers, devices: job.devices });
+  const sim = await startSimulatorProcess({ routers: job.routers, devices: job.devices, depth: job.depth ?? false });
   try {
     const names = sim.ports.map((_, i) => `r${i}`);
     const { config } = buildConfig(

@@ -45,7 +45,7 @@ const { values: flags } = parseArgs({
   },
 });
 const QUICK = flags.quick ?? false;
-const SECTIONS = new Set((flags.only ?? 'protocol,poll,serve,state').split(',').map((s) => s.trim()));
+const SECTIONS = new Set((flags.only ?? 'protocol,poll,depth,serve,state').split(',').map((s) => s.trim()));
 
 const SCENARIOS: Scenario[] = QUICK
   ? [
@@ -345,10 +345,45 @@ async function stateSection({ builds, figure }: BenchContext): Promise<SectionRe
   };
 }
 
+/**
+ * Device depth: the same 10k LAN polled with only leases, ARP and bridge hosts
+ * (the depth menus missing, so each is asked once per connection and skipped),
+ * then with every depth source present and read (Wi-Fi registrations on the
+ * wlan ports, kid control, IPv6 neighbours, the pool). Target: at most 1.5x.
+ */
+async function depthSection({ builds, figure }: BenchContext): Promise<SectionResult> {
+  const devices = 10_000;
+  const base = { routers: 1, devices, warmup: QUICK ? 2 : 3, polls: QUICK ? 5 : 9 };
+  log('depth: leases, ARP and bridge hosts only');
+  const plain = await worker<PollResult>(builds, 'poll-worker.js', { ...base, depth: false } satisfies PollJob);
+  log('depth: all sources');
+  const all = await worker<PollResult>(builds, 'poll-worker.js', { ...base, depth: true } satisfies PollJob);
+  const ratio = figure('depth.10k.ratio', all.cpuMeanMs / plain.cpuMeanMs);
+  figure('depth.10k.plain.cpuMean', plain.cpuMeanMs);
+  figure('depth.10k.all.cpuMean', all.cpuMeanMs);
+  const row = (name: string, r: PollResult) => [
+    name,
+    formatMs(r.cpuMeanMs),
+    formatMs(r.cpuMs),
+    formatMs(r.transportMs),
+    formatMs(r.mergeMs),
+    formatMs(r.snapshotMs),
+    formatBytes(r.expositionBytes),
+  ];
+  return {
+    title: `Device depth at 10k devices: poll CPU with every source read vs leases/ARP/bridge hosts only (target <= 1.5x): ${ratio.toFixed(2)}x`,
+    table: renderTable(
+      ['LAN', 'CPU/round', 'median', 'read+map', 'merge', 'snapshot', 'exposition'],
+      [row('leases, ARP, bridge hosts', plain), row('all sources (Wi-Fi, kid control, IPv6, pools)', all)],
+    ),
+  };
+}
+
 /** In report order; `--only` picks by name. Add a section here (see the file header). */
 const ALL_SECTIONS: Array<{ name: string; run: Section }> = [
   { name: 'protocol', run: protocolSection },
   { name: 'poll', run: pollSection },
+  { name: 'depth', run: depthSection },
   { name: 'serve', run: serveSection },
   { name: 'state', run: stateSection },
 ];

@@ -21,6 +21,8 @@ export async function startSimulatorProcess(options: {
   routers: number;
   devices: number;
   seed?: number;
+  /** Serve the device-depth tables too (generateLan's depth option). */
+  depth?: boolean;
 }): Promise<SimulatorProcess> {
   const child: ChildProcess = fork(SCRIPT, [], {
     execArgv: COMPILED ? [] : ['--import', 'tsx'],
@@ -39,7 +41,13 @@ export async function startSimulatorProcess(options: {
         waiting.delete(message.id);
       }
     });
-    child.send({ type: 'start', routers: options.routers, devices: options.devices, seed: options.seed ?? 7 });
+    child.send({
+      type: 'start',
+      routers: options.routers,
+      devices: options.devices,
+      seed: options.seed ?? 7,
+      depth: options.depth ?? false,
+    });
   });
 
   return {

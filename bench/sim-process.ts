@@ -16,7 +16,10 @@ import { generateLan, type RunningSimulator, startSimulator } from '../src/simul
 export const BENCH_USER = 'monitor';
 export const BENCH_PASSWORD = 'bench-password';
 
-type Message = { type: 'start'; routers: number; devices: number; seed: number } | { type: 'cpu'; id: number } | { type: 'stop' };
+type Message =
+  | { type: 'start'; routers: number; devices: number; seed: number; depth?: boolean }
+  | { type: 'cpu'; id: number }
+  | { type: 'stop' };
 
 const sims: RunningSimulator[] = [];
 
@@ -29,9 +32,9 @@ function cpuMicros(): number {
   return usage.user + usage.system;
 }
 
-async function start(routers: number, devices: number, seed: number): Promise<void> {
+async function start(routers: number, devices: number, seed: number, depth = false): Promise<void> {
   for (let i = 0; i < routers; i++) {
-    const lan = generateLan({ devices, seed: seed + i, identity: `bench-${i}` });
+    const lan = generateLan({ devices, seed: seed + i, identity: `bench-${i}`, depth });
     sims.push(
       await startSimulator({
         users: [{ name: BENCH_USER, password: BENCH_PASSWORD }],
@@ -60,7 +63,7 @@ if (process.send) {
   process.on('message', (message: Message) => {
     switch (message.type) {
       case 'start':
-        start(message.routers, message.devices, message.seed).catch((error: unknown) => {
+        start(message.routers, message.devices, message.seed, message.depth).catch((error: unknown) => {
           console.error(error);
           process.exit(1);
         });

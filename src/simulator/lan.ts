@@ -336,6 +336,60 @@ export interface GenerateLanOptions {
   devices: number;
   seed?: number;
   identity?: string;
+  /**
+   * Add the device-depth tables a gateway with built-in Wi-Fi, kid control and
+   * IPv6 has: Wi-Fi registrations for the devices on wlan ports, kid control for
+   * one device in four, IPv6 neighbours for every other device, the DHCP pool.
+   */
+  depth?: boolean;
+}
+
+const SIGNALS = ['-48', '-55', '-61', '-67@HT20-7', '-74dBm@6Mbps', '-81'];
+const RATES = ['866.6Mbps-80MHz/2S/SGI', '58.5Mbps-HT', '6Mbps', '1.2Mbps', '300Mbps-40MHz/2S', '24Mbps'];
+
+function addDepthTables(lan: LanData, rng: () => number): void {
+  const wifi: WifiRegistrationRow[] = [];
+  const kid: KidControlDeviceRow[] = [];
+  const neighbors: Ipv6NeighborRow[] = [];
+  const bound = new Set(lan.leases.filter((l) => l.status === 'bound').map((l) => l.macAddress));
+  lan.bridgeHosts.forEach((host, i) => {
+    if (host.interface.startsWith('wlan')) {
+      wifi.push({
+        macAddress: host.macAddress,
+        interface: host.interface,
+        ssid: 'bench',
+        band: i % 2 === 0 ? '5ghz-ax' : '2ghz-n',
+        signal: SIGNALS[i % SIGNALS.length]!,
+        txRate: RATES[i % RATES.length]!,
+        rxRate: RATES[(i + 3) % RATES.length]!,
+        uptimeSeconds: Math.floor(rng() * 86_400),
+        bytesTx: Math.floor(rng() * 1e10),
+        bytesRx: Math.floor(rng() * 1e9),
+      });
+    }
+    if (i % 4 === 0) {
+      kid.push({
+        name: `device-${i}`,
+        macAddress: host.macAddress,
+        bytesDown: Math.floor(rng() * 1e10),
+        bytesUp: Math.floor(rng() * 1e9),
+        rateDown: RATES[i % RATES.length]!.split('-')[0]!,
+        rateUp: '96kbps',
+      });
+    }
+    if (i % 2 === 0) {
+      const suffix = (i + 1).toString(16);
+      neighbors.push({ address: `fe80::${suffix}`, interface: 'bridge', macAddress: host.macAddress, status: 'reachable' });
+      neighbors.push({ address: `2001:db8::${suffix}`, interface: 'bridge', macAddress: host.macAddress, status: 'stale' });
+    }
+  });
+  lan.wifiRegistrations = wifi;
+  lan.kidControlDevices = kid;
+  lan.ipv6Neighbors = neighbors;
+  lan.pools = [{ name: 'dhcp1', ranges: '10.0.0.1-10.255.255.254' }];
+  lan.poolUsed = lan.leases
+    .filter((lease) => bound.has(lease.macAddress) && lease.status === 'bound')
+    .map((lease) => ({ pool: 'dhcp1', address: lease.address, owner: lease.macAddress, info: 'bridge' }));
 }
 
 /** Small, fast, seedable PRNG (mulberry32): same seed, same LAN. */
@@ -442,7 +496,7 @@ export function generateLan(options: GenerateLanOptions): LanData {
       });
     }
   }
-  return {
+  const lan: LanData = {
     system: {
       identity: options.identity ?? `bench-${options.devices}`,
       boardName: 'CCR2004-1G-12S+2XS',
@@ -458,4 +512,6 @@ export function generateLan(options: GenerateLanOptions): LanData {
     arp,
     bridgeHosts,
   };
+  if (options.depth) addDepthTables(lan, rng);
+  return lan;
 }
