@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { POLLED_TABLES } from '../../src/routeros/session.js';
 import { createWireTransport } from '../../src/routeros/wire-transport.js';
-import { type RunningSimulator, sampleLan, startSimulator } from '../../src/simulator/index.js';
+import { type RunningSimulator, sampleGatewayLan, sampleLan, startSimulator } from '../../src/simulator/index.js';
 import { codeBlocks } from './markdown.js';
 
 /**
@@ -227,7 +227,15 @@ describe('the per-source table of docs/routeros.md', () => {
 
   let simulator: RunningSimulator;
   beforeAll(async () => {
-    simulator = await startSimulator({ users: [{ name: 'netmon', password: 'doc-check' }], lan: sampleLan() });
+    // A router with every menu the table names, the optional device-depth ones included.
+    const lan = {
+      ...sampleGatewayLan(),
+      wifiRegistrations: [],
+      wifiwave2Registrations: [],
+      wirelessRegistrations: [],
+      capsmanRegistrations: [],
+    };
+    simulator = await startSimulator({ users: [{ name: 'netmon', password: 'doc-check' }], lan });
   });
   afterAll(async () => {
     await simulator?.close();
