@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { POLLED_TABLES } from '../../src/routeros/session.js';
 import { createWireTransport } from '../../src/routeros/wire-transport.js';
-import { type RunningSimulator, sampleGatewayLan, sampleLan, startSimulator } from '../../src/simulator/index.js';
+import { type RunningSimulator, sampleGatewayLan, startSimulator } from '../../src/simulator/index.js';
 import { codeBlocks } from './markdown.js';
 
 /**
