@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { SentenceDecoder, WireError } from '../../test/support/reference-decoder.js';
 import { encodeLength, encodeSentence, encodeWord, FramingError, replyKind, SentenceCollector } from './codec.js';
 
 const hex = (b: Buffer): string => b.toString('hex');
@@ -52,10 +53,31 @@ describe('encodeWord / encodeSentence', () => {
   });
 });
 
-describe('SentenceCollector (the codec framer, as the simulator reads commands)', () => {
+interface Framer {
+  push(chunk: Buffer): Buffer[][];
+  readonly idle: boolean;
+}
+
+// The same framing cases hold for the codec and for the independent decoder kept as a test oracle.
+const FRAMERS = [
+  {
+    name: 'the codec (SentenceCollector, as the simulator reads commands)',
+    make: (maxWord?: number): Framer => new SentenceCollector(maxWord),
+    error: FramingError as new (...args: never[]) => Error,
+    tooLong: 'announces 101 bytes (limit 100)' as string | RegExp,
+  },
+  {
+    name: 'the reference decoder (test oracle)',
+    make: (maxWord?: number): Framer => new SentenceDecoder(maxWord === undefined ? {} : { maxWordLength: maxWord }),
+    error: WireError as new (...args: never[]) => Error,
+    tooLong: /101 bytes announced, limit is 100/ as string | RegExp,
+  },
+];
+
+describe.each(FRAMERS)('framing: $name', ({ make, error, tooLong }) => {
   it('decodes sentences split at every byte', () => {
     const bytes = Buffer.concat([encodeSentence(['!re', '=name=a']), encodeSentence(['!done'])]);
-    const d = new SentenceCollector();
+    const d = make();
     const got: string[][] = [];
     for (let i = 0; i < bytes.length; i++) {
       for (const s of d.push(bytes.subarray(i, i + 1))) got.push(s.map((w) => w.toString()));
@@ -65,13 +87,13 @@ describe('SentenceCollector (the codec framer, as the simulator reads commands)'
   });
 
   it('ignores empty sentences', () => {
-    const d = new SentenceCollector();
+    const d = make();
     expect(d.push(Buffer.from([0, 0, 3, 0x61, 0x62, 0x63, 0]))).toEqual([[Buffer.from('abc')]]);
   });
 
   it('returns words inside one chunk as views of that chunk (no copy)', () => {
     const chunk = encodeSentence(['!re', '=a=b']);
-    const [sentence] = new SentenceCollector().push(chunk);
+    const [sentence] = make().push(chunk);
     expect(sentence![0]!.buffer).toBe(chunk.buffer);
   });
 
@@ -81,14 +103,14 @@ describe('SentenceCollector (the codec framer, as the simulator reads commands)'
     const bytes = encodeSentence([w3, w4]);
     expect(hex(bytes.subarray(0, 3))).toBe('c04000');
     expect(hex(bytes.subarray(3 + 0x4000, 3 + 0x4000 + 4))).toBe('e0200000');
-    const d = new SentenceCollector();
+    const d = make();
     const out = [...d.push(bytes.subarray(0, 1000)), ...d.push(bytes.subarray(1000))];
     expect(out).toHaveLength(1);
     expect(out[0]!.map((w) => w.length)).toEqual([0x4000, 0x200000]);
   });
 
   it('refuses a 4 GB word as soon as its 5-byte prefix arrives', () => {
-    const d = new SentenceCollector();
+    const d = make();
     const before = process.memoryUsage().arrayBuffers;
     let err: unknown;
     try {
@@ -96,32 +118,32 @@ describe('SentenceCollector (the codec framer, as the simulator reads commands)'
     } catch (e) {
       err = e;
     }
-    expect(err).toBeInstanceOf(FramingError);
-    expect((err as FramingError).code).toBe('WORD_TOO_LONG');
+    expect(err).toBeInstanceOf(error);
+    expect((err as { code: string }).code).toBe('WORD_TOO_LONG');
     // Nothing near the announced size was allocated.
     expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(64 * 1024 * 1024);
   });
 
   it('refuses a long word whose prefix is split across chunks', () => {
-    const d = new SentenceCollector(100);
+    const d = make(100);
     expect(d.push(Buffer.from([0x80]))).toEqual([]);
-    expect(() => d.push(Buffer.from([0x65]))).toThrow('announces 101 bytes (limit 100)');
-    expect(() => d.push(Buffer.from([0]))).toThrow(FramingError);
+    expect(() => d.push(Buffer.from([0x65]))).toThrow(tooLong);
+    expect(() => d.push(Buffer.from([0]))).toThrow(error);
   });
 
   it.each([0xf8, 0xfc, 0xff])('refuses the reserved control byte 0x%s', (b) => {
-    const d = new SentenceCollector();
+    const d = make();
     let err: unknown;
     try {
       d.push(Buffer.from([b, 0x00]));
     } catch (e) {
       err = e;
     }
-    expect((err as FramingError).code).toBe('CONTROL_BYTE');
+    expect((err as { code: string }).code).toBe('CONTROL_BYTE');
   });
 
   it('refuses 0xF1..0xF7 as length prefixes', () => {
-    expect(() => new SentenceCollector().push(Buffer.from([0xf3]))).toThrow(/invalid length prefix/);
+    expect(() => make().push(Buffer.from([0xf3]))).toThrow(/invalid length prefix/);
   });
 
   it('round-trips random sentences split at random chunk boundaries', () => {
@@ -133,7 +155,7 @@ describe('SentenceCollector (the codec framer, as the simulator reads commands)'
         fc.array(fc.integer({ min: 1, max: 64 }), { minLength: 1, maxLength: 40 }),
         (sentences, cuts) => {
           const bytes = Buffer.concat(sentences.map((s) => encodeSentence(s)));
-          const d = new SentenceCollector();
+          const d = make();
           const out: Buffer[][] = [];
           let at = 0;
           let k = 0;
@@ -154,7 +176,7 @@ describe('SentenceCollector (the codec framer, as the simulator reads commands)'
     for (const n of [0x7f, 0x80, 0x3fff, 0x4000, 0x1fffff, 0x200000]) {
       const w = Buffer.alloc(n, 0x5a);
       const bytes = encodeSentence([w]);
-      const d = new SentenceCollector();
+      const d = make();
       const out = [...d.push(bytes.subarray(0, 2)), ...d.push(bytes.subarray(2, 7)), ...d.push(bytes.subarray(7))];
       expect(out[0]![0]!.equals(w)).toBe(true);
     }
