@@ -52,10 +52,20 @@ const RESTART_ONLY: ReadonlyArray<[string, (config: Config) => unknown]> = [
   ['routers[].gateway', (config) => [...gatewaysOf(config)]],
 ];
 
-/** Access point -> gateway, from routers[].gateway. */
+/**
+ * Access point -> gateway, from routers[].gateway. The config check refuses a
+ * bad gateway in the config file; routers from routerFiles are checked per
+ * file only, so a gateway that names no router, or a router behind a gateway
+ * itself, is left out here: that router then keeps its devices under its own
+ * name instead of handing them to a gateway nobody polls.
+ */
 export function gatewaysOf(config: { routers: ReadonlyArray<Pick<RouterConfig, 'name' | 'gateway'>> }): Map<string, string> {
+  const byName = new Map(config.routers.map((router) => [router.name, router]));
   const gateways = new Map<string, string>();
-  for (const router of config.routers) if (router.gateway) gateways.set(router.name, router.gateway);
+  for (const router of config.routers) {
+    const gateway = router.gateway ? byName.get(router.gateway) : undefined;
+    if (gateway !== undefined && gateway.name !== router.name && !gateway.gateway) gateways.set(router.name, gateway.name);
+  }
   return gateways;
 }
 
