@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { savedDevice } from '../inventory/test-support.js';
 import { readSiblingState, shardStatePath, siblingStatePaths } from './shard-state.js';
 
 describe('state files of sharded instances', () => {
@@ -14,20 +15,7 @@ describe('state files of sharded instances', () => {
 
   it('finds the other instances files, and reads only the routers asked for', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'netmon-shard-state-'));
-    const device = (router: string, mac: string) => ({
-      router,
-      mac,
-      ip: null,
-      hostname: null,
-      leaseComment: null,
-      interface: null,
-      bridgePort: null,
-      dhcpServer: null,
-      lease: 'none',
-      firstSeen: 1000,
-      lastSeen: 2000,
-      lastListedAt: 2000,
-    });
+    const device = (router: string, mac: string) => savedDevice(mac, 1000, { router, lastSeen: 2000, lastListedAt: 2000 });
     const state = {
       version: 1,
       savedAt: 2000,
