@@ -45,7 +45,7 @@ const { values: flags } = parseArgs({
   },
 });
 const QUICK = flags.quick ?? false;
-const SECTIONS = new Set((flags.only ?? 'protocol,poll,depth,serve,state').split(',').map((s) => s.trim()));
+const SECTIONS = new Set((flags.only ?? 'protocol,poll,depth,serve,state,fleet').split(',').map((s) => s.trim()));
 
 const SCENARIOS: Scenario[] = QUICK
   ? [
@@ -380,11 +380,46 @@ async function depthSection({ builds, figure }: BenchContext): Promise<SectionRe
 }
 
 /** In report order; `--only` picks by name. Add a section here (see the file header). */
+async function fleetSection({ builds, figure, cell }: BenchContext): Promise<SectionResult> {
+  const job = { serveDir: builds.base, routers: 500, devices: 40, intervalSeconds: 15, rounds: QUICK ? 2 : 4 };
+  const { runFleetJob } = (await import(path.join(builds.base, 'bench/fleet-bench.js'))) as typeof import('./fleet-bench.js');
+  const r = await runFleetJob(job, log);
+  figure('fleet.500x40.cpuPerRound', r.cpuPerRoundMs);
+  figure('fleet.500x40.peakRss', r.peakRssBytes);
+  figure('fleet.500x40.loginsPerMinute', r.loginsPerMinute);
+  return {
+    title: `Fleet: one serve, ${job.routers} routers x ${job.devices} devices, poll every ${job.intervalSeconds} s (spreadSeconds ${job.intervalSeconds / 2}, default concurrency); measured over ${job.rounds} rounds after the first`,
+    table: renderTable(
+      [
+        'fleet',
+        'start-up to ready',
+        'logins at start-up',
+        'CPU per round',
+        'peak RSS',
+        'open sockets',
+        'logins per minute after start-up',
+      ],
+      [
+        [
+          `${job.routers} x ${job.devices}`,
+          `${r.startupSeconds.toFixed(1)} s`,
+          String(r.startupLogins),
+          cell('fleet.500x40.cpuPerRound', formatMs),
+          cell('fleet.500x40.peakRss', formatBytes),
+          String(r.openSockets),
+          r.loginsPerMinute.toFixed(1),
+        ],
+      ],
+    ),
+  };
+}
+
 const ALL_SECTIONS: Array<{ name: string; run: Section }> = [
   { name: 'protocol', run: protocolSection },
   { name: 'poll', run: pollSection },
   { name: 'depth', run: depthSection },
   { name: 'serve', run: serveSection },
+  { name: 'fleet', run: fleetSection },
   { name: 'state', run: stateSection },
 ];
 

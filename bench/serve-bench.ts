@@ -80,7 +80,7 @@ function stopAutocannonBodyConcatenation(): void {
   queue.prototype.addBody = () => undefined;
 }
 
-async function startServe(serveDir: string, configPath: string, extraEnv: Record<string, string>): Promise<Running> {
+export async function startServe(serveDir: string, configPath: string, extraEnv: Record<string, string>): Promise<Running> {
   const child = spawn(process.execPath, [path.join(serveDir, 'src/cli.js'), 'serve', '--config', configPath], {
     env: { ...process.env, NETMON_LISTEN: '127.0.0.1:0', LOG_LEVEL: 'info', NODE_OPTIONS: '', ...extraEnv },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -135,7 +135,7 @@ function ticksPerSecond(): number {
 }
 
 /** User + system CPU of a process, in ms, from /proc. */
-function processCpuMs(pid: number): number {
+export function processCpuMs(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   // Fields after the parenthesised command name; utime and stime are fields 14 and 15.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');

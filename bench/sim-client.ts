@@ -14,6 +14,8 @@ export interface SimulatorProcess {
   readonly pid: number;
   /** CPU time (user + system) the simulator process has used so far, in microseconds. */
   cpuMicros(): Promise<number>;
+  /** Successful logins summed over every simulated router. */
+  logins(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -34,10 +36,10 @@ export async function startSimulatorProcess(options: {
 
   const ports = await new Promise<number[]>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`simulator process exited with ${code} before it was ready`)));
-    child.on('message', (message: { type: string; ports?: number[]; id?: number; micros?: number }) => {
+    child.on('message', (message: { type: string; ports?: number[]; id?: number; micros?: number; logins?: number }) => {
       if (message.type === 'ready' && message.ports) resolve(message.ports);
-      if (message.type === 'cpu' && message.id !== undefined) {
-        waiting.get(message.id)?.(message.micros ?? 0);
+      if ((message.type === 'cpu' || message.type === 'logins') && message.id !== undefined) {
+        waiting.get(message.id)?.(message.micros ?? message.logins ?? 0);
         waiting.delete(message.id);
       }
     });
@@ -58,6 +60,13 @@ export async function startSimulatorProcess(options: {
       return new Promise<number>((resolve) => {
         waiting.set(id, resolve);
         child.send({ type: 'cpu', id });
+      });
+    },
+    logins() {
+      const id = nextId++;
+      return new Promise<number>((resolve) => {
+        waiting.set(id, resolve);
+        child.send({ type: 'logins', id });
       });
     },
     async stop() {

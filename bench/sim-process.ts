@@ -19,6 +19,7 @@ export const BENCH_PASSWORD = 'bench-password';
 type Message =
   | { type: 'start'; routers: number; devices: number; seed: number; depth?: boolean }
   | { type: 'cpu'; id: number }
+  | { type: 'logins'; id: number }
   | { type: 'stop' };
 
 const sims: RunningSimulator[] = [];
@@ -71,6 +72,9 @@ if (process.send) {
       case 'cpu':
         send({ type: 'cpu', id: message.id, micros: cpuMicros() });
         boundReplyCaches();
+        break;
+      case 'logins':
+        send({ type: 'logins', id: message.id, logins: sims.reduce((sum, sim) => sum + sim.stats.logins, 0) });
         break;
       case 'stop':
         void Promise.all(sims.map((s) => s.close())).finally(() => process.exit(0));
