@@ -55,3 +55,17 @@ describe('shard assignment (rendezvous hashing over SHA-256)', () => {
     expect(parseShardEnv('a/b')).toBeNull();
   });
 });
+
+describe('shard in the config', () => {
+  const document = { routers: [{ name: 'home', host: 'h', user: 'u', password: 'p' }], shard: { index: 0, count: 3 } };
+
+  it('takes NETMON_SHARD over the file, and refuses a malformed one naming the variable', async () => {
+    const { buildConfig } = await import('./load.js');
+    expect(buildConfig(document, 'c.json', {}).config.shard).toEqual({ index: 0, count: 3 });
+    expect(buildConfig(document, 'c.json', { NETMON_SHARD: '1/2' }).config.shard).toEqual({ index: 1, count: 2 });
+    expect(() => buildConfig(document, 'c.json', { NETMON_SHARD: '2/2' })).toThrow(
+      /NETMON_SHARD: expected "i\/n" with 0 <= i < n/,
+    );
+    expect(() => buildConfig({ ...document, shard: { index: 3, count: 3 } }, 'c.json', {})).toThrow(/\$\.shard\.index/);
+  });
+});
