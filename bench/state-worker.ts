@@ -26,6 +26,7 @@ import { StateStore } from '../src/inventory/persistence.js';
 import { DeviceRegistry } from '../src/inventory/registry.js';
 import { Monitor, type StatePersistence } from '../src/monitor.js';
 import { RouterSession } from '../src/routeros/session.js';
+import { replyLimitsFor } from '../src/routeros/transport.js';
 import { startSimulatorProcess } from './sim-client.js';
 import { BENCH_PASSWORD, BENCH_USER } from './sim-process.js';
 import { cpuMicros } from './stats.js';
@@ -96,7 +97,8 @@ export async function runStateJob(job: StateJob): Promise<StateResult> {
       config,
       logger: silent,
       inventory: registry,
-      createClient: (router) => new RouterSession({ ...router, logger: silent }),
+      createClient: (router) =>
+        new RouterSession({ ...router, logger: silent, replyLimits: replyLimitsFor(config.retention.maxDevicesPerRouter) }),
       persistence,
       nowMs: clock,
     });

@@ -5,6 +5,7 @@
  * documents its defects). Each prints a table and reports how many rows it got.
  */
 import { RouterOSAPI } from 'node-routeros';
+import { replyLimitsFor } from '../src/routeros/transport.js';
 import { createWireTransport } from '../src/routeros/wire-transport.js';
 
 export type ClientName = 'wire' | 'node-routeros';
@@ -25,7 +26,13 @@ export interface ClientOptions {
 
 export function printClient(name: ClientName, options: ClientOptions): PrintClient {
   if (name === 'wire') {
-    const transport = createWireTransport({ ...options, tls: null, connectTimeoutSeconds: 60 });
+    // Sized far above any LAN the bench serves: this measures decoding, not the reply bound (serve derives it from the config).
+    const transport = createWireTransport({
+      ...options,
+      tls: null,
+      connectTimeoutSeconds: 60,
+      replyLimits: replyLimitsFor(1_000_000),
+    });
     return {
       connect: () => transport.connect(),
       print: async (path, proplist) => (await transport.print(path, proplist)).length,
