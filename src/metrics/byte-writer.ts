@@ -180,6 +180,11 @@ export class ByteWriter {
     this.at = at;
   }
 
+  /** Any text, UTF-8 encoded as it is (no escaping): lines rendered elsewhere. */
+  text(text: string): void {
+    this.utf8(text);
+  }
+
   private utf8(text: string): void {
     this.ensure(3 * text.length);
     this.at += this.buf.write(text, this.at, 'utf8');

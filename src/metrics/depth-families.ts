@@ -1,62 +1,260 @@
 /**
  * The device-depth families of one router: Wi-Fi and traffic per device (only
  * devices a depth source lists have lines), pools and the state of each
- * source. Rendered once per poll like the other per-router fragments; label
- * values go through formatLabels, so hostile SSIDs and interface names are
- * escaped like host names.
+ * source. Label values go through formatLabels, so hostile SSIDs and interface
+ * names are escaped like host names.
+ *
+ * Like the base device families (device-families.ts), a renderer keeps the last
+ * poll's bytes and where each device's lines sit in them: a line whose values
+ * did not change is copied from those bytes (in runs, see ByteWriter.reuse), and
+ * a family in which nothing changed is the previous poll's Buffer itself. At 10k
+ * Wi-Fi devices rendering every line anew (labels escaped, strings joined, then
+ * encoded) cost more than the five base families with reuse.
  */
 import type { DeviceView } from '../inventory/types.js';
 import type { RouterPollStatus } from '../poller/router-poll-status.js';
 import { SOURCE_NAMES } from '../routeros/depth-sources.js';
+import { ByteWriter } from './byte-writer.js';
 import { DEPTH_FAMILIES } from './families.js';
 import { formatLabels, sampleLine } from './text-format.js';
 
 const F = DEPTH_FAMILIES;
 
-export function renderDepthFragments(status: RouterPollStatus, devices: ReadonlyArray<DeviceView>): Map<string, string> {
-  const out = new Map<string, string>();
-  let signal = '';
-  let txRate = '';
-  let rxRate = '';
-  let since = '';
-  let info = '';
-  let traffic = '';
-  let routerMac = '';
-  for (const device of devices) {
-    const wifi = device.wifi;
-    const counted = device.traffic;
-    if ((wifi === null || wifi === undefined) && (counted === null || counted === undefined)) continue;
-    routerMac = formatLabels([
-      ['router', device.router],
-      ['mac', device.mac],
-    ]);
-    if (wifi) {
-      if (wifi.signalDbm !== null) signal += sampleLine(F.wifiSignal.name, routerMac, wifi.signalDbm);
-      if (wifi.txRateBps !== null) txRate += sampleLine(F.wifiTxRate.name, routerMac, wifi.txRateBps / 8);
-      if (wifi.rxRateBps !== null) rxRate += sampleLine(F.wifiRxRate.name, routerMac, wifi.rxRateBps / 8);
-      if (wifi.connectedSince !== null) since += sampleLine(F.wifiConnectedSince.name, routerMac, wifi.connectedSince);
-      const labels = formatLabels([
-        ['router', device.router],
-        ['mac', device.mac],
-        ['ap', wifi.ap],
-        ['interface', wifi.interface ?? ''],
-        ['ssid', wifi.ssid ?? ''],
-        ['band', wifi.band ?? ''],
-      ]);
-      info += sampleLine(F.wifiInfo.name, labels, 1);
-    }
-    if (counted) {
-      traffic += sampleLine(F.traffic.name, `${routerMac},direction="down"`, counted.bytesDown);
-      traffic += sampleLine(F.traffic.name, `${routerMac},direction="up"`, counted.bytesUp);
-    }
-  }
-  out.set(F.wifiSignal.name, signal);
-  out.set(F.wifiTxRate.name, txRate);
-  out.set(F.wifiRxRate.name, rxRate);
-  out.set(F.wifiConnectedSince.name, since);
-  out.set(F.wifiInfo.name, info);
-  out.set(F.traffic.name, traffic);
+/** What one device's depth lines were rendered from, and where each sits in the last fragment of its family (-1: no line). */
+interface KeptDepthLines {
+  mac: string;
+  router: string;
+  /** `router="..",mac=".."`, escaped. */
+  routerMac: string;
+  signalDbm: number | null;
+  signalStart: number;
+  signalEnd: number;
+  txRateBps: number | null;
+  txRateStart: number;
+  txRateEnd: number;
+  rxRateBps: number | null;
+  rxRateStart: number;
+  rxRateEnd: number;
+  connectedSince: number | null;
+  sinceStart: number;
+  sinceEnd: number;
+  /** null: no info line. */
+  ap: string | null;
+  interface: string | null;
+  ssid: string | null;
+  band: string | null;
+  infoStart: number;
+  infoEnd: number;
+  bytesDown: number | null;
+  bytesUp: number | null;
+  trafficStart: number;
+  trafficEnd: number;
+}
 
+interface DepthBytes {
+  signal: Buffer;
+  txRate: Buffer;
+  rxRate: Buffer;
+  since: Buffer;
+  info: Buffer;
+  traffic: Buffer;
+}
+
+/** Renders one router's depth families as UTF-8 bytes, reusing what did not change since its last call. */
+export class DepthFamiliesRenderer {
+  private last: DepthBytes | null = null;
+  /** Devices with depth lines, in the order of the last rendering (by MAC, as the registry lists devices). */
+  private kept: KeptDepthLines[] = [];
+  private sizes: Record<keyof DepthBytes, number> = { signal: 0, txRate: 0, rxRate: 0, since: 0, info: 0, traffic: 0 };
+
+  render(status: RouterPollStatus, devices: ReadonlyArray<DeviceView>): Map<string, Buffer> {
+    const writer = (family: keyof DepthBytes) => new ByteWriter(this.sizes[family] * 1.05 + 256);
+    const signal = writer('signal');
+    const txRate = writer('txRate');
+    const rxRate = writer('rxRate');
+    const since = writer('since');
+    const info = writer('info');
+    const traffic = writer('traffic');
+    const last = this.last;
+    const previous = this.kept;
+    const kept: KeptDepthLines[] = [];
+    // Both lists are sorted by MAC: walk them side by side. Out of order, a device is just not found and is written afresh.
+    let j = 0;
+
+    for (const device of devices) {
+      const wifi = device.wifi ?? null;
+      const counted = device.traffic ?? null;
+      if (wifi === null && counted === null) continue;
+      const router = device.router;
+      const mac = device.mac;
+      while (j < previous.length && previous[j]!.mac < mac) j++;
+      const found = last !== null && j < previous.length && previous[j]!.mac === mac ? previous[j++]! : undefined;
+      const old = found !== undefined && found.router === router ? found : undefined;
+      const routerMac =
+        old !== undefined
+          ? old.routerMac
+          : formatLabels([
+              ['router', router],
+              ['mac', mac],
+            ]);
+
+      let signalStart = -1;
+      let signalEnd = -1;
+      let txRateStart = -1;
+      let txRateEnd = -1;
+      let rxRateStart = -1;
+      let rxRateEnd = -1;
+      let sinceStart = -1;
+      let sinceEnd = -1;
+      let infoStart = -1;
+      let infoEnd = -1;
+      let signalDbm: number | null = null;
+      let txRateBps: number | null = null;
+      let rxRateBps: number | null = null;
+      let connectedSince: number | null = null;
+      if (wifi !== null) {
+        signalDbm = wifi.signalDbm;
+        if (signalDbm !== null) {
+          signalStart = signal.length;
+          if (old !== undefined && old.signalDbm === signalDbm && old.signalStart >= 0) {
+            signal.reuse(last!.signal, old.signalStart, old.signalEnd);
+          } else {
+            signal.text(sampleLine(F.wifiSignal.name, routerMac, signalDbm));
+          }
+          signalEnd = signal.length;
+        }
+        txRateBps = wifi.txRateBps;
+        if (txRateBps !== null) {
+          txRateStart = txRate.length;
+          if (old !== undefined && old.txRateBps === txRateBps && old.txRateStart >= 0) {
+            txRate.reuse(last!.txRate, old.txRateStart, old.txRateEnd);
+          } else {
+            txRate.text(sampleLine(F.wifiTxRate.name, routerMac, txRateBps / 8));
+          }
+          txRateEnd = txRate.length;
+        }
+        rxRateBps = wifi.rxRateBps;
+        if (rxRateBps !== null) {
+          rxRateStart = rxRate.length;
+          if (old !== undefined && old.rxRateBps === rxRateBps && old.rxRateStart >= 0) {
+            rxRate.reuse(last!.rxRate, old.rxRateStart, old.rxRateEnd);
+          } else {
+            rxRate.text(sampleLine(F.wifiRxRate.name, routerMac, rxRateBps / 8));
+          }
+          rxRateEnd = rxRate.length;
+        }
+        connectedSince = wifi.connectedSince;
+        if (connectedSince !== null) {
+          sinceStart = since.length;
+          if (old !== undefined && old.connectedSince === connectedSince && old.sinceStart >= 0) {
+            since.reuse(last!.since, old.sinceStart, old.sinceEnd);
+          } else {
+            since.text(sampleLine(F.wifiConnectedSince.name, routerMac, connectedSince));
+          }
+          sinceEnd = since.length;
+        }
+        infoStart = info.length;
+        if (
+          old !== undefined &&
+          old.infoStart >= 0 &&
+          old.ap === wifi.ap &&
+          old.interface === wifi.interface &&
+          old.ssid === wifi.ssid &&
+          old.band === wifi.band
+        ) {
+          info.reuse(last!.info, old.infoStart, old.infoEnd);
+        } else {
+          const labels = formatLabels([
+            ['router', router],
+            ['mac', mac],
+            ['ap', wifi.ap],
+            ['interface', wifi.interface ?? ''],
+            ['ssid', wifi.ssid ?? ''],
+            ['band', wifi.band ?? ''],
+          ]);
+          info.text(sampleLine(F.wifiInfo.name, labels, 1));
+        }
+        infoEnd = info.length;
+      }
+
+      let trafficStart = -1;
+      let trafficEnd = -1;
+      let bytesDown: number | null = null;
+      let bytesUp: number | null = null;
+      if (counted !== null) {
+        bytesDown = counted.bytesDown;
+        bytesUp = counted.bytesUp;
+        trafficStart = traffic.length;
+        if (old !== undefined && old.trafficStart >= 0 && old.bytesDown === bytesDown && old.bytesUp === bytesUp) {
+          traffic.reuse(last!.traffic, old.trafficStart, old.trafficEnd);
+        } else {
+          traffic.text(sampleLine(F.traffic.name, `${routerMac},direction="down"`, bytesDown));
+          traffic.text(sampleLine(F.traffic.name, `${routerMac},direction="up"`, bytesUp));
+        }
+        trafficEnd = traffic.length;
+      }
+
+      // Steady state allocates no record per device: the one from the last poll is updated in place.
+      const entry: KeptDepthLines = found ?? ({ mac } as KeptDepthLines);
+      entry.router = router;
+      entry.routerMac = routerMac;
+      entry.signalDbm = signalDbm;
+      entry.signalStart = signalStart;
+      entry.signalEnd = signalEnd;
+      entry.txRateBps = txRateBps;
+      entry.txRateStart = txRateStart;
+      entry.txRateEnd = txRateEnd;
+      entry.rxRateBps = rxRateBps;
+      entry.rxRateStart = rxRateStart;
+      entry.rxRateEnd = rxRateEnd;
+      entry.connectedSince = connectedSince;
+      entry.sinceStart = sinceStart;
+      entry.sinceEnd = sinceEnd;
+      entry.ap = wifi === null ? null : wifi.ap;
+      entry.interface = wifi === null ? null : wifi.interface;
+      entry.ssid = wifi === null ? null : wifi.ssid;
+      entry.band = wifi === null ? null : wifi.band;
+      entry.infoStart = infoStart;
+      entry.infoEnd = infoEnd;
+      entry.bytesDown = bytesDown;
+      entry.bytesUp = bytesUp;
+      entry.trafficStart = trafficStart;
+      entry.trafficEnd = trafficEnd;
+      kept.push(entry);
+    }
+    const bytes: DepthBytes = {
+      signal: signal.finish(),
+      txRate: txRate.finish(),
+      rxRate: rxRate.finish(),
+      since: since.finish(),
+      info: info.finish(),
+      traffic: traffic.finish(),
+    };
+    this.last = bytes;
+    this.kept = kept;
+    for (const family of Object.keys(bytes) as Array<keyof DepthBytes>) this.sizes[family] = bytes[family].length;
+
+    const out = new Map<string, Buffer>([
+      [F.wifiSignal.name, bytes.signal],
+      [F.wifiTxRate.name, bytes.txRate],
+      [F.wifiRxRate.name, bytes.rxRate],
+      [F.wifiConnectedSince.name, bytes.since],
+      [F.wifiInfo.name, bytes.info],
+      [F.traffic.name, bytes.traffic],
+    ]);
+    for (const [family, text] of renderRouterDepthFragments(status)) out.set(family, Buffer.from(text, 'utf8'));
+    return out;
+  }
+}
+
+/** One-off rendering (no reuse between calls). */
+export function renderDepthFragments(status: RouterPollStatus, devices: ReadonlyArray<DeviceView>): Map<string, Buffer> {
+  return new DepthFamiliesRenderer().render(status, devices);
+}
+
+/** The router's own depth lines (pools, source states): a handful per router, rendered anew each poll. */
+function renderRouterDepthFragments(status: RouterPollStatus): Map<string, string> {
+  const out = new Map<string, string>();
   let poolSize = '';
   let poolUsed = '';
   for (const pool of status.pools ?? []) {

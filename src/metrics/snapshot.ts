@@ -1,7 +1,7 @@
 import type { RouterSummary } from '../inventory/registry.js';
 import type { DeviceRecord, RouterDevices } from '../inventory/types.js';
 import type { RouterPollStatus } from '../poller/router-poll-status.js';
-import { renderDepthFragments } from './depth-families.js';
+import { DepthFamiliesRenderer } from './depth-families.js';
 import { DeviceFamiliesRenderer } from './device-families.js';
 import { SNAPSHOT_FAMILIES } from './families.js';
 import { renderRouterFragments } from './router-families.js';
@@ -47,6 +47,7 @@ const HEADERS = new Map(
 export class SnapshotBuilder {
   private readonly parts = new Map<string, RouterPart>();
   private readonly renderers = new Map<string, DeviceFamiliesRenderer>();
+  private readonly depthRenderers = new Map<string, DepthFamiliesRenderer>();
 
   constructor(routerNames: ReadonlyArray<string>, initialStatus: (name: string) => RouterPollStatus) {
     for (const name of routerNames) {
@@ -74,9 +75,12 @@ export class SnapshotBuilder {
     const fragments = renderer.render(live ? devices.views : devices);
     for (const [family, bytes] of routerFragments(status, summary)) fragments.set(family, bytes);
     const records = live ? () => devices.records() : () => devices;
-    for (const [family, text] of renderDepthFragments(status, live ? devices.views : devices)) {
-      fragments.set(family, Buffer.from(text, 'utf8'));
+    let depthRenderer = this.depthRenderers.get(status.name);
+    if (depthRenderer === undefined) {
+      depthRenderer = new DepthFamiliesRenderer();
+      this.depthRenderers.set(status.name, depthRenderer);
     }
+    for (const [family, bytes] of depthRenderer.render(status, live ? devices.views : devices)) fragments.set(family, bytes);
     // Copy the status: the poller keeps mutating its own object, the snapshot must not change under a scrape.
     this.parts.set(status.name, { status: structuredClone(status), records, fragments });
   }
@@ -85,6 +89,7 @@ export class SnapshotBuilder {
   removeRouter(name: string): void {
     this.parts.delete(name);
     this.renderers.delete(name);
+    this.depthRenderers.delete(name);
   }
 
   build(now: number): Snapshot {
