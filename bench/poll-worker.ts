@@ -24,6 +24,7 @@ import { replyLimitsFor } from '../src/routeros/transport.js';
 import { startSimulatorProcess } from './sim-client.js';
 import { BENCH_PASSWORD, BENCH_USER } from './sim-process.js';
 import { cpuMicros, median, peakRssBytes } from './stats.js';
+import { runAsWorker } from './worker-main.js';
 
 export interface PollJob {
   routers: number;
@@ -199,16 +200,4 @@ export async function runPollJob(job: PollJob): Promise<PollResult> {
   }
 }
 
-if (process.argv[2] && import.meta.url === new URL(process.argv[1] ?? '', 'file://').href) {
-  const job = JSON.parse(process.argv[2]) as PollJob;
-  runPollJob(job).then(
-    (result) => {
-      process.stdout.write(`${JSON.stringify(result)}\n`);
-      process.exit(0);
-    },
-    (error: unknown) => {
-      console.error(error);
-      process.exit(1);
-    },
-  );
-}
+runAsWorker(import.meta.url, runPollJob);

@@ -19,6 +19,7 @@ import { startSimulatorProcess } from './sim-client.js';
 import { BENCH_PASSWORD, BENCH_USER } from './sim-process.js';
 import { cpuMicros, median } from './stats.js';
 import { type ClientName, printClient } from './transports.js';
+import { runAsWorker } from './worker-main.js';
 
 export interface ProtocolJob {
   devices: number;
@@ -105,15 +106,4 @@ export async function runProtocolJob(job: ProtocolJob): Promise<ProtocolResult> 
   }
 }
 
-if (process.argv[2] && import.meta.url === new URL(process.argv[1] ?? '', 'file://').href) {
-  runProtocolJob(JSON.parse(process.argv[2]) as ProtocolJob).then(
-    (result) => {
-      process.stdout.write(`${JSON.stringify(result)}\n`);
-      process.exit(0);
-    },
-    (error: unknown) => {
-      console.error(error);
-      process.exit(1);
-    },
-  );
-}
+runAsWorker(import.meta.url, runProtocolJob);

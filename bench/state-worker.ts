@@ -30,6 +30,7 @@ import { replyLimitsFor } from '../src/routeros/transport.js';
 import { startSimulatorProcess } from './sim-client.js';
 import { BENCH_PASSWORD, BENCH_USER } from './sim-process.js';
 import { cpuMicros } from './stats.js';
+import { runAsWorker } from './worker-main.js';
 
 export type StateDesign = 'journal' | 'snapshot every poll';
 
@@ -133,16 +134,4 @@ export async function runStateJob(job: StateJob): Promise<StateResult> {
   }
 }
 
-if (process.argv[2] && import.meta.url === new URL(process.argv[1] ?? '', 'file://').href) {
-  const job = JSON.parse(process.argv[2]) as StateJob;
-  runStateJob(job).then(
-    (result) => {
-      process.stdout.write(`${JSON.stringify(result)}\n`);
-      process.exit(0);
-    },
-    (error: unknown) => {
-      console.error(error);
-      process.exit(1);
-    },
-  );
-}
+runAsWorker(import.meta.url, runStateJob);
