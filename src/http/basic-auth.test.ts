@@ -30,7 +30,35 @@ describe('basicAuth', () => {
   });
 
   it('answers 429 with Retry-After to a client beyond its checks in flight, and checks the others', async () => {
-    const server = app.listen(0, '127.0.0.1');
+    // The first two checks are held until the third request has arrived, so it always finds both in flight
+    // (a cost-6 hash can otherwise finish before the third request is read).
+    let arrived = 0;
+    let allArrived!: () => void;
+    const third = new Promise<void>((resolve) => {
+      allArrived = resolve;
+    });
+    class HeldPool extends BcryptPool {
+      override compare(password: string, hash: string): Promise<boolean> | 'busy' {
+        const check = super.compare(password, hash);
+        if (check === 'busy') return check;
+        return check.then(async (ok) => {
+          await third;
+          return ok;
+        });
+      }
+    }
+    const heldPool = new HeldPool({ size: 1, maxQueued: 2 });
+    const held = express();
+    held.use((_req, _res, next) => {
+      arrived += 1;
+      if (arrived === 3) allArrived();
+      next();
+    });
+    held.use(basicAuth({ prometheus: bcrypt.hashSync('right', 6) }, { pool: heldPool, maxInFlightPerClient: 2 }));
+    held.get('/', (_req, res) => {
+      res.send('in\n');
+    });
+    const server = held.listen(0, '127.0.0.1');
     await new Promise((resolve) => server.once('listening', resolve));
     try {
       const answers = await Promise.all(
@@ -45,6 +73,7 @@ describe('basicAuth', () => {
       expect((await request(server).get('/').set('authorization', basic('prometheus', 'right'))).status).toBe(200);
     } finally {
       server.close();
+      await heldPool.close();
     }
   });
 });
