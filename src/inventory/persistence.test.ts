@@ -141,22 +141,7 @@ describe('StateStore: round trip and backup', () => {
       version: 1,
       savedAt: 5,
       routers: [],
-      devices: [
-        {
-          router: 'r',
-          mac: 'AA:00:00:00:00:01',
-          firstSeen: 1,
-          lastSeen: 2,
-          lastListedAt: null,
-          ip: null,
-          hostname: null,
-          leaseComment: null,
-          interface: null,
-          bridgePort: null,
-          dhcpServer: null,
-          lease: 'none',
-        },
-      ],
+      devices: [savedDevice('AA:00:00:00:00:01', 2, { router: 'r', firstSeen: 1, lastListedAt: null })],
     });
   });
 

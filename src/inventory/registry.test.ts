@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { RouterObservations } from '../routeros/observation-types.js';
 import { persistedStateSchema } from './persisted-state.js';
 import { DeviceRegistry, type RegistryOptions } from './registry.js';
-import { arp, bridgeHost, ipAt, lan, lease, macAt, observations } from './test-support.js';
+import { arp, bridgeHost, ipAt, lan, lease, macAt, observations, savedDevice } from './test-support.js';
 import type { DeviceRecord } from './types.js';
 
 const T = 1_700_000_000;
@@ -514,48 +514,9 @@ describe('DeviceRegistry: state export/import', () => {
         { name: 'gone', lastGoodPollAt: T },
       ],
       devices: [
-        {
-          router: 'home',
-          mac: A,
-          firstSeen: T - 50,
-          lastSeen: T,
-          lastListedAt: T,
-          ip: '10.9.9.9',
-          hostname: 'x',
-          leaseComment: null,
-          interface: null,
-          bridgePort: null,
-          dhcpServer: null,
-          lease: 'none',
-        },
-        {
-          router: 'gone',
-          mac: B,
-          firstSeen: T,
-          lastSeen: T,
-          lastListedAt: T,
-          ip: null,
-          hostname: null,
-          leaseComment: null,
-          interface: null,
-          bridgePort: null,
-          dhcpServer: null,
-          lease: 'none',
-        },
-        {
-          router: 'home',
-          mac: 'zz',
-          firstSeen: T,
-          lastSeen: T,
-          lastListedAt: T,
-          ip: null,
-          hostname: null,
-          leaseComment: null,
-          interface: null,
-          bridgePort: null,
-          dhcpServer: null,
-          lease: 'none',
-        },
+        savedDevice(A, T, { firstSeen: T - 50, ip: '10.9.9.9', hostname: 'x' }),
+        savedDevice(B, T, { router: 'gone' }),
+        savedDevice('zz', T),
       ],
     });
     const d = device(reg, A);
