@@ -281,18 +281,12 @@ function sameList(a: readonly string[], b: readonly string[]): boolean {
 /** observedAt is deliberately not compared: it feeds the times, which are compared separately. */
 function sameFacts(a: MergedDevice, b: MergedDevice): boolean {
   return (
-    a.ip === b.ip &&
-    a.hostname === b.hostname &&
-    a.leaseComment === b.leaseComment &&
-    a.lease === b.lease &&
+    samePersistedFacts(a, b) &&
     a.leaseStatus === b.leaseStatus &&
     a.leaseExpiresAt === b.leaseExpiresAt &&
     a.leaseAddress === b.leaseAddress &&
-    a.dhcpServer === b.dhcpServer &&
-    a.interface === b.interface &&
     a.arpStatus === b.arpStatus &&
     a.arpAddress === b.arpAddress &&
-    a.bridgePort === b.bridgePort &&
     (a.sources === b.sources ||
       (a.sources.dhcp === b.sources.dhcp && a.sources.arp === b.sources.arp && a.sources.bridge === b.sources.bridge)) &&
     sameList(a.conflicts, b.conflicts)
