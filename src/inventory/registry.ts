@@ -353,19 +353,56 @@ export class DeviceRegistry {
     this.depth = new DepthLedger(options.gateways ?? new Map());
     this.configuredRouters = options.routers && options.routers.length > 0 ? new Set(options.routers) : null;
     for (const name of options.routers ?? []) this.router(name);
-    for (const device of options.watched ?? []) {
+    this.setWatched(options.watched ?? []);
+  }
+
+  /**
+   * Sets the watched devices (at start, and on a reload): a newly watched
+   * device is exported at once (absent until seen), one no longer watched keeps
+   * its history and becomes an ordinary device, unless it was never seen (then
+   * it was only ever the config's, and leaves). Names change in place.
+   */
+  setWatched(devices: ReadonlyArray<WatchedDevice>): void {
+    const next = new Map<string, Map<string, string>>();
+    for (const device of devices) {
       const mac = normalizeMac(device.mac);
       if (mac === null) throw new Error(`watched device "${device.name}": invalid MAC address ${JSON.stringify(device.mac)}`);
-      let byMac = this.watched.get(device.router);
+      let byMac = next.get(device.router);
       if (!byMac) {
         byMac = new Map();
-        this.watched.set(device.router, byMac);
+        next.set(device.router, byMac);
       }
       byMac.set(mac, device.name);
-      const state = this.router(device.router);
-      const entry = this.entry(state, mac);
-      entry.watchedName = device.name;
     }
+    for (const [router, byMac] of this.watched) {
+      const state = this.routers.get(router);
+      if (!state) continue;
+      for (const mac of byMac.keys()) {
+        const entry = state.entries.get(mac);
+        if (entry === undefined || next.get(router)?.has(mac)) continue;
+        entry.watchedName = null;
+        entry.record = null;
+        if (!isPersisted(entry)) {
+          // Never seen: nothing to keep, and nothing the state file holds.
+          state.entries.delete(mac);
+          state.removed = true;
+          if (entry.present) state.presentCount--;
+        }
+        state.records = null;
+      }
+    }
+    this.watched.clear();
+    for (const [router, byMac] of next) {
+      this.watched.set(router, byMac);
+      const state = this.router(router);
+      for (const [mac, name] of byMac) {
+        const entry = state.entries.get(mac) ?? this.entry(state, mac);
+        entry.watchedName = name;
+        entry.record = null;
+      }
+      state.records = null;
+    }
+    this.allRecords = null;
   }
 
   /** Feeds one successful poll of a router, taken at nowSeconds. */
