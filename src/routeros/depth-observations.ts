@@ -2,6 +2,12 @@
  * Rows of the device-depth tables (Wi-Fi registration tables, kid control,
  * IPv6 neighbours, IP pools) to typed observations. Pure, never throws.
  *
+ * Each table is a TableMapping (observations.ts): its `.proplist` and a
+ * function of one row's values by proplist column, which the client calls as
+ * each `!re` sentence is decoded (WireTransport.printRows), so no record is
+ * built per row. The `map*` functions take rows as records, for callers that
+ * have them (tests).
+ *
  * A field that is absent is null; a field that is present in a shape we do not
  * know rejects the whole row (counted by the caller): a wrong signal or a byte
  * counter read from the wrong column is worse than a row missing for one poll.
@@ -20,6 +26,7 @@
 import { isIP } from 'node:net';
 import { normalizeMac } from '../net/mac.js';
 import { parseCounter, parseCounterPair, parseRateBitsPerSecond, parseSignalDbm, poolSize } from './depth-values.js';
+import { type Mapped, mapRecords, type TableMapping } from './observations.js';
 import { parseDuration, sanitizeText } from './values.js';
 
 /** Which registration table a Wi-Fi row came from. */
@@ -68,12 +75,8 @@ export interface PoolObservation {
   used: number;
 }
 
-export interface DepthMapped<T> {
-  observations: T[];
-  rejected: number;
-}
-
-export type DepthRow = Readonly<Record<string, string>>;
+/** A table's observations and its rejected rows (the shape every mapping gives). */
+export type DepthMapped<T> = Mapped<T>;
 
 const NAME_MAX_LENGTH = 255;
 /** SSIDs are at most 32 octets (IEEE 802.11); the margin allows for escaped bytes. */
@@ -84,8 +87,7 @@ const WORD_MAX_LENGTH = 64;
 const BAD = Symbol('bad');
 type Parsed<T> = T | null | typeof BAD;
 
-function field<T>(row: DepthRow, key: string, parse: (text: string) => T | null): Parsed<T> {
-  const raw = row[key];
+function field<T>(raw: string | undefined, parse: (text: string) => T | null): Parsed<T> {
   if (raw === undefined || raw === '') return null;
   return parse(raw) ?? BAD;
 }
@@ -95,16 +97,20 @@ function usableMac(value: unknown): string | null {
   return normalized === null || normalized === '00:00:00:00:00:00' ? null : normalized;
 }
 
-function mapEach<T>(rows: readonly unknown[], map: (row: DepthRow) => T | null): DepthMapped<T> {
-  const observations: T[] = [];
-  let rejected = 0;
-  for (const row of Array.isArray(rows) ? rows : []) {
-    const observation = typeof row === 'object' && row !== null && !Array.isArray(row) ? map(row as DepthRow) : null;
-    if (observation === null) rejected += 1;
-    else observations.push(observation);
-  }
-  return { observations, rejected };
-}
+// ---------------------------------------------------------------------------
+// Wi-Fi registration tables
+
+/** Columns every registration table is asked for, in this order (indexes below). */
+const WIFI_COMMON = ['mac-address', 'interface', 'ssid', 'band', 'uptime', 'bytes', 'tx-rate', 'rx-rate'] as const;
+const W_MAC = 0;
+const W_INTERFACE = 1;
+const W_SSID = 2;
+const W_BAND = 3;
+const W_UPTIME = 4;
+const W_BYTES = 5;
+const W_TX_RATE = 6;
+const W_RX_RATE = 7;
+const W_SIGNALS = WIFI_COMMON.length;
 
 /** The signal column each table uses, newest name first. */
 const SIGNAL_FIELDS: Record<WifiTable, readonly string[]> = {
@@ -114,60 +120,148 @@ const SIGNAL_FIELDS: Record<WifiTable, readonly string[]> = {
   capsman: ['rx-signal', 'signal'],
 };
 
-export function mapWifiClients(table: WifiTable, rows: readonly unknown[]): DepthMapped<WifiClientObservation> {
-  return mapEach(rows, (row) => {
-    const mac = usableMac(row['mac-address']);
-    if (mac === null) return null;
-    const signalKey = SIGNAL_FIELDS[table].find((key) => row[key] !== undefined && row[key] !== '');
-    const signal = signalKey === undefined ? null : field(row, signalKey, parseSignalDbm);
-    const txRate = field(row, 'tx-rate', parseRateBitsPerSecond);
-    const rxRate = field(row, 'rx-rate', parseRateBitsPerSecond);
-    const uptime = field(row, 'uptime', parseDuration);
-    const bytes = field(row, 'bytes', parseCounterPair);
-    if (signal === BAD || txRate === BAD || rxRate === BAD || uptime === BAD || bytes === BAD) return null;
-    return {
-      mac,
-      table,
-      interface: sanitizeText(row['interface'], NAME_MAX_LENGTH),
-      ssid: sanitizeText(row['ssid'], SSID_MAX_LENGTH),
-      band: sanitizeText(row['band'], WORD_MAX_LENGTH),
-      signalDbm: signal,
-      txRateBps: txRate,
-      rxRateBps: rxRate,
-      uptimeSeconds: uptime,
-      bytesToClient: bytes?.tx ?? null,
-      bytesFromClient: bytes?.rx ?? null,
-    };
-  });
+/**
+ * The signal columns each table's print asks for. The legacy tables never print
+ * the RouterOS 7 name `signal`, so it is not asked for; a record that has it
+ * (mapWifiClients) is still read through SIGNAL_FIELDS.
+ */
+const SIGNAL_ASKED: Record<WifiTable, readonly string[]> = {
+  wifi: ['signal'],
+  wifiwave2: ['signal', 'signal-strength'],
+  wireless: ['signal-strength'],
+  capsman: ['rx-signal'],
+};
+
+function wifiMapping(table: WifiTable): TableMapping<WifiClientObservation> {
+  const signalColumns = SIGNAL_FIELDS[table].length;
+  return {
+    proplist: [...WIFI_COMMON, ...SIGNAL_ASKED[table]],
+    map(row) {
+      const mac = usableMac(row[W_MAC]);
+      if (mac === null) return null;
+      // Columns past the proplist (a signal name not asked for) read as undefined.
+      let signal: Parsed<number> = null;
+      for (let i = 0; i < signalColumns; i++) {
+        const raw = row[W_SIGNALS + i];
+        if (raw !== undefined && raw !== '') {
+          signal = field(raw, parseSignalDbm);
+          break;
+        }
+      }
+      const txRate = field(row[W_TX_RATE], parseRateBitsPerSecond);
+      const rxRate = field(row[W_RX_RATE], parseRateBitsPerSecond);
+      const uptime = field(row[W_UPTIME], parseDuration);
+      const bytes = field(row[W_BYTES], parseCounterPair);
+      if (signal === BAD || txRate === BAD || rxRate === BAD || uptime === BAD || bytes === BAD) return null;
+      return {
+        mac,
+        table,
+        interface: sanitizeText(row[W_INTERFACE], NAME_MAX_LENGTH),
+        ssid: sanitizeText(row[W_SSID], SSID_MAX_LENGTH),
+        band: sanitizeText(row[W_BAND], WORD_MAX_LENGTH),
+        signalDbm: signal,
+        txRateBps: txRate,
+        rxRateBps: rxRate,
+        uptimeSeconds: uptime,
+        bytesToClient: bytes?.tx ?? null,
+        bytesFromClient: bytes?.rx ?? null,
+      };
+    },
+  };
 }
+
+/** Each registration table's mapping. */
+export const WIFI_CLIENTS: Readonly<Record<WifiTable, TableMapping<WifiClientObservation>>> = {
+  wifi: wifiMapping('wifi'),
+  wifiwave2: wifiMapping('wifiwave2'),
+  wireless: wifiMapping('wireless'),
+  capsman: wifiMapping('capsman'),
+};
+
+export function mapWifiClients(table: WifiTable, rows: readonly unknown[]): DepthMapped<WifiClientObservation> {
+  const mapping = WIFI_CLIENTS[table];
+  return mapRecords(rows, [...WIFI_COMMON, ...SIGNAL_FIELDS[table]], mapping.map);
+}
+
+// ---------------------------------------------------------------------------
+// Kid control
 
 /** A kid-control row without both byte counters carries nothing we export: rejected. */
-export function mapKidControl(rows: readonly unknown[]): DepthMapped<KidControlObservation> {
-  return mapEach(rows, (row) => {
-    const mac = usableMac(row['mac-address']);
+export const KID_CONTROL: TableMapping<KidControlObservation> = {
+  proplist: ['mac-address', 'bytes-down', 'bytes-up', 'rate-down', 'rate-up'],
+  map(row) {
+    const mac = usableMac(row[0]);
     if (mac === null) return null;
-    const bytesDown = parseCounter(row['bytes-down']);
-    const bytesUp = parseCounter(row['bytes-up']);
-    const rateDown = field(row, 'rate-down', parseRateBitsPerSecond);
-    const rateUp = field(row, 'rate-up', parseRateBitsPerSecond);
+    const bytesDown = parseCounter(row[1]);
+    const bytesUp = parseCounter(row[2]);
+    const rateDown = field(row[3], parseRateBitsPerSecond);
+    const rateUp = field(row[4], parseRateBitsPerSecond);
     if (bytesDown === null || bytesUp === null || rateDown === BAD || rateUp === BAD) return null;
     return { mac, bytesDown, bytesUp, rateDownBps: rateDown, rateUpBps: rateUp };
-  });
+  },
+};
+
+export function mapKidControl(rows: readonly unknown[]): DepthMapped<KidControlObservation> {
+  return mapRecords(rows, KID_CONTROL.proplist, KID_CONTROL.map);
 }
 
+// ---------------------------------------------------------------------------
+// IPv6 neighbours
+
 /** Entries without a MAC (incomplete, noarp) are not devices: rejected like ARP rows that cannot name one. */
-export function mapIpv6Neighbors(rows: readonly unknown[]): DepthMapped<Ipv6NeighborObservation> {
-  return mapEach(rows, (row) => {
-    const mac = usableMac(row['mac-address']);
-    const address = typeof row['address'] === 'string' ? row['address'].trim() : '';
+export const IPV6_NEIGHBORS: TableMapping<Ipv6NeighborObservation> = {
+  proplist: ['address', 'interface', 'mac-address', 'status'],
+  map(row) {
+    const mac = usableMac(row[2]);
+    const raw = row[0];
+    const address = typeof raw === 'string' ? raw.trim() : '';
     if (mac === null || isIP(address) !== 6) return null;
     return {
       mac,
       address,
-      interface: sanitizeText(row['interface'], NAME_MAX_LENGTH),
-      status: sanitizeText(row['status'], WORD_MAX_LENGTH)?.toLowerCase() ?? null,
+      interface: sanitizeText(row[1], NAME_MAX_LENGTH),
+      status: sanitizeText(row[3], WORD_MAX_LENGTH)?.toLowerCase() ?? null,
     };
-  });
+  },
+};
+
+export function mapIpv6Neighbors(rows: readonly unknown[]): DepthMapped<Ipv6NeighborObservation> {
+  return mapRecords(rows, IPV6_NEIGHBORS.proplist, IPV6_NEIGHBORS.map);
+}
+
+// ---------------------------------------------------------------------------
+// Pools
+
+/** /ip/pool: a pool whose ranges we cannot count is rejected (`used` is filled in by countPoolUse). */
+export const POOLS: TableMapping<PoolObservation> = {
+  proplist: ['name', 'ranges'],
+  map(row) {
+    const name = sanitizeText(row[0], NAME_MAX_LENGTH);
+    const size = poolSize(row[1]);
+    if (name === null || size === null) return null;
+    return { name, size, used: 0 };
+  },
+};
+
+/** /ip/pool/used: the pool each used address belongs to; a row naming none is rejected. */
+export const POOLS_USED: TableMapping<string> = {
+  proplist: ['pool'],
+  map: (row) => sanitizeText(row[0], NAME_MAX_LENGTH),
+};
+
+/**
+ * Pools with how many addresses /ip/pool/used lists for each. A used row
+ * naming no listed pool is rejected (the pool list and the used list disagree).
+ */
+export function countPoolUse(pools: DepthMapped<PoolObservation>, used: DepthMapped<string>): DepthMapped<PoolObservation> {
+  const byName = new Map(pools.observations.map((pool) => [pool.name, pool]));
+  let rejected = pools.rejected + used.rejected;
+  for (const name of used.observations) {
+    const pool = byName.get(name);
+    if (pool === undefined) rejected += 1;
+    else pool.used += 1;
+  }
+  return { observations: pools.observations, rejected };
 }
 
 /**
@@ -176,19 +270,8 @@ export function mapIpv6Neighbors(rows: readonly unknown[]): DepthMapped<Ipv6Neig
  * listed pool is rejected too (the pool list and the used list disagree).
  */
 export function mapPools(poolRows: readonly unknown[], usedRows: readonly unknown[]): DepthMapped<PoolObservation> {
-  const pools = mapEach(poolRows, (row) => {
-    const name = sanitizeText(row['name'], NAME_MAX_LENGTH);
-    const size = poolSize(row['ranges']);
-    if (name === null || size === null) return null;
-    return { name, size, used: 0 };
-  });
-  const byName = new Map(pools.observations.map((pool) => [pool.name, pool]));
-  let rejected = pools.rejected;
-  for (const row of Array.isArray(usedRows) ? usedRows : []) {
-    const name = typeof row === 'object' && row !== null ? sanitizeText((row as DepthRow)['pool'], NAME_MAX_LENGTH) : null;
-    const pool = name === null ? undefined : byName.get(name);
-    if (pool === undefined) rejected += 1;
-    else pool.used += 1;
-  }
-  return { observations: pools.observations, rejected };
+  return countPoolUse(
+    mapRecords(poolRows, POOLS.proplist, POOLS.map),
+    mapRecords(usedRows, POOLS_USED.proplist, POOLS_USED.map),
+  );
 }

@@ -11,17 +11,20 @@
  */
 import type { Logger } from 'pino';
 import {
+  countPoolUse,
   type DepthMapped,
+  IPV6_NEIGHBORS,
   type Ipv6NeighborObservation,
+  KID_CONTROL,
   type KidControlObservation,
-  mapIpv6Neighbors,
-  mapKidControl,
-  mapPools,
-  mapWifiClients,
+  POOLS,
+  POOLS_USED,
   type PoolObservation,
+  WIFI_CLIENTS,
   type WifiClientObservation,
   type WifiTable,
 } from './depth-observations.js';
+import type { TableMapping } from './observations.js';
 
 export const SOURCE_NAMES = ['wifi', 'traffic', 'ipv6', 'pools'] as const;
 export type DepthSource = (typeof SOURCE_NAMES)[number];
@@ -29,51 +32,38 @@ export type DepthSourceSwitches = Record<DepthSource, boolean>;
 
 export const ALL_SOURCES_ON: DepthSourceSwitches = Object.freeze({ wifi: true, traffic: true, ipv6: true, pools: true });
 
-interface DepthTable {
+interface DepthTable<T> {
   source: DepthSource;
   path: string;
-  proplist: readonly string[];
+  /** Its `.proplist` and how each row becomes an observation, as the row is decoded. */
+  mapping: TableMapping<T>;
 }
 
-const WIFI_PROPLIST = ['mac-address', 'interface', 'ssid', 'band', 'uptime', 'bytes', 'tx-rate', 'rx-rate'];
+const wifiTable = (kind: WifiTable, path: string): DepthTable<WifiClientObservation> => ({
+  source: 'wifi',
+  path,
+  mapping: WIFI_CLIENTS[kind],
+});
 
-const WIFI_TABLES: ReadonlyArray<DepthTable & { kind: WifiTable }> = [
-  {
-    source: 'wifi',
-    kind: 'wifi',
-    path: '/interface/wifi/registration-table',
-    proplist: [...WIFI_PROPLIST, 'signal'],
-  },
-  {
-    source: 'wifi',
-    kind: 'wifiwave2',
-    path: '/interface/wifiwave2/registration-table',
-    proplist: [...WIFI_PROPLIST, 'signal', 'signal-strength'],
-  },
-  {
-    source: 'wifi',
-    kind: 'wireless',
-    path: '/interface/wireless/registration-table',
-    proplist: [...WIFI_PROPLIST, 'signal-strength'],
-  },
-  { source: 'wifi', kind: 'capsman', path: '/caps-man/registration-table', proplist: [...WIFI_PROPLIST, 'rx-signal'] },
-];
+const WIFI_TABLES = [
+  wifiTable('wifi', '/interface/wifi/registration-table'),
+  wifiTable('wifiwave2', '/interface/wifiwave2/registration-table'),
+  wifiTable('wireless', '/interface/wireless/registration-table'),
+  wifiTable('capsman', '/caps-man/registration-table'),
+] as const;
 
-const KID_CONTROL: DepthTable = {
+const KID_CONTROL_TABLE: DepthTable<KidControlObservation> = {
   source: 'traffic',
   path: '/ip/kid-control/device',
-  proplist: ['mac-address', 'bytes-down', 'bytes-up', 'rate-down', 'rate-up'],
+  mapping: KID_CONTROL,
 };
-const IPV6_NEIGHBORS: DepthTable = {
+const IPV6_NEIGHBORS_TABLE: DepthTable<Ipv6NeighborObservation> = {
   source: 'ipv6',
   path: '/ipv6/neighbor',
-  proplist: ['address', 'interface', 'mac-address', 'status'],
+  mapping: IPV6_NEIGHBORS,
 };
-const POOLS: DepthTable = { source: 'pools', path: '/ip/pool', proplist: ['name', 'ranges'] };
-const POOLS_USED: DepthTable = { source: 'pools', path: '/ip/pool/used', proplist: ['pool'] };
-
-/** Every depth table, in poll order. */
-export const DEPTH_TABLES: readonly DepthTable[] = [...WIFI_TABLES, KID_CONTROL, IPV6_NEIGHBORS, POOLS, POOLS_USED];
+const POOLS_TABLE: DepthTable<PoolObservation> = { source: 'pools', path: '/ip/pool', mapping: POOLS };
+const POOLS_USED_TABLE: DepthTable<string> = { source: 'pools', path: '/ip/pool/used', mapping: POOLS_USED };
 
 export interface SourceStatus {
   /** Whether the source was read: on in the config and at least one of its tables answered. */
@@ -93,10 +83,11 @@ export interface DepthObservations {
   rejectedRows: number;
 }
 
-type Rows = ReadonlyArray<Readonly<Record<string, string>>>;
-
-/** Prints one table; resolves 'unavailable' for a trap (the caller's session is fine), rejects for anything else. */
-export type PrintTable = (path: string, proplist: readonly string[]) => Promise<Rows | { trap: string }>;
+/**
+ * Prints one table, mapping each row as it is decoded; resolves `{ trap }` for a
+ * trap (the caller's session is fine), rejects for anything else.
+ */
+export type PrintTable = <T>(path: string, mapping: TableMapping<T>) => Promise<DepthMapped<T> | { trap: string }>;
 
 export class DepthReader {
   private unavailable = new Set<string>();
@@ -120,10 +111,9 @@ export class DepthReader {
       ipv6: { available: false, rows: 0 },
       pools: { available: false, rows: 0 },
     };
-    const rowsOf = new Map<string, Rows>();
-    for (const table of DEPTH_TABLES) {
-      if (!this.switches[table.source] || this.unavailable.has(table.path)) continue;
-      const result = await print(table.path, table.proplist);
+    const readTable = async <T>(table: DepthTable<T>): Promise<DepthMapped<T> | null> => {
+      if (!this.switches[table.source] || this.unavailable.has(table.path)) return null;
+      const result = await print(table.path, table.mapping);
       if ('trap' in result) {
         this.unavailable.add(table.path);
         if (!this.logged.has(table.path)) {
@@ -133,42 +123,46 @@ export class DepthReader {
             'router does not offer this table; skipping it',
           );
         }
-        continue;
+        return null;
       }
-      rowsOf.set(table.path, result);
       sources[table.source].available = true;
-      sources[table.source].rows += result.length;
-    }
+      sources[table.source].rows += result.observations.length + result.rejected;
+      return result;
+    };
+    // One print at a time: the Wi-Fi tables, kid control, IPv6 neighbours, pools, used pool addresses.
+    const wifiTables: Array<DepthMapped<WifiClientObservation> | null> = [];
+    for (const table of WIFI_TABLES) wifiTables.push(await readTable(table));
+    const kid = await readTable(KID_CONTROL_TABLE);
+    const neighbors = await readTable(IPV6_NEIGHBORS_TABLE);
+    const pools = await readTable(POOLS_TABLE);
+    const poolsUsed = await readTable(POOLS_USED_TABLE);
 
     let rejectedRows = 0;
     const take = <T>(mapped: DepthMapped<T>): T[] => {
       rejectedRows += mapped.rejected;
       return mapped.observations;
     };
-    const wifi: WifiClientObservation[] = [];
-    for (const table of WIFI_TABLES) {
-      const rows = rowsOf.get(table.path);
-      if (!rows) continue;
-      for (const client of take(mapWifiClients(table.kind, rows))) {
-        // With traffic off, byte counters must not become traffic series either.
-        if (!this.switches.traffic) {
+    let wifi: WifiClientObservation[] = [];
+    for (const mapped of wifiTables) {
+      if (mapped === null) continue;
+      const clients = take(mapped);
+      // With traffic off, byte counters must not become traffic series either.
+      if (!this.switches.traffic) {
+        for (const client of clients) {
           client.bytesToClient = null;
           client.bytesFromClient = null;
         }
-        wifi.push(client);
       }
+      wifi = wifi.length === 0 ? clients : wifi.concat(clients);
     }
-    const kidRows = rowsOf.get(KID_CONTROL.path);
-    const neighborRows = rowsOf.get(IPV6_NEIGHBORS.path);
-    const poolRows = rowsOf.get(POOLS.path);
     // Pools need both prints: sizes without usage (or the reverse) would export a wrong "used".
-    const poolsReadable = poolRows !== undefined && rowsOf.has(POOLS_USED.path);
+    const poolsReadable = pools !== null && poolsUsed !== null;
     if (!poolsReadable) sources.pools.available = false;
     return {
       wifi,
-      kidControl: kidRows ? take(mapKidControl(kidRows)) : [],
-      ipv6Neighbors: neighborRows ? take(mapIpv6Neighbors(neighborRows)) : [],
-      pools: poolsReadable ? take(mapPools(poolRows, rowsOf.get(POOLS_USED.path)!)) : null,
+      kidControl: kid ? take(kid) : [],
+      ipv6Neighbors: neighbors ? take(neighbors) : [],
+      pools: poolsReadable ? take(countPoolUse(pools, poolsUsed)) : null,
       sources,
       rejectedRows,
     };

@@ -145,9 +145,9 @@ export class RouterSession {
       const bridgeHosts = await this.read(transport, TABLES.bridgeHosts, missingTables);
       const identity = await this.read(transport, TABLES.identity, missingTables);
       const resource = await this.read(transport, TABLES.resource, missingTables);
-      const depth = await this.depth.read(async (path, proplist) => {
+      const depth = await this.depth.read(async (path, mapping) => {
         try {
-          return await this.deadline(transport.print(path, proplist), `${path}/print`);
+          return await this.deadline(transport.printRows(path, mapping.proplist, mapping.map), `${path}/print`);
         } catch (error) {
           if (error instanceof CommandTrap) return { trap: error.trapMessage };
           throw this.failed(transport, error);
