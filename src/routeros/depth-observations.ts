@@ -270,8 +270,5 @@ export function countPoolUse(pools: DepthMapped<PoolObservation>, used: DepthMap
  * listed pool is rejected too (the pool list and the used list disagree).
  */
 export function mapPools(poolRows: readonly unknown[], usedRows: readonly unknown[]): DepthMapped<PoolObservation> {
-  return countPoolUse(
-    mapRecords(poolRows, POOLS.proplist, POOLS.map),
-    mapRecords(usedRows, POOLS_USED.proplist, POOLS_USED.map),
-  );
+  return countPoolUse(mapRecords(poolRows, POOLS.proplist, POOLS.map), mapRecords(usedRows, POOLS_USED.proplist, POOLS_USED.map));
 }

@@ -63,6 +63,29 @@ describe('device-depth sources in the poll', () => {
     ]);
   });
 
+  it('rows with a value shape we do not know are rejected and counted, as each row is decoded; the rest are kept', async () => {
+    const s = await sim({ lan: wifiAccessPointLan() });
+    const [first, second, third] = s.tables.wifiRegistrations!;
+    s.tables.wifiRegistrations = [
+      { ...first!, signal: 'weak' },
+      second!,
+      { ...third!, txRate: '1e3Mbps' },
+      { ...second!, macAddress: '00:00:00:00:00:00' },
+    ];
+    s.tables.kidControlDevices = [
+      { name: 'tv', macAddress: second!.macAddress, bytesDown: 10, bytesUp: 20, rateDown: '1.5Mbps', rateUp: 'lots' },
+      { name: 'tab', macAddress: first!.macAddress, bytesDown: 30, bytesUp: 40, rateDown: '96kbps', rateUp: '1024' },
+    ];
+    const result = await sessionFor(s).session.poll();
+    expect(result.depth!.wifi.map((c) => [c.mac, c.signalDbm])).toEqual([['3C:22:FB:E1:A9:1E', -55]]);
+    expect(result.depth!.kidControl.map((k) => [k.mac, k.bytesDown, k.rateDownBps, k.rateUpBps])).toEqual([
+      ['AE:84:4C:BB:BC:AB', 30, 96_000, 1024],
+    ]);
+    expect(result.depth!.sources.wifi).toEqual({ available: true, rows: 4 });
+    expect(result.depth!.sources.traffic).toEqual({ available: true, rows: 2 });
+    expect(result.rejectedRows).toBe(4);
+  });
+
   it('a refused table (no policy) is skipped, not a failed poll; a source turned off is never asked', async () => {
     const s = await sim({ lan: sampleGatewayLan(), faults: { trapPaths: { '/ipv6/neighbor': 'not enough permissions (9)' } } });
     const { session } = sessionFor(s, { sources: { wifi: false, traffic: true, ipv6: true, pools: false } });
