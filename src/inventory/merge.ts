@@ -163,13 +163,26 @@ export function resetDevice(device: MergedDevice): void {
   device.conflicts = NO_CONFLICTS;
 }
 
+/** The tables whose rows name a device, as numbered for MergeTarget.deviceForRow. */
+export const LEASE_ROWS = 0;
+export const ARP_ROWS = 1;
+export const BRIDGE_ROWS = 2;
+export type RowTable = typeof LEASE_ROWS | typeof ARP_ROWS | typeof BRIDGE_ROWS;
+
 /** Where one poll's facts are merged (see mergeInto). */
 export interface MergeTarget {
   /**
-   * The facts object of `mac` for this poll: on the first call for a MAC in
-   * a poll, one with newDevice()'s values; the same object on later calls.
+   * The facts object of `mac` (normalised) for this poll: on the first call
+   * for a MAC in a poll, one with newDevice()'s values; the same object on
+   * later calls.
    */
   deviceFor(mac: string): MergedDevice;
+  /**
+   * deviceFor() for the MAC of row `row` of `table`, as the router sent it;
+   * null when it is not a MAC. A target may remember which device each row
+   * position named last time: routers list their tables in a stable order.
+   */
+  deviceForRow(table: RowTable, row: number, rawMac: string): MergedDevice | null;
   /** Every object deviceFor() handed out in this poll. */
   readonly touched: ReadonlyArray<MergedDevice>;
 }
@@ -248,15 +261,20 @@ export function mergeObservations(
 ): MergeResult {
   const devices = new Map<string, MergedDevice>();
   const touched: MergedDevice[] = [];
+  const deviceFor = (mac: string): MergedDevice => {
+    let found = devices.get(mac);
+    if (found === undefined) {
+      found = newDevice(mac);
+      devices.set(mac, found);
+      touched.push(found);
+    }
+    return found;
+  };
   const target: MergeTarget = {
-    deviceFor(mac) {
-      let found = devices.get(mac);
-      if (found === undefined) {
-        found = newDevice(mac);
-        devices.set(mac, found);
-        touched.push(found);
-      }
-      return found;
+    deviceFor,
+    deviceForRow(_table, _row, rawMac) {
+      const mac = normalizeMac(rawMac);
+      return mac === null ? null : deviceFor(mac);
     },
     touched,
   };
@@ -282,7 +300,9 @@ export function mergeInto(
   const leaseCounts = new Map<string, Map<string, LeaseCount>>();
   claims.begin();
   // Leases first: the ARP choice below prefers the lease's address.
-  for (const lease of obs.leases ?? []) {
+  const leases = obs.leases ?? [];
+  for (let row = 0; row < leases.length; row++) {
+    const lease = leases[row]!;
     const server = nonEmpty(lease.server) ?? '';
     const status = typeof lease.status === 'string' ? lease.status : '';
     let byStatus = leaseCounts.get(server);
@@ -295,9 +315,10 @@ export function mergeInto(
     else byStatus.set(status, { server, status, count: 1 });
 
     if (lease.disabled) continue;
-    const mac = normalizeMac(lease.mac);
-    if (mac === null) continue;
-    const device = target.deviceFor(mac);
+    const device = target.deviceForRow(LEASE_ROWS, row, lease.mac);
+    if (device === null) continue;
+    // The device's own MAC string, not the row's: claims outlive the poll, the row's strings should not.
+    const mac = device.mac;
     const first = !device.sources.dhcp;
     if (first) device.sources = SOURCES[bitsOf(device.sources) | DHCP]!;
     const bound = status === 'bound';
@@ -317,11 +338,13 @@ export function mergeInto(
   }
 
   // While rows are merged, `ip` holds the chosen ARP address only when that entry is current.
-  for (const row of obs.arp ?? []) {
+  const arp = obs.arp ?? [];
+  for (let index = 0; index < arp.length; index++) {
+    const row = arp[index]!;
     if (row.disabled || row.mac === null || row.mac === undefined) continue;
-    const mac = normalizeMac(row.mac);
-    if (mac === null) continue;
-    const device = target.deviceFor(mac);
+    const device = target.deviceForRow(ARP_ROWS, index, row.mac);
+    if (device === null) continue;
+    const mac = device.mac;
     const first = !device.sources.arp;
     if (first) device.sources = SOURCES[bitsOf(device.sources) | ARP]!;
     const current = isCurrentArp(row, arpStates);
@@ -347,11 +370,13 @@ export function mergeInto(
 
   // MACs whose chosen bridge row is static, to be replaced by a dynamic one (rare: admin-made entries).
   const staticBridge = new Set<string>();
-  for (const host of obs.bridgeHosts ?? []) {
+  const bridgeHosts = obs.bridgeHosts ?? [];
+  for (let row = 0; row < bridgeHosts.length; row++) {
+    const host = bridgeHosts[row]!;
     if (host.local) continue;
-    const mac = normalizeMac(host.mac);
-    if (mac === null) continue;
-    const device = target.deviceFor(mac);
+    const device = target.deviceForRow(BRIDGE_ROWS, row, host.mac);
+    if (device === null) continue;
+    const mac = device.mac;
     const first = !device.sources.bridge;
     if (first) device.sources = SOURCES[bitsOf(device.sources) | BRIDGE]!;
     if (host.dynamic) device.observedAt = later(device.observedAt, pollTime);

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { RouterObservations } from '../routeros/observation-types.js';
+import { mergeObservations } from './merge.js';
 import { persistedStateSchema } from './persisted-state.js';
 import { DeviceRegistry, type RegistryOptions } from './registry.js';
 import { arp, bridgeHost, ipAt, lan, lease, macAt, observations, savedDevice } from './test-support.js';
@@ -633,6 +634,84 @@ describe('DeviceRegistry: properties', () => {
           expect(summary.absent).toBe(all.length - summary.present);
           // a forgotten or dropped device starts a new history
           for (const mac of [...history.keys()]) if (!all.some((d) => d.mac === mac)) history.delete(mac);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('DeviceRegistry: rows matched to devices by position', () => {
+  // The registry remembers which device each row position named at the last poll
+  // (routers list rows in a stable order); a row must still land on its own device
+  // when rows move, MACs are spelled differently, or devices were dropped since.
+  const macPool = [A, B, C, macAt(4), macAt(5), macAt(6, 0x02)];
+  const spell = (mac: string, how: number): string =>
+    how === 0 ? mac : how === 1 ? mac.toLowerCase() : mac.replaceAll(':', '-');
+  const rowArb = fc.record({
+    mac: fc.constantFrom(...macPool),
+    spelling: fc.constantFrom(0, 0, 1, 2),
+    ip: fc.constantFrom('10.0.0.1', '10.0.0.2', '10.0.0.3', '10.0.0.4'),
+    host: fc.constantFrom('a', 'b', null),
+  });
+  const pollArb = fc.record({
+    leases: fc.array(rowArb, { maxLength: 6 }),
+    arp: fc.array(rowArb, { maxLength: 6 }),
+    bridge: fc.array(rowArb, { maxLength: 6 }),
+  });
+  type Facts = Pick<
+    DeviceRecord,
+    | 'ip'
+    | 'hostname'
+    | 'interface'
+    | 'bridgePort'
+    | 'dhcpServer'
+    | 'lease'
+    | 'leaseStatus'
+    | 'leaseAddress'
+    | 'arpStatus'
+    | 'arpAddress'
+    | 'sources'
+    | 'conflicts'
+  >;
+  const factsOf = (d: Facts) => ({
+    ip: d.ip,
+    hostname: d.hostname,
+    interface: d.interface,
+    bridgePort: d.bridgePort,
+    dhcpServer: d.dhcpServer,
+    lease: d.lease,
+    leaseStatus: d.leaseStatus,
+    leaseAddress: d.leaseAddress,
+    arpStatus: d.arpStatus,
+    arpAddress: d.arpAddress,
+    sources: { ...d.sources },
+    conflicts: d.conflicts,
+  });
+
+  it('gives every listed device exactly the facts a fresh merge of that poll gives', () => {
+    fc.assert(
+      fc.property(fc.array(pollArb, { minLength: 2, maxLength: 12 }), (polls) => {
+        const presence = { timeoutSeconds: 300, arpStates: ['reachable'] };
+        const reg = registry({ presence, retention: { forgetAfterDays: 30, maxDevicesPerRouter: 3 } });
+        let now = T;
+        for (const poll of polls) {
+          now += 15;
+          const obs = observations({
+            leases: poll.leases.map((r) => lease(spell(r.mac, r.spelling), r.ip, { hostname: r.host })),
+            arp: poll.arp.map((r) => arp(spell(r.mac, r.spelling), r.ip, { interface: r.host })),
+            bridgeHosts: poll.bridge.map((r) => bridgeHost(spell(r.mac, r.spelling), { port: r.host })),
+          });
+          reg.applyPoll('home', obs, now);
+          const fresh = mergeObservations('home', obs, now, presence).devices;
+          const all = reg.devices();
+          for (const d of all) {
+            const expected = fresh.get(d.mac);
+            if (expected === undefined) expect(d.sources).toEqual({ dhcp: false, arp: false, bridge: false });
+            else expect(factsOf(d)).toEqual(factsOf(expected));
+          }
+          // The cap drops listed devices only when the poll lists more than it allows.
+          if (fresh.size <= 3) for (const mac of fresh.keys()) expect(all.some((d) => d.mac === mac)).toBe(true);
         }
       }),
       { numRuns: 300 },
