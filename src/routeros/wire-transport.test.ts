@@ -453,6 +453,78 @@ describe('ReplyDecoder', () => {
   it('refuses an unknown reply word', () => {
     expect(() => decodeOne(['!bogus'])).toThrow(FramingError);
   });
+
+  it('decodeColumns gives each column exactly what decode() gives that attribute, for any run of rows (hostile bytes too)', () => {
+    const columns = ['mac-address', 'host-name', 'status', 'Café', 'a'];
+    const byName = new Map(columns.map((name, index) => [name, index]));
+    // Names and values drawn so that rows repeat each other's words (the decoder's caches) and carry
+    // "=", control characters, UTF-8, invalid UTF-8 and Windows-1252 bytes.
+    const nameBytes = fc.oneof(
+      fc.constantFrom(...columns, 'other', 'mac-address-x', 'mac', 'Caf\u00e9', '').map((name) => Buffer.from(name)),
+      fc.constant(Buffer.from([0x43, 0x61, 0x66, 0xe9])), // "Café" in Windows-1252
+      fc.uint8Array({ maxLength: 6 }).map((bytes) => Buffer.from(bytes)),
+    );
+    const valueBytes = fc.oneof(
+      fc
+        .constantFrom('true', 'bound', 'AA:BB:CC:DD:EE:FF', 'a=b', '', 'x'.repeat(13), 'x'.repeat(12))
+        .map((value) => Buffer.from(value)),
+      fc.constant(Buffer.from('Вася')),
+      fc.uint8Array({ maxLength: 20 }).map((bytes) => Buffer.from(bytes)),
+    );
+    const word = fc.oneof(
+      {
+        weight: 6,
+        arbitrary: fc
+          .tuple(nameBytes, valueBytes)
+          .map(([name, value]) => Buffer.concat([Buffer.from('='), name, Buffer.from('='), value])),
+      },
+      { weight: 1, arbitrary: nameBytes.map((name) => Buffer.concat([Buffer.from('='), name])) },
+      { weight: 1, arbitrary: fc.constantFrom('.tag=7', '.tag=', 'bare').map((text) => Buffer.from(text)) },
+      { weight: 1, arbitrary: fc.uint8Array({ minLength: 1, maxLength: 8 }).map((bytes) => Buffer.from(bytes)) },
+    );
+    const row = fc.array(word, { minLength: 1, maxLength: 8 });
+    fc.assert(
+      fc.property(fc.array(row, { minLength: 1, maxLength: 12 }), fc.boolean(), (rows, oneChunk) => {
+        const fast = new ReplyDecoder();
+        const oracle = new ReplyDecoder();
+        const got: Array<Array<string | undefined>> = [];
+        const expected: Array<Array<string | undefined>> = [];
+        const values = new Array<string | undefined>(columns.length);
+        const reader = new SentenceReader((buf, start, count, pos, len, ascii) => {
+          fast.decodeColumns(buf, start, count, pos, len, ascii, byName, values);
+          got.push([...values]);
+          const { attributes } = oracle.decode(buf, start, count, pos, len, ascii);
+          expected.push(columns.map((name) => (Object.hasOwn(attributes, name) ? attributes[name] : undefined)));
+        });
+        const bytes = Buffer.concat(rows.map((words) => encodeSentence(['!re', ...words])));
+        if (oneChunk) reader.push(bytes);
+        else for (let i = 0; i < bytes.length; i += 7) reader.push(bytes.subarray(i, i + 7));
+        expect(got).toEqual(expected);
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('rowTag reads the tag of a !re row as we write tags, and -1 for anything decode() must judge', () => {
+    const tagOf = (words: string[]): number => {
+      let tag = -2;
+      const reader = new SentenceReader((buf, start, count, pos, len) => {
+        tag = new ReplyDecoder().rowTag(buf, start, count, pos, len);
+      });
+      reader.push(encodeSentence(words));
+      return tag;
+    };
+    expect(tagOf(['!re', '=a=1', '.tag=17'])).toBe(17);
+    expect(tagOf(['!re', '.tag=0', '=a=1'])).toBe(0);
+    expect(tagOf(['!re', '.tag=3', '=a=1', '.tag=4'])).toBe(4); // the last one, as decode() keeps
+    expect(tagOf(['!re', '=a=1'])).toBe(-1);
+    expect(tagOf(['!re', '.tag=017'])).toBe(-1);
+    expect(tagOf(['!re', '.tag=1x'])).toBe(-1);
+    expect(tagOf(['!re', '.tag='])).toBe(-1);
+    expect(tagOf(['!re', '.tag=1234567890'])).toBe(-1);
+    expect(tagOf(['!done', '.tag=17'])).toBe(-1);
+    expect(tagOf(['!rex', '.tag=17'])).toBe(-1);
+  });
 });
 
 describe('md5LoginResponse', () => {

@@ -61,6 +61,12 @@ export interface DecodedReply {
 const NON_ASCII = /[\x80-\xff]/;
 const EQUALS = 0x3d;
 const DOT = 0x2e;
+const BANG = 0x21;
+const LETTER_R = 0x72;
+const LETTER_E = 0x65;
+const DIGIT_0 = 0x30;
+/** Tags are small integers reused once their command is done; more digits than this is not one of ours. */
+const MAX_TAG_DIGITS = 9;
 
 /**
  * Decodes reply sentences into attribute records. Keeps, per word position, the
@@ -77,32 +83,42 @@ export class ReplyDecoder {
   private columnIndexes: number[] = [];
   private cachedFor: ReadonlyMap<string, number> | null = null;
 
-  /** The reply kind and `.tag=` of a sentence, read from its bytes without decoding the rest. */
-  head(buf: Buffer, start: number, count: number, pos: Int32Array, len: Int32Array): { kind: ReplyKind; tag: string | null } {
-    const kind = replyKind(latin1(buf, start + pos[0]!, start + pos[0]! + len[0]!));
-    let tag: string | null = null;
+  /**
+   * The tag of a `!re` sentence as the number we sent, read from its bytes
+   * without building a string: -1 when the sentence is not `!re`, has no
+   * `.tag=` word, or its tag is not a number as we write them (decimal, no
+   * leading zero). Those take decode(), which treats them as before.
+   */
+  rowTag(buf: Buffer, start: number, count: number, pos: Int32Array, len: Int32Array): number {
+    const first = start + pos[0]!;
+    if (len[0] !== 3 || buf[first] !== BANG || buf[first + 1] !== LETTER_R || buf[first + 2] !== LETTER_E) return -1;
+    // decode() keeps the last `.tag=` word; search from the end (where RouterOS puts it).
     for (let i = count - 1; i > 0; i--) {
       const at = start + pos[i]!;
+      const length = len[i]!;
       if (
-        len[i]! >= 5 &&
+        length >= 5 &&
         buf[at] === DOT &&
         buf[at + 1] === 0x74 &&
         buf[at + 2] === 0x61 &&
         buf[at + 3] === 0x67 &&
         buf[at + 4] === EQUALS
       ) {
-        tag = latin1(buf, at + 5, at + len[i]!);
-        break;
+        return tagNumber(buf, at + 5, at + length);
       }
     }
-    return { kind, tag };
+    return -1;
   }
 
   /**
    * Decodes a `!re` sentence's attributes straight into `values` by column:
    * `columns` maps an attribute name to its index (the print's `.proplist`
    * order); names outside it are skipped; a repeated name keeps its last value.
-   * Values are decoded exactly as decode() does.
+   * Values are decoded exactly as decode() does (each word's text depends only
+   * on its own bytes), but from the bytes: a name equal to the one seen at the
+   * same word position in the previous row is recognised by comparing bytes,
+   * and a short value equal to the previous row's is that same string, so an
+   * unchanged word costs no string at all.
    */
   decodeColumns(
     buf: Buffer,
@@ -120,44 +136,51 @@ export class ReplyDecoder {
       this.columnNames = [];
       this.columnIndexes = [];
     }
-    const last = count - 1;
-    const text = buf.toString('latin1', start, start + pos[last]! + len[last]!);
-    const ascii = knownAscii || !NON_ASCII.test(text);
     for (let i = 1; i < count; i++) {
-      const from = pos[i]!;
-      if (text.charCodeAt(from) !== EQUALS) continue;
-      const to = from + len[i]!;
-      let eq = text.indexOf('=', from + 1);
-      if (eq === -1 || eq > to) eq = to;
+      const at = start + pos[i]!;
+      if (buf[at] !== EQUALS) continue;
+      const end = at + len[i]!;
       let column: number;
-      if (!ascii) {
-        column = columns.get(decodeRouterBytes(buf.subarray(start + from + 1, start + eq))) ?? -1;
+      const cached = this.columnNames[i];
+      // Where the name would end if it is the cached one (names hold no "=").
+      let eq = cached === undefined ? end + 1 : at + 1 + cached.length;
+      if (eq <= end && (eq === end || buf[eq] === EQUALS) && equalsAscii(buf, at + 1, cached!)) {
+        column = this.columnIndexes[i]!;
       } else {
-        const cached = this.columnNames[i];
-        if (cached !== undefined && eq - from - 1 === cached.length && text.startsWith(cached, from + 1)) {
-          column = this.columnIndexes[i]!;
-        } else {
-          const name = text.slice(from + 1, eq);
+        eq = at + 1;
+        let ascii = true;
+        while (eq < end && buf[eq] !== EQUALS) {
+          if (buf[eq]! >= 0x80) ascii = false;
+          eq++;
+        }
+        if (ascii) {
+          const name = latin1(buf, at + 1, eq);
           column = columns.get(name) ?? -1;
           this.columnNames[i] = name;
           this.columnIndexes[i] = column;
+        } else {
+          // Not cached: the byte comparison above only stands for ASCII names.
+          column = columns.get(decodeRouterBytes(buf.subarray(at + 1, eq))) ?? -1;
         }
       }
       if (column < 0) continue;
-      const valueFrom = eq < to ? eq + 1 : to;
-      if (!ascii) {
-        values[column] = textValue(buf, start, valueFrom, to);
-      } else if (to - valueFrom <= REPEATED_VALUE_MAX) {
-        const previous = this.values[i];
-        if (previous !== undefined && previous.length === to - valueFrom && text.startsWith(previous, valueFrom)) {
-          values[column] = previous;
-        } else {
-          values[column] = this.values[i] = text.slice(valueFrom, to);
-        }
-      } else {
-        values[column] = asciiValue(buf, start, text, valueFrom, to);
-      }
+      values[column] = this.wordValue(i, buf, eq < end ? eq + 1 : end, end, knownAscii);
     }
+  }
+
+  /** The text of `buf[from..to)`, the value of the word at position `i`, as decode() gives it. */
+  private wordValue(i: number, buf: Buffer, from: number, to: number, knownAscii: boolean): string {
+    const length = to - from;
+    if (length === 0) return '';
+    if (length <= REPEATED_VALUE_MAX) {
+      // Only ASCII values are cached, so equal bytes mean equal text.
+      const previous = this.values[i];
+      if (previous !== undefined && previous.length === length && equalsAscii(buf, from, previous)) return previous;
+    }
+    if (!knownAscii && !isAsciiRange(buf, from, to)) return decodeRouterBytes(buf.subarray(from, to));
+    const value = latin1(buf, from, to);
+    if (length <= REPEATED_VALUE_MAX) this.values[i] = value;
+    return value;
   }
 
   decode(buf: Buffer, start: number, count: number, pos: Int32Array, len: Int32Array, knownAscii = false): DecodedReply {
@@ -236,6 +259,34 @@ function latin1(buf: Buffer, from: number, to: number): string {
   return (buf as unknown as Latin1Slicer).latin1Slice(from, to);
 }
 
+/** Whether `buf[at..)` starts with `text`, which must be ASCII (so equal bytes mean equal text). */
+function equalsAscii(buf: Buffer, at: number, text: string): boolean {
+  for (let k = 0; k < text.length; k++) {
+    if (buf[at + k] !== text.charCodeAt(k)) return false;
+  }
+  return true;
+}
+
+function isAsciiRange(buf: Buffer, from: number, to: number): boolean {
+  for (let k = from; k < to; k++) {
+    if (buf[k]! >= 0x80) return false;
+  }
+  return true;
+}
+
+/** The tag `buf[from..to)` as a number when it is written as we write tags (String(n)), else -1. */
+function tagNumber(buf: Buffer, from: number, to: number): number {
+  const digits = to - from;
+  if (digits === 0 || digits > MAX_TAG_DIGITS || (digits > 1 && buf[from] === DIGIT_0)) return -1;
+  let n = 0;
+  for (let k = from; k < to; k++) {
+    const d = buf[k]! - DIGIT_0;
+    if (d < 0 || d > 9) return -1;
+    n = n * 10 + d;
+  }
+  return n;
+}
+
 function asciiValue(buf: Buffer, start: number, text: string, from: number, to: number): string {
   return to - from < SLICE_KEEPS_PARENT
     ? text.slice(from, to)
@@ -295,6 +346,8 @@ export class WireTransport implements RouterTransport {
   private readonly reader: SentenceReader;
   private readonly decoder = new ReplyDecoder();
   private readonly pending = new Map<string, Pending>();
+  /** The same pending calls by tag number, for the `!re` rows of printRows (looked up without a tag string). */
+  private readonly rowsByTag: Array<Pending | undefined> = [];
   private readonly freeTags: number[] = [];
   private nextTag = 0;
   private readonly failureListeners: Array<(error: PollError) => void> = [];
@@ -459,6 +512,7 @@ export class WireTransport implements RouterTransport {
       const release = (): void => {
         if (this.pending.get(tag) === entry) {
           this.pending.delete(tag);
+          this.rowsByTag[tagNumber] = undefined;
           this.freeTags.push(tagNumber);
         }
       };
@@ -480,6 +534,7 @@ export class WireTransport implements RouterTransport {
         },
       };
       this.pending.set(tag, entry);
+      this.rowsByTag[tagNumber] = entry;
       this.socket!.write(encodeSentence([command, ...args, `.tag=${tag}`]));
     });
   }
@@ -497,9 +552,9 @@ export class WireTransport implements RouterTransport {
   }
 
   private onSentence(buf: Buffer, start: number, count: number, pos: Int32Array, len: Int32Array, ascii: boolean): void {
-    const head = this.decoder.head(buf, start, count, pos, len);
-    if (head.kind === '!re' && head.tag !== null) {
-      const entry = this.pending.get(head.tag);
+    const tag = this.decoder.rowTag(buf, start, count, pos, len);
+    if (tag >= 0) {
+      const entry = this.rowsByTag[tag];
       if (entry?.sink) {
         if (!this.withinLimits(entry, pos[count - 1]! + len[count - 1]!)) return;
         const sink = entry.sink;
@@ -581,6 +636,7 @@ export class WireTransport implements RouterTransport {
   private rejectAll(error: Error): void {
     const entries = [...this.pending.values()];
     this.pending.clear();
+    this.rowsByTag.length = 0;
     for (const entry of entries) entry.reject(error);
   }
 }
