@@ -48,16 +48,14 @@ const RESTART_ONLY: ReadonlyArray<[string, (config: Config) => unknown]> = [
   ['shard', (config) => config.shard],
   ['presence', (config) => config.presence],
   ['retention', (config) => config.retention],
-  ['devices', (config) => config.devices],
-  ['routers[].gateway', (config) => [...gatewaysOf(config)]],
 ];
 
 /**
- * Access point -> gateway, from routers[].gateway. The config check refuses a
- * bad gateway in the config file; routers from routerFiles are checked per
- * file only, so a gateway that names no router, or a router behind a gateway
- * itself, is left out here: that router then keeps its devices under its own
- * name instead of handing them to a gateway nobody polls.
+ * Access point -> gateway, from routers[].gateway. A bad gateway (in the
+ * config or a router file) is refused at start and by check-config; one that
+ * turns bad while running (a router file changed) is logged and left out here:
+ * that router then keeps its devices under its own name instead of handing
+ * them to a gateway nobody polls.
  */
 export function gatewaysOf(config: { routers: ReadonlyArray<Pick<RouterConfig, 'name' | 'gateway'>> }): Map<string, string> {
   const byName = new Map(config.routers.map((router) => [router.name, router]));
@@ -204,24 +202,51 @@ async function startLocked({ config, logger, web, registry, lock, statePath, fil
   logger.info({ url: server.url, routers: initial.routers.map((r) => r.name) }, 'serving metrics');
   monitor.start();
   let current = config;
-  // Applies the router set from `current` and the files; reloads and file changes take turns.
+  // Applies the router set from `current` (or a reloaded config) and the files; reloads and file changes take turns.
   let applying: Promise<unknown> = Promise.resolve();
   let appliedSignature = JSON.stringify(initial.routers);
-  const applyRouters = (reason: string): Promise<RouterSetChange> => {
+  // The registry's access points were set at start; a change (from any file) is reported, once.
+  const startGateways = JSON.stringify([...gatewaysOf({ routers: initial.all })]);
+  let reportedGateways = startGateways;
+  let reportedFleet = new Set<string>();
+  const applyRouters = (reason: string, reloaded?: Config): Promise<RouterSetChange & { gatewaysChanged: boolean }> => {
     const run = applying.then(async () => {
-      const next = routersToPoll(current, files);
+      if (reloaded) files.setPatterns(reloaded.routerFiles);
+      const next = routersToPoll(reloaded ?? current, files);
       for (const problem of next.newProblems) {
         logger.error({ file: problem.path, problem: problem.message }, 'router file refused; its last good version stays');
       }
+      if (reloaded) {
+        // A reloaded config whose gateways or watched devices name no router is refused as a whole.
+        const own = next.fleetProblems.filter((problem) => problem.path.startsWith('$'));
+        if (own.length > 0) {
+          files.setPatterns(current.routerFiles);
+          throw new ConfigError(reloaded.source, own);
+        }
+        current = reloaded;
+      }
+      const fleet = new Set(next.fleetProblems.map((problem) => `${problem.path}: ${problem.message}`));
+      for (const problem of fleet) {
+        if (!reportedFleet.has(problem)) logger.error({ problem }, 'configuration problem between routers; fix it');
+      }
+      reportedFleet = fleet;
+      const gateways = JSON.stringify([...gatewaysOf({ routers: next.all })]);
+      if (gateways !== reportedGateways) {
+        reportedGateways = gateways;
+        // A reload reports it with the other settings that need a restart.
+        if (gateways !== startGateways && !reloaded)
+          logger.warn({ setting: 'routers[].gateway' }, 'gateways changed; they take effect at the next restart');
+      }
+      const gatewaysChanged = gateways !== startGateways;
       // The re-scan runs every interval: with nothing changed it must not touch the monitor.
       const signature = JSON.stringify(next.routers);
-      if (signature === appliedSignature) return { added: [], removed: [], changed: [] };
+      if (signature === appliedSignature) return { added: [], removed: [], changed: [], gatewaysChanged };
       appliedSignature = signature;
       const change = await monitor.setRouters(next.routers);
       if (change.added.length + change.removed.length + change.changed.length > 0) {
         logger.info({ reason, ...change }, 'routers changed');
       }
-      return change;
+      return { ...change, gatewaysChanged };
     });
     applying = run.catch(() => undefined);
     return run;
@@ -246,10 +271,12 @@ async function startLocked({ config, logger, web, registry, lock, statePath, fil
     async reconfigure(next) {
       // Compared with what the process started with: those settings never change while it runs.
       const needsRestart = restartOnlyChanges(config, next);
+      const watchedBefore = JSON.stringify(current.devices);
       // The shard is one of the restart-only settings: a reload keeps the running one.
-      current = { ...next, shard: config.shard };
-      files.setPatterns(next.routerFiles);
-      const change = await applyRouters('reload');
+      const { gatewaysChanged, ...change } = await applyRouters('reload', { ...next, shard: config.shard });
+      if (gatewaysChanged) needsRestart.push('routers[].gateway');
+      // Names and watched flags change in place; each router's series show them from its next poll.
+      if (JSON.stringify(next.devices) !== watchedBefore) registry.setWatched(next.devices);
       logger.level = next.log.level;
       return { ...change, needsRestart };
     },

@@ -1,6 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Shard } from '../config/shard.js';
 import { readJournal, replay } from '../inventory/journal.js';
 import { type PersistedState, persistedStateSchema, snapshotFileSchema } from '../inventory/persisted-state.js';
 
@@ -15,12 +14,10 @@ import { type PersistedState, persistedStateSchema, snapshotFileSchema } from '.
  * the other instances' files (and an unsharded data/state.json) without
  * writing them, and takes the devices of the routers it now polls. Merging is
  * monotonic (earliest first-seen, latest last-seen), so stale copies are harmless.
+ * The name of each shard's file is shardStatePath (config/state-path.ts), which
+ * the config check also uses to keep every shard's file off secret files.
  */
-export function shardStatePath(statePath: string, shard: Shard | null): string {
-  if (shard === null || shard.count === 1) return statePath;
-  const ext = path.extname(statePath);
-  return `${statePath.slice(0, statePath.length - ext.length)}.shard-${shard.index}${ext}`;
-}
+export { shardStatePath } from '../config/state-path.js';
 
 /** The other instances' state files beside `ownPath` (same base name, any shard or none). */
 export function siblingStatePaths(configuredPath: string, ownPath: string): string[] {

@@ -103,6 +103,7 @@ async function reloadConfig(file: string | null, runtime: Runtime, logger: Logge
     return;
   }
   try {
+    // Read with the router files, a gateway or watched device naming no router refuses the reload too.
     const result = await runtime.reconfigure(next);
     if (result.needsRestart.length > 0) {
       logger.warn(
@@ -115,6 +116,10 @@ async function reloadConfig(file: string | null, runtime: Runtime, logger: Logge
       `configuration reloaded: ${result.added.length} router(s) added, ${result.removed.length} removed, ${result.changed.length} reconnected`,
     );
   } catch (error) {
+    if (error instanceof ConfigError) {
+      logger.error({ problems: error.problems }, `reload refused, the running configuration stays: ${error.message}`);
+      return;
+    }
     logger.error({ err: error }, 'reload failed');
   }
 }

@@ -76,16 +76,13 @@ export function buildConfig(document: unknown, source: string, env: NodeJS.Proce
   const webConfigFile = raw.http.webConfigFile === null ? null : path.resolve(baseDir, raw.http.webConfigFile);
   const secrets: SecretFile[] = [{ field: 'the configuration file itself', file: path.resolve(baseDir, source) }];
   raw.routers.forEach((router, index) => {
-    if (router.passwordFile !== undefined) {
-      secrets.push({ field: formatPath(['routers', index, 'passwordFile']), file: path.resolve(baseDir, router.passwordFile) });
-    }
-    const ca = routers[index]!.tls.ca;
-    if (ca !== null) secrets.push({ field: formatPath(['routers', index, 'tls', 'ca']), file: ca });
+    secrets.push(...routerSecretFiles(router, routers[index]!, baseDir, (keys) => formatPath(['routers', index, ...keys])));
   });
   if (webConfigFile !== null) {
     secrets.push({ field: '$.http.webConfigFile', file: webConfigFile }, ...webConfigFiles(webConfigFile));
   }
-  const stateProblems = stateFileProblems(statePath, secrets);
+  // Every shard's state file: each instance of a fleet reads this same config.
+  const stateProblems = stateFileProblems(statePath, secrets, raw.shard);
   if (stateProblems.length > 0) throw new ConfigError(source, stateProblems);
   const config: Config = {
     ...raw,
@@ -122,6 +119,21 @@ export function buildRouter(
     gateway: router.gateway,
     sources: { ...router.sources },
   };
+}
+
+/** The files of a router that hold secrets (its passwordFile, its TLS CA), each named by `field(keys)`. */
+export function routerSecretFiles(
+  router: RawConfig['routers'][number],
+  built: RouterConfig,
+  baseDir: string,
+  field: (keys: string[]) => string,
+): SecretFile[] {
+  const files: SecretFile[] = [];
+  if (router.passwordFile !== undefined) {
+    files.push({ field: field(['passwordFile']), file: path.resolve(baseDir, router.passwordFile) });
+  }
+  if (built.tls.ca !== null) files.push({ field: field(['tls', 'ca']), file: built.tls.ca });
+  return files;
 }
 
 export function loadConfigFile(file: string, env: NodeJS.ProcessEnv = process.env): LoadedConfig {

@@ -113,6 +113,53 @@ describe('RouterFileSet', () => {
     expect(all.problems).toEqual([{ path: '$.devices[1].router', message: 'unknown router "nowhere"' }]);
   });
 
+  it('checks gateways across the config and every file, naming the file and the router', () => {
+    write('gw.json', [router('home')]);
+    write('aps.json', [router('ap1', { gateway: 'home' }), router('ap2', { gateway: 'hom' }), router('ap3', { gateway: 'ap1' })]);
+    const { config } = buildConfig({ routers: [router('office', { gateway: 'home' })], routerFiles: ['*.json'] }, '(test)', {});
+    const all = collectRouters(config, new RouterFileSet(config.routerFiles, dir, {}));
+    expect(all.routers.map((r) => r.name)).toEqual(['office', 'ap1', 'ap2', 'ap3', 'home']);
+    const aps = path.join(dir, 'aps.json');
+    expect(all.problems).toEqual([
+      {
+        path: `${aps}:$[1].gateway`,
+        message: 'router "ap2": unknown router "hom": name one of the configured routers (office, ap1, ap2, ap3, home)',
+      },
+      {
+        path: `${aps}:$[2].gateway`,
+        message:
+          'router "ap3": "ap1" is itself behind gateway "home": point this router at "home" directly (gateways do not chain)',
+      },
+    ]);
+    expect(all.fleetProblems).toEqual(all.problems);
+  });
+
+  it("refuses a file router whose passwordFile or CA is the state file or a file beside it, any shard's", () => {
+    const state = path.join(dir, 'state.json');
+    write('pw', 'secret\n');
+    write('r/a.json', [router('a1', { password: undefined, passwordFile: path.join(dir, 'pw') })]);
+    write('r/b.json', [router('b1', { password: undefined, passwordFile: path.join(dir, 'state.shard-1.json') })]);
+    write('r/c.json', [router('c1', { tls: { enabled: true, ca: path.join(dir, 'state.shard-0.json.lock') } })]);
+    write('state.shard-1.json', 'the state file of shard 1');
+    const { config } = buildConfig(
+      { routerFiles: ['r/*.json'], state: { path: state }, shard: { index: 0, count: 2 } },
+      path.join(dir, 'config.json'),
+      {},
+    );
+    const all = collectRouters(config, new RouterFileSet(config.routerFiles, dir, {}));
+    expect(all.routers.map((r) => r.name)).toEqual(['a1']);
+    expect(all.problems).toEqual([
+      {
+        path: `${path.join(dir, 'r/b.json')}:$[0].passwordFile`,
+        message: `is ${path.join(dir, 'state.shard-1.json')}, a file written with the state file ($.state.path), which is rewritten and moved aside; give this file a path of its own`,
+      },
+      {
+        path: `${path.join(dir, 'r/c.json')}:$[0].tls.ca`,
+        message: `is ${path.join(dir, 'state.shard-0.json.lock')}, a file written with the state file ($.state.path), which is rewritten and moved aside; give this file a path of its own`,
+      },
+    ]);
+  });
+
   it('needs routers or routerFiles in the config', () => {
     expect(() => buildConfig({}, '(test)', {})).toThrow(
       /\$\.routers: at least one router is required \(in routers or routerFiles\)/,

@@ -2,8 +2,18 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { globSync } from 'tinyglobby';
 import { z } from 'zod';
-import { buildRouter, type Config, type ConfigProblem, describeJsonError, formatPath, type RouterConfig } from './load.js';
-import { routerSchema } from './schema.js';
+import {
+  buildRouter,
+  type Config,
+  type ConfigProblem,
+  describeJsonError,
+  formatPath,
+  type RouterConfig,
+  routerSecretFiles,
+} from './load.js';
+import { gatewayProblems, routerSchema } from './schema.js';
+import type { Shard } from './shard.js';
+import { stateCollisions } from './state-path.js';
 
 /**
  * `routerFiles`: more routers from JSON files, each an array of router objects
@@ -23,9 +33,17 @@ interface FileVersion {
   routers: RouterConfig[];
 }
 
+/** The state files a router file must not name as a password file or CA (state-path.ts). */
+export interface StateFiles {
+  path: string;
+  shard: Shard | null;
+}
+
 export interface RouterFilesRead {
   /** Routers of every matched file (its last good version when the current one is bad), files in path order. */
   routers: RouterConfig[];
+  /** Where each of `routers` comes from: its file and index there. */
+  origins: Array<{ file: string; index: number }>;
   /** Problems of files as they are now: `<file>:$[i].key` paths. */
   problems: ConfigProblem[];
   /** Files whose problems are new since the last read (report these; the others were reported already). */
@@ -74,10 +92,11 @@ export class RouterFileSet {
    * config's own routers): a file that repeats one of them, or a name of an
    * earlier file, is a problem like invalid JSON.
    */
-  read(taken: ReadonlySet<string>): RouterFilesRead {
+  read(taken: ReadonlySet<string>, state: StateFiles | null = null): RouterFilesRead {
     const files = this.match();
     const names = new Set(taken);
     const routers: RouterConfig[] = [];
+    const origins: RouterFilesRead['origins'] = [];
     const problems: ConfigProblem[] = [];
     const newProblems: ConfigProblem[] = [];
     for (const file of files) {
@@ -94,7 +113,7 @@ export class RouterFileSet {
       let version: FileVersion | null = null;
       if (text !== null) {
         const previous = this.good.get(file);
-        version = previous?.text === text ? previous : this.parse(file, text, fileProblems);
+        version = previous?.text === text ? previous : this.parse(file, text, fileProblems, state);
       }
       if (version !== null) {
         const clash = duplicateNames(version.routers, names);
@@ -121,19 +140,20 @@ export class RouterFileSet {
         version = last !== undefined && duplicateNames(last.routers, names).length === 0 ? last : null;
       }
       if (version === null) continue;
-      for (const router of version.routers) {
+      version.routers.forEach((router, index) => {
         names.add(router.name);
         routers.push(router);
-      }
+        origins.push({ file, index });
+      });
     }
     // A file that no longer matches (deleted, renamed) takes its routers with it.
     const matched = new Set(files);
     for (const file of [...this.good.keys()]) if (!matched.has(file)) this.good.delete(file);
     for (const file of [...this.reported.keys()]) if (!matched.has(file)) this.reported.delete(file);
-    return { routers, problems, newProblems, files };
+    return { routers, origins, problems, newProblems, files };
   }
 
-  private parse(file: string, text: string, problems: ConfigProblem[]): FileVersion | null {
+  private parse(file: string, text: string, problems: ConfigProblem[], state: StateFiles | null): FileVersion | null {
     let document: unknown;
     try {
       document = JSON.parse(text);
@@ -155,6 +175,19 @@ export class RouterFileSet {
         problems.push({ path: `${file}:${formatPath([index, key])}`, message }),
       ),
     );
+    if (state !== null) {
+      // A password file or CA that is the state file (or its journal, lock, backup, another shard's file)
+      // would be overwritten, and its content sent to the router as a password.
+      const secrets = parsed.data.flatMap((router, index) =>
+        routerSecretFiles(router, routers[index]!, this.baseDir, (keys) => `${file}:${formatPath([index, ...keys])}`),
+      );
+      for (const { secret, stateFile } of stateCollisions(state.path, state.shard, secrets)) {
+        problems.push({
+          path: secret.field,
+          message: `is ${stateFile}, ${stateFile === state.path ? 'the state file' : 'a file written with the state file'} ($.state.path), which is rewritten and moved aside; give this file a path of its own`,
+        });
+      }
+    }
     return problems.length > before ? null : { text, routers };
   }
 }
@@ -175,21 +208,53 @@ function duplicateNames(
 export interface AllRouters {
   /** The config's routers, then those of the router files. */
   routers: RouterConfig[];
+  /** Every problem: refused at start and by check-config. */
   problems: ConfigProblem[];
+  /** Router files with problems not reported before (a running exporter logs these; the file's last good version stays). */
   newProblems: ConfigProblem[];
+  /**
+   * Problems between routers and devices (a gateway or a watched device naming a router
+   * that is not there), located in the config (`$.`) or in a router file (`<file>:$[i]`).
+   */
+  fleetProblems: ConfigProblem[];
   files: string[];
 }
 
-/** Every router of the config and its router files; watched devices must name one of them. */
-export function collectRouters(config: Pick<Config, 'routers' | 'devices'>, files: RouterFileSet): AllRouters {
-  const fromFiles = files.read(new Set(config.routers.map((router) => router.name)));
+/**
+ * Every router of the config and its router files. Checked across them all:
+ * a gateway must name a router of either (schema.ts: gatewayProblems), and watched
+ * devices must name one; a router file must not name the state file as a secret.
+ */
+export function collectRouters(
+  config: Pick<Config, 'routers' | 'devices'> & Partial<Pick<Config, 'state' | 'shard'>>,
+  files: RouterFileSet,
+): AllRouters {
+  const state = config.state ? { path: config.state.path, shard: config.shard ?? null } : null;
+  const fromFiles = files.read(new Set(config.routers.map((router) => router.name)), state);
   const routers = [...config.routers, ...fromFiles.routers];
+  const fleetProblems: ConfigProblem[] = [];
+  for (const { index, message } of gatewayProblems(routers)) {
+    const origin = fromFiles.origins[index - config.routers.length];
+    fleetProblems.push(
+      origin === undefined
+        ? { path: formatPath(['routers', index, 'gateway']), message }
+        : {
+            path: `${origin.file}:${formatPath([origin.index, 'gateway'])}`,
+            message: `router "${routers[index]!.name}": ${message}`,
+          },
+    );
+  }
   const known = new Set(routers.map((router) => router.name));
-  const problems = [...fromFiles.problems];
   config.devices.forEach((device, index) => {
     if (!known.has(device.router)) {
-      problems.push({ path: formatPath(['devices', index, 'router']), message: `unknown router "${device.router}"` });
+      fleetProblems.push({ path: formatPath(['devices', index, 'router']), message: `unknown router "${device.router}"` });
     }
   });
-  return { routers, problems, newProblems: fromFiles.newProblems, files: fromFiles.files };
+  return {
+    routers,
+    problems: [...fromFiles.problems, ...fleetProblems],
+    newProblems: fromFiles.newProblems,
+    fleetProblems,
+    files: fromFiles.files,
+  };
 }

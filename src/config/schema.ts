@@ -167,7 +167,8 @@ export const configSchema = z
       }
       names.add(router.name);
     });
-    checkGateways(config.routers, ctx);
+    // With router files, a gateway may name a router of a file: checked once the files are read (router-files.ts).
+    if (config.routerFiles.length === 0) checkGateways(config.routers, ctx);
     config.devices.forEach((device, index) => {
       // Routers from files are known only once the files are read (checked there).
       if (config.routerFiles.length === 0 && !names.has(device.router)) {
@@ -183,35 +184,48 @@ export const configSchema = z
 /**
  * A gateway must be another configured router that is not itself behind a
  * gateway: access points join one router's LAN, so chains (and with them
- * cycles) would only hide a configuration mistake.
+ * cycles) would only hide a configuration mistake. Returns the index of each
+ * router whose gateway is wrong, with what to do about it.
  */
-export function checkGateways(
-  routers: ReadonlyArray<{ name: string; gateway: string | null }>,
-  ctx: { addIssue(issue: { code: 'custom'; path: Array<string | number>; message: string }): void },
-  pathPrefix: Array<string | number> = ['routers'],
-): void {
+export function gatewayProblems(
+  routers: ReadonlyArray<{ name: string; gateway?: string | null }>,
+): Array<{ index: number; message: string }> {
   const byName = new Map(routers.map((router) => [router.name, router]));
+  const problems: Array<{ index: number; message: string }> = [];
   routers.forEach((router, index) => {
-    const gateway = router.gateway;
+    const gateway = router.gateway ?? null;
     if (gateway === null) return;
-    const path = [...pathPrefix, index, 'gateway'];
     const target = byName.get(gateway);
     if (gateway === router.name) {
-      ctx.addIssue({ code: 'custom', path, message: 'a router cannot be its own gateway' });
+      problems.push({ index, message: 'a router cannot be its own gateway' });
     } else if (target === undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        path,
-        message: `unknown router "${gateway}": name one of the configured routers (${[...byName.keys()].join(', ')})`,
+      problems.push({
+        index,
+        message: `unknown router "${gateway}": name one of the configured routers (${someNames(byName.keys())})`,
       });
-    } else if (target.gateway !== null) {
-      ctx.addIssue({
-        code: 'custom',
-        path,
+    } else if (target.gateway) {
+      problems.push({
+        index,
         message: `"${gateway}" is itself behind gateway "${target.gateway}": point this router at "${target.gateway}" directly (gateways do not chain)`,
       });
     }
   });
+  return problems;
+}
+
+function checkGateways(
+  routers: ReadonlyArray<{ name: string; gateway: string | null }>,
+  ctx: { addIssue(issue: { code: 'custom'; path: Array<string | number>; message: string }): void },
+): void {
+  for (const { index, message } of gatewayProblems(routers)) {
+    ctx.addIssue({ code: 'custom', path: ['routers', index, 'gateway'], message });
+  }
+}
+
+/** A fleet's names, as many as a message can hold. */
+function someNames(names: Iterable<string>, limit = 20): string {
+  const all = [...names];
+  return all.length > limit ? `${all.slice(0, limit).join(', ')} and ${all.length - limit} more` : all.join(', ');
 }
 
 export type RawConfig = z.infer<typeof configSchema>;

@@ -58,6 +58,43 @@ describe('state.path may not be a secret file', () => {
     ).toEqual([expect.stringContaining(`$.state.path: makes ${dir}/x.bak, which is also $.routers[0].passwordFile`)]);
   });
 
+  it('refuses a state path whose journal or lock would land on a secret', () => {
+    for (const suffix of ['journal', 'lock']) {
+      const secret = path.join(dir, `y.${suffix}`);
+      writeFileSync(secret, 'secret');
+      expect(problemsOf({ routers: [router({ passwordFile: secret })], state: { path: path.join(dir, 'y') } })).toEqual([
+        expect.stringContaining(`$.state.path: makes ${secret}, which is also $.routers[0].passwordFile`),
+      ]);
+    }
+  });
+
+  it("with shards, refuses a secret that is any shard's state file, journal, backup or lock", () => {
+    const state = path.join(dir, 'state.json');
+    for (const name of [
+      'state.shard-0.json',
+      'state.shard-2.json.journal',
+      'state.shard-1.json.lock',
+      'state.shard-2.json.bak',
+    ]) {
+      const secret = path.join(dir, name);
+      writeFileSync(secret, 'secret');
+      expect(
+        problemsOf({ routers: [router({ passwordFile: secret })], state: { path: state }, shard: { index: 0, count: 3 } }),
+        name,
+      ).toEqual([
+        `$.state.path: makes ${secret}, which is also $.routers[0].passwordFile (${secret}); the state file is rewritten and moved aside, so give it a path of its own`,
+      ]);
+    }
+    // A shard beyond the count is no instance's file.
+    expect(
+      problemsOf({
+        routers: [router({ passwordFile: path.join(dir, 'state.shard-2.json.bak') })],
+        state: { path: state },
+        shard: { index: 0, count: 2 },
+      }),
+    ).toEqual([]);
+  });
+
   it("refuses a router's TLS CA, the web config, the files the web config names, and the config file itself", () => {
     const web = path.join(dir, 'web.yml');
     writeFileSync(

@@ -2,6 +2,7 @@ import { readFileSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { ConfigProblem } from './problems.js';
+import type { Shard } from './shard.js';
 
 /**
  * The state file is written, renamed to `.bak`, moved aside as `.corrupt-*`
@@ -17,9 +18,29 @@ export interface SecretFile {
   file: string;
 }
 
-/** The files the state store writes or moves: the state path and the names derived from it. */
-function stateFiles(statePath: string): string[] {
-  return [statePath, `${statePath}.bak`, `${statePath}.journal`, `${statePath}.lock`];
+/**
+ * The state file of one shard: `state.path` with `.shard-<index>` before the
+ * extension (data/state.json -> data/state.shard-1.json); `state.path` itself
+ * without shards. The count is not in the name, so a file stays its shard's
+ * when the fleet grows.
+ */
+export function shardStatePath(statePath: string, shard: Shard | null): string {
+  if (shard === null || shard.count === 1) return statePath;
+  const ext = path.extname(statePath);
+  return `${statePath.slice(0, statePath.length - ext.length)}.shard-${shard.index}${ext}`;
+}
+
+/**
+ * The files the state store writes or moves: the state file and the backup,
+ * journal and lock beside it. With shards, those of every shard: each instance
+ * of the fleet reads the same config and writes its shard's file.
+ */
+function stateFiles(statePath: string, shard: Shard | null): string[] {
+  const snapshots =
+    shard === null || shard.count === 1
+      ? [statePath]
+      : Array.from({ length: shard.count }, (_, index) => shardStatePath(statePath, { index, count: shard.count }));
+  return snapshots.flatMap((file) => [file, `${file}.bak`, `${file}.journal`, `${file}.lock`]);
 }
 
 /** Where a path really leads: symlinks resolved as far as the path exists. */
@@ -66,19 +87,34 @@ export function webConfigFiles(webConfigFile: string): SecretFile[] {
   return files;
 }
 
-/** One problem for each secret file the state path (or a file derived from it) is, as real paths or the same inode. */
-export function stateFileProblems(statePath: string, secrets: ReadonlyArray<SecretFile>): ConfigProblem[] {
-  const problems: ConfigProblem[] = [];
-  const ours = stateFiles(statePath).map((file) => ({ file, real: realPath(file), id: identity(file) }));
+export interface StateCollision {
+  secret: SecretFile;
+  /** The state file, or a file written beside it, that is the secret. */
+  stateFile: string;
+}
+
+/** The secret files that a state file (or a file derived from it) is, as real paths or the same inode. */
+export function stateCollisions(statePath: string, shard: Shard | null, secrets: ReadonlyArray<SecretFile>): StateCollision[] {
+  if (secrets.length === 0) return [];
+  const collisions: StateCollision[] = [];
+  const ours = stateFiles(statePath, shard).map((file) => ({ file, real: realPath(file), id: identity(file) }));
   for (const secret of secrets) {
     const real = realPath(secret.file);
     const id = identity(secret.file);
     const hit = ours.find((own) => own.real === real || (id !== null && own.id === id));
-    if (!hit) continue;
-    problems.push({
-      path: '$.state.path',
-      message: `${hit.file === statePath ? 'is' : `makes ${hit.file}, which is`} also ${secret.field} (${secret.file}); the state file is rewritten and moved aside, so give it a path of its own`,
-    });
+    if (hit) collisions.push({ secret, stateFile: hit.file });
   }
-  return problems;
+  return collisions;
+}
+
+/** One `$.state.path` problem for each secret file of the config the state files collide with. */
+export function stateFileProblems(
+  statePath: string,
+  secrets: ReadonlyArray<SecretFile>,
+  shard: Shard | null = null,
+): ConfigProblem[] {
+  return stateCollisions(statePath, shard, secrets).map(({ secret, stateFile }) => ({
+    path: '$.state.path',
+    message: `${stateFile === statePath ? 'is' : `makes ${stateFile}, which is`} also ${secret.field} (${secret.file}); the state file is rewritten and moved aside, so give it a path of its own`,
+  }));
 }

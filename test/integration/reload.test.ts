@@ -11,6 +11,8 @@ import { parseExposition } from '../support/exposition-parser.js';
 interface ApiDevice {
   router: string;
   mac: string;
+  name: string | null;
+  watched: boolean;
   firstSeen: number | null;
 }
 
@@ -21,6 +23,16 @@ function routerEntry(name: string, sim: RunningSimulator, extra: Record<string, 
 async function routersUp(exporter: ExporterProcess): Promise<Map<string, number>> {
   const samples = parseExposition(await (await fetch(`${exporter.url}/metrics`)).text());
   return new Map(samples.filter((s) => s.name === 'netmon_router_up').map((s) => [s.labels.router ?? '', s.value]));
+}
+
+/** netmon_device_info of one router's devices: mac -> [name, watched]. */
+async function deviceInfo(exporter: ExporterProcess, router: string): Promise<Map<string, [string, string]>> {
+  const samples = parseExposition(await (await fetch(`${exporter.url}/metrics`)).text());
+  return new Map(
+    samples
+      .filter((s) => s.name === 'netmon_device_info' && s.labels.router === router)
+      .map((s) => [s.labels.mac ?? '', [s.labels.name ?? '', s.labels.watched ?? '']]),
+  );
 }
 
 async function devices(exporter: ExporterProcess): Promise<ApiDevice[]> {
@@ -128,6 +140,46 @@ describe('SIGHUP reload in the real process', () => {
     expect(exporter.output()).toMatch(/"settings":\["state\.path"\]/);
     const response = await fetch(`${url.origin}/healthz`);
     expect(response.status).toBe(200);
+    expect(sims.keep.stats.logins).toBe(1);
+  });
+
+  it('re-reads watched devices: names and the watched label change, history stays', async () => {
+    const routers = [routerEntry('keep', sims.keep), routerEntry('add', sims.add, { timeoutSeconds: 11 })];
+    const seen = (await devices(exporter)).find((d) => d.router === 'keep' && d.firstSeen !== null)!;
+    const spare = 'D0:BB:CC:00:0F:0F';
+    expect((await deviceInfo(exporter, 'keep')).get(seen.mac)?.[1]).toBe('false');
+
+    writeConfig({
+      ...base,
+      routers,
+      devices: [
+        { mac: seen.mac.toLowerCase(), name: 'the-nas', router: 'keep' },
+        { mac: spare, name: 'spare-printer', router: 'keep' },
+      ],
+    });
+    await hup(/configuration reloaded: 0 router\(s\) added, 0 removed, 0 reconnected/);
+    const watched = await waitFor(async () => {
+      const info = await deviceInfo(exporter, 'keep');
+      return info.get(spare) !== undefined ? info : undefined;
+    });
+    expect(watched.get(seen.mac)).toEqual(['the-nas', 'true']);
+    expect(watched.get(spare)).toEqual(['spare-printer', 'true']);
+    const api = await devices(exporter);
+    expect(api.find((d) => d.mac === seen.mac)).toMatchObject({ name: 'the-nas', watched: true, firstSeen: seen.firstSeen });
+    expect(api.find((d) => d.mac === spare)).toMatchObject({ watched: true, firstSeen: null });
+
+    writeConfig({ ...base, routers });
+    await hup(/configuration reloaded/);
+    const unwatched = await waitFor(async () => {
+      const info = await deviceInfo(exporter, 'keep');
+      return info.get(spare) === undefined ? info : undefined;
+    });
+    expect(unwatched.get(seen.mac)).toEqual([seen.name ?? '', 'false']);
+    expect((await devices(exporter)).find((d) => d.mac === seen.mac)).toMatchObject({
+      watched: false,
+      firstSeen: seen.firstSeen,
+    });
+    expect(exporter.output()).not.toMatch(/"settings":\[[^\]]*"devices"/);
     expect(sims.keep.stats.logins).toBe(1);
   });
 });
