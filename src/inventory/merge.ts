@@ -189,6 +189,7 @@ export interface MergeTarget {
 
 /** Who claims an IP in the poll `poll`: a MAC, then the others once a second one does. */
 interface Claim {
+  readonly ip: string;
   poll: number;
   mac: string;
   others: string[] | null;
@@ -198,9 +199,16 @@ interface Claim {
  * ip -> claim, kept from poll to poll so a steady LAN allocates nothing for
  * it: a claim from an older poll is reused in place. IPs nobody claims any
  * more are swept out once they outnumber the live ones.
+ *
+ * Like the registry's devices, claims are also remembered by the row
+ * position (lease or ARP) that made them: a row whose address equals that
+ * claim's skips hashing the address into the map, which at 50k devices
+ * cost more than the rest of the claim.
  */
 export class ClaimTable {
   private readonly claims = new Map<string, Claim>();
+  /** Per table (LEASE_ROWS, ARP_ROWS), the claim each row position made last; emptied when claims are swept. */
+  private readonly rowClaims: [Claim[], Claim[]] = [[], []];
   private poll = 0;
   private live = 0;
   /** IPs with two or more MACs in the current poll. */
@@ -212,12 +220,26 @@ export class ClaimTable {
     this.conflicted.length = 0;
   }
 
-  claim(ip: string, mac: string): void {
-    const held = this.claims.get(ip);
-    if (held === undefined) {
-      this.claims.set(ip, { poll: this.poll, mac, others: null });
-      this.live++;
-    } else if (held.poll !== this.poll) {
+  /** `mac` claims `ip`, from row `row` of `table`. */
+  claimAtRow(table: typeof LEASE_ROWS | typeof ARP_ROWS, row: number, ip: string, mac: string): void {
+    const slots = this.rowClaims[table];
+    let held = slots[row];
+    if (held === undefined || held.ip !== ip) {
+      held = this.claims.get(ip);
+      if (held === undefined) {
+        held = { ip, poll: this.poll, mac, others: null };
+        this.claims.set(ip, held);
+        this.live++;
+        slots[row] = held;
+        return;
+      }
+      slots[row] = held;
+    }
+    this.add(held, mac);
+  }
+
+  private add(held: Claim, mac: string): void {
+    if (held.poll !== this.poll) {
       held.poll = this.poll;
       held.mac = mac;
       held.others = null;
@@ -225,7 +247,7 @@ export class ClaimTable {
     } else if (held.mac !== mac) {
       if (held.others === null) {
         held.others = [mac];
-        this.conflicted.push(ip);
+        this.conflicted.push(held.ip);
       } else if (!held.others.includes(mac)) held.others.push(mac);
     }
   }
@@ -239,6 +261,7 @@ export class ClaimTable {
   end(): void {
     if (this.claims.size <= 2 * this.live + 64) return;
     for (const [ip, held] of this.claims) if (held.poll !== this.poll) this.claims.delete(ip);
+    for (const slots of this.rowClaims) slots.length = 0;
   }
 }
 
@@ -323,7 +346,7 @@ export function mergeInto(
     if (first) device.sources = SOURCES[bitsOf(device.sources) | DHCP]!;
     const bound = status === 'bound';
     const address = nonEmpty(lease.address);
-    if (bound && address !== null) claims.claim(address, mac);
+    if (bound && address !== null) claims.claimAtRow(LEASE_ROWS, row, address, mac);
     device.observedAt = later(device.observedAt, leaseObservedAt(lease, pollTime));
     if (first || (bound && device.leaseStatus !== 'bound')) {
       device.hostname = nonEmpty(lease.hostname);
@@ -353,7 +376,7 @@ export function mergeInto(
       device.observedAt = later(device.observedAt, pollTime);
       // The common case, ARP agreeing with a bound lease, is already claimed: skip the lookup.
       const alreadyClaimed = address === device.leaseAddress && device.leaseStatus === 'bound';
-      if (address !== null && !alreadyClaimed) claims.claim(address, mac);
+      if (address !== null && !alreadyClaimed) claims.claimAtRow(ARP_ROWS, index, address, mac);
     }
     const leaseAddress = device.leaseAddress;
     const score = (current && address !== null ? 2 : 0) + (address !== null && address === leaseAddress ? 1 : 0);

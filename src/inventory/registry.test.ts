@@ -717,6 +717,17 @@ describe('DeviceRegistry: rows matched to devices by position', () => {
       { numRuns: 300 },
     );
   });
+  it('finds a conflict on an address whose row positions outlived the sweep of unclaimed addresses', () => {
+    const reg = registry();
+    reg.applyPoll('home', lan(200), T);
+    // Only one address is claimed: the other 199 are swept out of the claim table.
+    reg.applyPoll('home', lan(1), T + 15);
+    const again = lan(200);
+    again.arp.push(arp(macAt(500), ipAt(5)));
+    reg.applyPoll('home', again, T + 30);
+    expect(reg.routerSummary('home').conflicts).toBe(1);
+    expect(device(reg, macAt(500)).conflicts).toEqual([`ip ${ipAt(5)} also claimed by ${macAt(5)}`]);
+  });
 });
 
 describe('DeviceRegistry: changes for the state journal', () => {
