@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningFleet, startSimulatorFleet } from '../../src/simulator/index.js';
-import { type ExporterProcess, startExporter, waitFor } from '../support/exporter-process.js';
+import { type ExporterProcess, startExporter, startShards, waitFor, writeFleetConfig } from '../support/exporter-process.js';
 import { parseExposition } from '../support/exposition-parser.js';
 
 /**
@@ -183,44 +183,29 @@ describe('serve --demo with NETMON_DEMO_ROUTERS', () => {
 describe('a router that moves to another shard', () => {
   it('keeps its devices first-seen when the instances share the state directory', async () => {
     const fleet = await startSimulatorFleet({ routers: 8, devicesPerRouter: 3, seed: 100 });
-    const dir = mkdtempSync(path.join(tmpdir(), 'netmon-shard-move-'));
-    const configPath = path.join(dir, 'config.json');
-    writeFileSync(
-      configPath,
-      JSON.stringify({
-        routers: fleet.routerConfigs({ timeoutSeconds: 10 }),
-        poll: { intervalSeconds: 1 },
-        state: { path: path.join(dir, 'state.json') },
-      }),
-      { mode: 0o600 },
-    );
+    const { configPath } = writeFleetConfig(fleet, 1);
     const running: ExporterProcess[] = [];
+    const apiDevices = async (exporter: ExporterProcess) =>
+      (await (await fetch(`${exporter.url}/api/devices`)).json()) as Array<{
+        router: string;
+        mac: string;
+        firstSeen: number | null;
+      }>;
     try {
       // One instance first: every router's history in data/state.json.
       const single = await startExporter({ configPath });
       running.push(single);
       const before = await waitFor(async () => {
-        const list = (await (await fetch(`${single.url}/api/devices`)).json()) as Array<{
-          router: string;
-          mac: string;
-          firstSeen: number | null;
-        }>;
+        const list = await apiDevices(single);
         return list.length === 24 ? list : undefined;
       });
       expect(await single.stop('SIGTERM')).toBe(0);
       running.pop();
       // Then two shards: each takes its routers' devices from the single instance's file.
-      for (const index of [0, 1]) {
-        running.push(await startExporter({ configPath, env: { NETMON_SHARD: `${index}/2` } }));
-      }
+      running.push(...(await startShards(configPath, 2)));
       const after = new Map<string, number | null>();
       for (const exporter of running) {
-        const list = (await (await fetch(`${exporter.url}/api/devices`)).json()) as Array<{
-          router: string;
-          mac: string;
-          firstSeen: number | null;
-        }>;
-        for (const device of list) after.set(`${device.router} ${device.mac}`, device.firstSeen);
+        for (const device of await apiDevices(exporter)) after.set(`${device.router} ${device.mac}`, device.firstSeen);
         expect(exporter.output()).toMatch(/imported from another shard's state file/);
       }
       expect(after.size).toBe(24);

@@ -6,13 +6,12 @@
  * a query against VictoriaMetrics counts every device of every router once.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { type RunningFleet, startSimulatorFleet } from '../../src/simulator/index.js';
-import { type ExporterProcess, startExporter } from '../support/exporter-process.js';
+import { type ExporterProcess, startShards, writeFleetConfig } from '../support/exporter-process.js';
 import { freePort, waitFor } from './tools.js';
 
 const REPO = path.resolve(import.meta.dirname, '../..');
@@ -58,19 +57,10 @@ describe('two shards into VictoriaMetrics through Prometheus remote_write', () =
   let vmPort = 0;
 
   beforeAll(async () => {
-    dir = mkdtempSync(path.join(tmpdir(), 'netmon-vm-'));
     fleet = await startSimulatorFleet({ routers: 10, devicesPerRouter: 6, seed: 40 });
-    const configPath = path.join(dir, 'config.json');
-    writeFileSync(
-      configPath,
-      JSON.stringify({
-        routers: fleet.routerConfigs({ timeoutSeconds: 10 }),
-        poll: { intervalSeconds: 2 },
-        state: { path: path.join(dir, 'state.json') },
-      }),
-      { mode: 0o600 },
-    );
-    for (const index of [0, 1]) shards.push(await startExporter({ configPath, env: { NETMON_SHARD: `${index}/2` } }));
+    const written = writeFleetConfig(fleet, 2);
+    dir = written.dir;
+    shards.push(...(await startShards(written.configPath, 2)));
 
     vmPort = await freePort();
     vm = start('/usr/bin/victoria-metrics', [

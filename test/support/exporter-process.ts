@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { RunningFleet } from '../../src/simulator/index.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -92,6 +93,31 @@ export async function startExporter(options: StartExporterOptions = {}): Promise
       return exited;
     },
   };
+}
+
+/**
+ * A config for every router of a simulated fleet, in a new temporary directory
+ * (mode 600, as a real one holding passwords), with the state file beside it.
+ */
+export function writeFleetConfig(fleet: RunningFleet, intervalSeconds: number): { dir: string; configPath: string } {
+  const dir = mkdtempSync(path.join(tmpdir(), 'netmon-fleet-config-'));
+  const configPath = path.join(dir, 'config.json');
+  const document = {
+    routers: fleet.routerConfigs({ timeoutSeconds: 10 }),
+    poll: { intervalSeconds },
+    state: { path: path.join(dir, 'state.json') },
+  };
+  writeFileSync(configPath, JSON.stringify(document), { mode: 0o600 });
+  return { dir, configPath };
+}
+
+/** One `serve` per shard (NETMON_SHARD=i/count) on the same config, started one after the other. */
+export async function startShards(configPath: string, count: number): Promise<ExporterProcess[]> {
+  const shards: ExporterProcess[] = [];
+  for (let index = 0; index < count; index++) {
+    shards.push(await startExporter({ configPath, env: { NETMON_SHARD: `${index}/${count}` } }));
+  }
+  return shards;
 }
 
 export function sleep(ms: number): Promise<void> {
