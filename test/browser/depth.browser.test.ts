@@ -1,8 +1,8 @@
 import type { Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { DeviceRecord } from '../../src/inventory/types.js';
 import { deviceRecord } from '../support/devices.js';
-import { launchChromium, startTestExporter, type TestBrowser, type TestExporter } from './support.js';
+import { pageHarness, waitForLiveTable } from './support.js';
 
 /**
  * The page's Wi-Fi and traffic columns in a real Chromium, against the real
@@ -56,21 +56,7 @@ function lan(now: number): DeviceRecord[] {
   ];
 }
 
-let chromium: TestBrowser;
-let exporter: TestExporter | null = null;
-const pages: Page[] = [];
-
-beforeAll(async () => {
-  chromium = await launchChromium();
-});
-afterAll(async () => {
-  await chromium?.close();
-});
-afterEach(async () => {
-  for (const page of pages.splice(0)) await page.context().close();
-  await exporter?.close();
-  exporter = null;
-});
+const { openPage } = pageHarness();
 
 async function cellsOf(page: Page, mac: string): Promise<Record<string, string>> {
   const row = page.locator(`tr[data-mac="${mac}"]`);
@@ -82,21 +68,15 @@ async function cellsOf(page: Page, mac: string): Promise<Record<string, string>>
 describe('Wi-Fi and traffic columns in Chromium', () => {
   it('shows signal with a strength cue, the access point and the traffic rate, and keeps hostile names as text', async () => {
     const now = Date.now() / 1000;
-    exporter = await startTestExporter(lan(now));
     // No CSP: escaping alone must hold.
-    const context = await chromium.context({ bypassCSP: true });
-    const page = await context.newPage();
-    pages.push(page);
-    const errors: string[] = [];
-    page.on('pageerror', (error) => errors.push(String(error)));
-    await page.clock.install();
+    const { page, errors, url, exporter } = await openPage(lan(now), { bypassCSP: true, fakeClock: true });
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
     await page.route('**/api/devices', async (route) => {
       await held;
       await route.continue();
     });
-    await page.goto(`${exporter.url}/`);
+    await page.goto(`${url}/`);
 
     const check = async () => {
       expect(await page.evaluate(() => (globalThis as unknown as PageGlobals).__xss)).toBeUndefined();
@@ -116,11 +96,7 @@ describe('Wi-Fi and traffic columns in Chromium', () => {
     // First paint (server-side), then the script's own rows from /api/devices.
     await check();
     release();
-    await page.waitForFunction(() =>
-      (globalThis as unknown as { document: { getElementById(id: string): { textContent: string | null } | null } }).document
-        .getElementById('updated')
-        ?.textContent?.startsWith('Updated at'),
-    );
+    await waitForLiveTable(page);
     await check();
 
     // A client roams and its interface name turns hostile, arriving only through a live update.
@@ -144,15 +120,9 @@ describe('Wi-Fi and traffic columns in Chromium', () => {
 
   it('sorts by signal, strongest first', async () => {
     const now = Date.now() / 1000;
-    exporter = await startTestExporter(lan(now));
-    const page = await (await chromium.context()).newPage();
-    pages.push(page);
-    await page.goto(`${exporter.url}/`);
-    await page.waitForFunction(() =>
-      (globalThis as unknown as { document: { getElementById(id: string): { textContent: string | null } | null } }).document
-        .getElementById('updated')
-        ?.textContent?.startsWith('Updated at'),
-    );
+    const { page, url } = await openPage(lan(now));
+    await page.goto(`${url}/`);
+    await waitForLiveTable(page);
     await page.getByRole('button', { name: 'Wi-Fi', exact: true }).click();
     const macs = await page.locator('#devices tbody tr').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-mac')));
     expect(macs).toEqual(['D0:00:00:00:00:01', 'D0:00:00:00:00:03', 'D0:00:00:00:00:02', 'D0:00:00:00:00:04']);

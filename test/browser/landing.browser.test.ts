@@ -1,8 +1,8 @@
 import type { Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { DeviceRecord } from '../../src/inventory/types.js';
 import { deviceRecord } from '../support/devices.js';
-import { artifactPath, launchChromium, startTestExporter, type TestBrowser, type TestExporter } from './support.js';
+import { artifactPath, pageHarness, waitForLiveTable } from './support.js';
 
 /**
  * The landing page in a real headless Chromium against the real app and HTTP
@@ -132,49 +132,7 @@ function lan(now: number): DeviceRecord[] {
   ];
 }
 
-let chromium: TestBrowser;
-let exporter: TestExporter | null = null;
-const pages: Page[] = [];
-
-beforeAll(async () => {
-  chromium = await launchChromium();
-});
-
-afterAll(async () => {
-  await chromium?.close();
-});
-
-afterEach(async () => {
-  for (const page of pages.splice(0)) await page.context().close();
-  await exporter?.close();
-  exporter = null;
-});
-
-async function openPage(
-  devices: DeviceRecord[],
-  options: { bypassCSP?: boolean; viewport?: { width: number; height: number }; fakeClock?: boolean } = {},
-) {
-  exporter = await startTestExporter(devices);
-  const context = await chromium.context({
-    bypassCSP: options.bypassCSP,
-    ...(options.viewport ? { viewport: options.viewport } : {}),
-  });
-  const page = await context.newPage();
-  pages.push(page);
-  const errors: string[] = [];
-  page.on('pageerror', (error) => errors.push(String(error)));
-  page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(message.text());
-  });
-  // A fake clock lets a test fire the 5 s refresh timer at once instead of waiting for it.
-  if (options.fakeClock) await page.clock.install();
-  return { page, errors, url: exporter.url, exporter };
-}
-
-/** Waits until the script has replaced the server's rows with its own render of /api/devices. */
-async function waitForLiveTable(page: Page): Promise<void> {
-  await page.waitForFunction(() => document.getElementById('updated')?.textContent?.startsWith('Updated at'));
-}
+const { openPage } = pageHarness();
 
 function rowTexts(page: Page): Promise<string[][]> {
   return page.$$eval('#devices tbody tr', (rows) =>

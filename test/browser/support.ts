@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { type Browser, type BrowserContext, type BrowserContextOptions, chromium } from 'playwright-core';
+import { type Browser, type BrowserContext, type BrowserContextOptions, chromium, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { createApp } from '../../src/http/app.js';
 import { type ListeningServer, listen } from '../../src/http/server.js';
 import type { DeviceRecord } from '../../src/inventory/types.js';
@@ -89,4 +90,68 @@ export async function startTestExporter(devices: ReadonlyArray<DeviceRecord>): P
 export function artifactPath(name: string): string {
   mkdirSync(ARTIFACTS, { recursive: true });
   return path.join(ARTIFACTS, name);
+}
+
+export interface OpenedPage {
+  page: Page;
+  /** Uncaught errors and console errors of the page. */
+  errors: string[];
+  url: string;
+  exporter: TestExporter;
+}
+
+export interface PageOptions {
+  /** Without the Content-Security-Policy: escaping alone must hold. */
+  bypassCSP?: boolean;
+  viewport?: { width: number; height: number };
+  /** A fake clock, so a test can fire the 5 s refresh timer at once instead of waiting for it. */
+  fakeClock?: boolean;
+}
+
+/**
+ * The hooks of a page test file: one Chromium for the file, and per test a
+ * fresh context and a test exporter serving `devices`, both closed after it.
+ * Call at the top level of the file.
+ */
+export function pageHarness(): { openPage(devices: DeviceRecord[], options?: PageOptions): Promise<OpenedPage> } {
+  let browser: TestBrowser;
+  let exporter: TestExporter | null = null;
+  const pages: Page[] = [];
+  beforeAll(async () => {
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  afterEach(async () => {
+    for (const page of pages.splice(0)) await page.context().close();
+    await exporter?.close();
+    exporter = null;
+  });
+  return {
+    async openPage(devices, options = {}) {
+      exporter = await startTestExporter(devices);
+      const context = await browser.context({
+        bypassCSP: options.bypassCSP,
+        ...(options.viewport ? { viewport: options.viewport } : {}),
+      });
+      const page = await context.newPage();
+      pages.push(page);
+      const errors: string[] = [];
+      page.on('pageerror', (error) => errors.push(String(error)));
+      page.on('console', (message) => {
+        if (message.type() === 'error') errors.push(message.text());
+      });
+      if (options.fakeClock) await page.clock.install();
+      return { page, errors, url: exporter.url, exporter };
+    },
+  };
+}
+
+// Runs in the page; the project compiles without the DOM library, so name what it touches.
+declare const document: { getElementById(id: string): { textContent: string | null } | null };
+
+/** Waits until the page's script has replaced the server's rows with its own render of /api/devices. */
+export async function waitForLiveTable(page: Page): Promise<void> {
+  await page.waitForFunction(() => document.getElementById('updated')?.textContent?.startsWith('Updated at'));
 }
