@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { mapArp, mapBridgeHosts, mapIdentity, mapLeases } from './observations.js';
+import { mapArp, mapBridgeHosts, mapIdentity, mapLeases, PROPLISTS } from './observations.js';
 
 // Rows as RouterOS 7 prints them (attribute spellings per terraform-provider-routeros
 // datasources sampled from 7.x and the RouterOS manual).
@@ -215,34 +215,8 @@ describe('never throws on hostile rows', () => {
     fc.constantFrom('', 'never', 'true', 'yes', '00:00:00:00:00:00', 'aa-bb-cc-dd-ee-ff', '192.168.1.1', '::1', '1w2d'),
     fc.anything(),
   );
-  const keys = fc.constantFrom(
-    'mac-address',
-    'active-mac-address',
-    'address',
-    'active-address',
-    'host-name',
-    'status',
-    'dynamic',
-    'disabled',
-    'last-seen',
-    'expires-after',
-    'server',
-    'active-server',
-    'comment',
-    'interface',
-    'on-interface',
-    'vid',
-    'complete',
-    'invalid',
-    'local',
-    'external',
-    'bridge',
-    'name',
-    'version',
-    'board-name',
-    '__proto__',
-    'constructor',
-  );
+  // Every attribute a poll asks for, plus names that are dangerous as object keys.
+  const keys = fc.constantFrom(...new Set(Object.values(PROPLISTS).flat()), '__proto__', 'constructor');
   const row = fc.dictionary(keys, hostileValue);
   const rows = fc.array(fc.oneof(row, fc.anything()), { maxLength: 20 });
 
