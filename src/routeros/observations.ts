@@ -12,10 +12,9 @@
  * terraform-provider-routeros datasources sampled from 7.x devices), with the
  * RouterOS 6 spellings accepted where they differ.
  */
-import { isIP } from 'node:net';
 import { normalizeMac } from '../net/mac.js';
 import type { ArpObservation, BridgeHostObservation, LeaseObservation, RouterIdentity } from './observation-types.js';
-import { booleanOr, parseDuration, sanitizeComment, sanitizeHostname, sanitizeText } from './values.js';
+import { booleanOr, parseDuration, parseIpAddress, sanitizeComment, sanitizeHostname, sanitizeText } from './values.js';
 
 export type RawRow = Readonly<Record<string, string>>;
 
@@ -89,9 +88,7 @@ function mac(value: unknown): string | null {
 }
 
 function ip(value: unknown): string | null {
-  if (typeof value !== 'string') return null;
-  const trimmed = value.trim();
-  return isIP(trimmed) !== 0 ? trimmed : null;
+  return parseIpAddress(value);
 }
 
 function isRow(row: unknown): row is RawRow {

@@ -9,9 +9,13 @@ import {
   HOSTNAME_MAX_LENGTH,
   parseBoolean,
   parseDuration,
+  parseDurationByPattern,
+  parseIpAddress,
+  parseIpAddressByNode,
   sanitizeComment,
   sanitizeHostname,
   sanitizeText,
+  sanitizeTextByPattern,
 } from './values.js';
 
 // A string survives a UTF-8 round trip exactly when it has no lone surrogate.
@@ -23,6 +27,14 @@ const anything = fc.oneof(
   fc.constantFrom('', ' ', 'never', '-1s', '1s1s', 'NaN', '1e3s', '99:99:99', '\u0000'),
   fc.anything(),
 );
+
+/** Strings over `alphabet` (plus the occasional anything): where a hand-written fast path and its reference can disagree. */
+const stringsOf = (alphabet: string[], maxLength: number) =>
+  fc.oneof(
+    { weight: 8, arbitrary: fc.string({ unit: fc.constantFrom(...alphabet), maxLength }) },
+    { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength }) },
+    { weight: 1, arbitrary: anything },
+  );
 
 describe('parseDuration', () => {
   it.each([
@@ -57,6 +69,32 @@ describe('parseDuration', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+
+  it('gives exactly what the regular expressions give, for any input (the fast path is the unit form only)', () => {
+    const durations = stringsOf(['0', '1', '5', '9', 'w', 'd', 'h', 'm', 's', 'u', ':', '.', ' ', '-'], 24);
+    const canonical = fc.integer({ min: 0, max: 2 ** 40 }).map((ms) => formatDuration(ms / 1000));
+    fc.assert(
+      fc.property(fc.oneof(durations, canonical), (input) => {
+        expect(parseDuration(input)).toBe(parseDurationByPattern(input));
+      }),
+      { numRuns: 5000 },
+    );
+    for (const text of [
+      '1ms500us',
+      '5m',
+      '5ms',
+      '1m2ms',
+      '1u',
+      '1us2s',
+      '0s',
+      `${'9'.repeat(15)}w`,
+      `${'9'.repeat(16)}s`,
+      '1s '.trim(),
+      '1h1h',
+    ]) {
+      expect(parseDuration(text), text).toBe(parseDurationByPattern(text));
+    }
   });
 
   it('inverts formatDuration (millisecond resolution)', () => {
@@ -101,7 +139,50 @@ describe('booleans', () => {
   });
 });
 
+describe('IP addresses', () => {
+  it.each([
+    ['10.10.0.2', '10.10.0.2'],
+    ['255.255.255.255', '255.255.255.255'],
+    [' 10.0.0.1 ', '10.0.0.1'],
+    ['fe80::1', 'fe80::1'],
+    ['010.0.0.1', null],
+    ['256.0.0.1', null],
+    ['1.2.3', null],
+    ['pool1', null],
+  ])('%j -> %j', (text, address) => {
+    expect(parseIpAddress(text)).toBe(address);
+  });
+
+  it('gives exactly what node:net isIP gives, for any input (the fast path is the dotted quad only)', () => {
+    const quads = fc
+      .tuple(...Array.from({ length: 4 }, () => fc.oneof(fc.nat(300), fc.constantFrom('00', '01', '0', '1000', ''))))
+      .map((parts) => parts.join('.'));
+    fc.assert(
+      fc.property(fc.oneof(stringsOf(['0', '1', '2', '5', '9', '.', ':', ' ', 'a'], 18), quads), (input) => {
+        expect(parseIpAddress(input)).toBe(parseIpAddressByNode(input));
+      }),
+      { numRuns: 5000 },
+    );
+  });
+});
+
 describe('hostile text', () => {
+  it('sanitizeText gives exactly what the regular expressions give, for any input and bound', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          stringsOf(['a', 'Z', ' ', '~', '\u007f', '\u0000', '\t', '\u00e9', '\u202e', '\ud800'], 12),
+          fc.string({ maxLength: 40 }),
+        ),
+        fc.integer({ min: 1, max: 20 }),
+        (input, max) => {
+          expect(sanitizeText(input, max)).toBe(sanitizeTextByPattern(input, max));
+        },
+      ),
+      { numRuns: 5000 },
+    );
+  });
+
   it('strips controls, keeps the words apart, trims, keeps ordinary Unicode', () => {
     expect(sanitizeHostname('evil\nhost\r\n')).toBe('evil host');
     expect(sanitizeHostname('nul\u0000byte')).toBe('nulbyte');
