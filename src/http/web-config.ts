@@ -7,6 +7,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { basicAuth } from './basic-auth.js';
+import { hasAllowedSan } from './client-sans.js';
 
 /**
  * The web configuration file of the Prometheus exporter-toolkit
@@ -29,7 +30,7 @@ const webConfigSchema = z
         key_file: z.string().min(1),
         client_auth_type: clientAuthType.or(z.literal('RequireClientCert')).default('NoClientCert'),
         client_ca_file: z.string().min(1).optional(),
-        client_allowed_sans: z.unknown().optional(),
+        client_allowed_sans: z.array(z.string().min(1)).optional(),
         min_version: z.enum(['TLS10', 'TLS11', 'TLS12', 'TLS13']).default('TLS12'),
         max_version: z.enum(['TLS10', 'TLS11', 'TLS12', 'TLS13']).optional(),
       })
@@ -115,9 +116,14 @@ function tlsServerSettings(
   // The exporter-toolkit's own name for RequireAnyClientCert, kept there for backwards compatibility.
   const mode = tls.client_auth_type === 'RequireClientCert' ? 'RequireAnyClientCert' : tls.client_auth_type;
   const policy = CLIENT_AUTH_POLICY[mode];
-  if (tls.client_allowed_sans !== undefined) {
+  const allowedSans = tls.client_allowed_sans === undefined ? null : new Set(tls.client_allowed_sans);
+  if (allowedSans !== null && allowedSans.size === 0) {
+    fail('tls_server_config.client_allowed_sans: empty, which would refuse every client; list the allowed SANs or remove it');
+  }
+  if (allowedSans !== null && !policy.require) {
+    // As the exporter-toolkit documents it: the other modes let a client in without a certificate, so without a SAN.
     fail(
-      'tls_server_config.client_allowed_sans: not supported by network-monitor; remove it (a CA that signs only your scrapers, with RequireAndVerifyClientCert, restricts clients instead)',
+      `tls_server_config.client_allowed_sans: needs client_auth_type RequireAndVerifyClientCert (or RequireAnyClientCert); ${mode} lets a client connect without a certificate, leaving no SAN to check`,
     );
   }
   if (policy.verify && !tls.client_ca_file) {
@@ -150,6 +156,9 @@ function tlsServerSettings(
       if (!given) return policy.require ? 'no client certificate' : null;
       if (policy.verify && !socket.authorized) {
         return `client certificate not valid for client_ca_file: ${String(socket.authorizationError)}`;
+      }
+      if (allowedSans !== null && !hasAllowedSan(socket.getPeerCertificate().subjectaltname, allowedSans)) {
+        return 'client certificate has none of client_allowed_sans';
       }
       return null;
     },

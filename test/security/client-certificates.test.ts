@@ -157,8 +157,17 @@ describe('client_auth_type over real TLS against serve', () => {
       },
       { lines: ['  client_auth_type: VerifyClientCert'], message: /tls_server_config\.client_auth_type: / },
       {
-        lines: ['  client_auth_type: RequireAnyClientCert', '  client_allowed_sans: [prometheus]'],
-        message: /tls_server_config\.client_allowed_sans: not supported/,
+        lines: [
+          '  client_auth_type: VerifyClientCertIfGiven',
+          `  client_ca_file: ${clientCa.certFile}`,
+          '  client_allowed_sans: [prometheus]',
+        ],
+        message:
+          /tls_server_config\.client_allowed_sans: needs client_auth_type RequireAndVerifyClientCert \(or RequireAnyClientCert\); VerifyClientCertIfGiven lets a client connect without a certificate/,
+      },
+      {
+        lines: ['  client_auth_type: RequireAnyClientCert', '  client_allowed_sans: []'],
+        message: /tls_server_config\.client_allowed_sans: empty, which would refuse every client/,
       },
     ];
     for (const [index, { lines, message }] of cases.entries()) {
@@ -181,4 +190,84 @@ describe('client_auth_type over real TLS against serve', () => {
       }
     }
   }, 120_000);
+
+  describe('client_allowed_sans', () => {
+    const ALLOWED = ['prometheus.example', '10.0.0.5', '2001:db8::5', 'spiffe://cluster.local/ns/monitoring/sa/prometheus'];
+    let sanClients: Record<string, TestCertificate | null>;
+    const sanExporters = new Map<string, ExporterProcess>();
+
+    /** Served or refused per mode and client: a SAN in the list lets a client in, on top of what the mode requires. */
+    const SAN_EXPECTED: Record<'RequireAndVerifyClientCert' | 'RequireAnyClientCert', Record<string, 'served' | 'refused'>> = {
+      RequireAndVerifyClientCert: {
+        none: 'refused',
+        'DNS in the list': 'served',
+        'IPv4 in the list': 'served',
+        'IPv6 in the list (written long)': 'served',
+        'URI in the list': 'served',
+        'DNS of another case': 'refused',
+        'only the CN in the list': 'refused',
+        'another DNS': 'refused',
+        'DNS in the list, other CA': 'refused',
+      },
+      RequireAnyClientCert: {
+        none: 'refused',
+        'DNS in the list': 'served',
+        'IPv4 in the list': 'served',
+        'IPv6 in the list (written long)': 'served',
+        'URI in the list': 'served',
+        'DNS of another case': 'refused',
+        'only the CN in the list': 'refused',
+        'another DNS': 'refused',
+        // Not verified in this mode (as in crypto/tls); the SAN still has to be in the list.
+        'DNS in the list, other CA': 'served',
+      },
+    };
+
+    beforeAll(async () => {
+      const otherCa = makeCertificateAuthority('yet another CA');
+      sanClients = {
+        none: null,
+        'DNS in the list': issueClientCertificate(clientCa, 'a', 'DNS:scraper.example,DNS:prometheus.example'),
+        'IPv4 in the list': issueClientCertificate(clientCa, 'b', 'IP:10.0.0.5'),
+        'IPv6 in the list (written long)': issueClientCertificate(clientCa, 'c', 'IP:2001:db8:0:0:0:0:0:5'),
+        'URI in the list': issueClientCertificate(clientCa, 'd', 'URI:spiffe://cluster.local/ns/monitoring/sa/prometheus'),
+        'DNS of another case': issueClientCertificate(clientCa, 'e', 'DNS:Prometheus.example'),
+        'only the CN in the list': issueClientCertificate(clientCa, 'prometheus.example', 'DNS:scraper.example'),
+        'another DNS': issueClientCertificate(clientCa, 'f', 'DNS:grafana.example'),
+        'DNS in the list, other CA': issueClientCertificate(otherCa, 'g', 'DNS:prometheus.example'),
+      };
+      for (const mode of Object.keys(SAN_EXPECTED)) {
+        const webConfig = writeWebConfig(`sans-${mode}.yml`, [
+          'tls_server_config:',
+          `  cert_file: ${serverCert.certFile}`,
+          `  key_file: ${serverCert.keyFile}`,
+          `  client_auth_type: ${mode}`,
+          `  client_ca_file: ${clientCa.certFile}`,
+          '  client_allowed_sans:',
+          ...ALLOWED.map((san) => `    - "${san}"`),
+        ]);
+        sanExporters.set(mode, await startExporter({ config: exporterConfig(webConfig), waitReady: false, timeoutMs: 90_000 }));
+      }
+    }, 120_000);
+
+    afterAll(async () => {
+      await Promise.all([...sanExporters.values()].map((exporter) => exporter.stop()));
+    });
+
+    for (const maxVersion of ['TLSv1.3', 'TLSv1.2'] as const) {
+      it(`serves a client only with a SAN in the list, exactly as the exporter-toolkit compares them (${maxVersion})`, async () => {
+        const seen: Record<string, Record<string, string>> = {};
+        for (const [mode, exporter] of sanExporters) {
+          seen[mode] = {};
+          for (const client of Object.keys(sanClients)) {
+            const answer = await request(exporter.url, sanClients[client] ?? null, maxVersion);
+            seen[mode][client] = answer === 200 ? 'served' : String(answer);
+          }
+        }
+        expect(seen).toEqual(SAN_EXPECTED);
+        const log = sanExporters.get('RequireAndVerifyClientCert')!.output();
+        expect(log).toContain('client certificate has none of client_allowed_sans');
+      });
+    }
+  });
 });

@@ -61,7 +61,15 @@ export function makeCertificateAuthority(commonName: string): CertificateAuthori
   return newCertificate(commonName, ['basicConstraints=critical,CA:TRUE', 'keyUsage=critical,keyCertSign,cRLSign']);
 }
 
-/** A client certificate (extendedKeyUsage clientAuth) signed by `ca`. */
-export function issueClientCertificate(ca: CertificateAuthority, commonName: string): TestCertificate {
-  return newCertificate(commonName, ['basicConstraints=CA:FALSE', 'extendedKeyUsage=clientAuth'], ca);
+/** A client certificate (extendedKeyUsage clientAuth) signed by `ca`; `subjectAltName` as openssl writes it, e.g. `DNS:a,IP:10.0.0.5`. */
+export function issueClientCertificate(ca: CertificateAuthority, commonName: string, subjectAltName?: string): TestCertificate {
+  return newCertificate(
+    commonName,
+    [
+      'basicConstraints=CA:FALSE',
+      'extendedKeyUsage=clientAuth',
+      ...(subjectAltName === undefined ? [] : [`subjectAltName=${subjectAltName}`]),
+    ],
+    ca,
+  );
 }
