@@ -1,44 +1,11 @@
-import { execFileSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { makeCertificateWithAltNames } from '../../test/support/certs.js';
 import { certificateSans, goIpString, hasAllowedSan } from './client-sans.js';
 
 /** A certificate with these subjectAltName entries (openssl config syntax), as Node reads it. */
 function subjectAltNameOf(entries: string[]): string | undefined {
-  const dir = mkdtempSync(path.join(tmpdir(), 'netmon-sans-'));
-  writeFileSync(
-    path.join(dir, 'openssl.cnf'),
-    `[req]\ndistinguished_name = dn\n[dn]\n[san]\nsubjectAltName = @alt\n[alt]\n${entries.join('\n')}\n`,
-  );
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
-      '-nodes',
-      '-days',
-      '1',
-      '-subj',
-      '/CN=not-a-san',
-      '-config',
-      path.join(dir, 'openssl.cnf'),
-      '-extensions',
-      'san',
-      '-keyout',
-      path.join(dir, 'key.pem'),
-      '-out',
-      path.join(dir, 'cert.pem'),
-    ],
-    { stdio: 'ignore' },
-  );
-  return new X509Certificate(readFileSync(path.join(dir, 'cert.pem'))).subjectAltName;
+  return new X509Certificate(makeCertificateWithAltNames('not-a-san', entries).cert).subjectAltName;
 }
 
 describe('certificateSans', () => {

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -19,12 +19,22 @@ export interface CertificateAuthority {
 
 /**
  * A fresh P-256 key and a certificate for it, valid two days, made with the openssl CLI for each test run:
- * self-signed, or signed by `issuer`; `extensions` are openssl -addext values.
+ * self-signed, or signed by `issuer`; `extensions` are openssl -addext values, `extensionSection` the body
+ * of an openssl config section of extensions (for values -addext cannot take, such as a DNS name with a comma).
  */
-function newCertificate(commonName: string, extensions: string[], issuer?: CertificateAuthority): TestCertificate {
+function newCertificate(
+  commonName: string,
+  extensions: string[],
+  issuer?: CertificateAuthority,
+  extensionSection?: string,
+): TestCertificate {
   const dir = mkdtempSync(path.join(tmpdir(), 'netmon-cert-'));
   const certFile = path.join(dir, 'cert.pem');
   const keyFile = path.join(dir, 'key.pem');
+  const configFile = path.join(dir, 'openssl.cnf');
+  if (extensionSection !== undefined) {
+    writeFileSync(configFile, `[req]\ndistinguished_name = dn\n[dn]\n[extensions]\n${extensionSection}\n`);
+  }
   execFileSync(
     'openssl',
     [
@@ -41,6 +51,7 @@ function newCertificate(commonName: string, extensions: string[], issuer?: Certi
       '-subj',
       `/CN=${commonName}`,
       ...extensions.flatMap((extension) => ['-addext', extension]),
+      ...(extensionSection === undefined ? [] : ['-config', configFile, '-extensions', 'extensions']),
       '-keyout',
       keyFile,
       '-out',
@@ -72,4 +83,9 @@ export function issueClientCertificate(ca: CertificateAuthority, commonName: str
     ],
     ca,
   );
+}
+
+/** A self-signed certificate whose subjectAltName is `entries` (openssl config lines, e.g. `DNS.1 = a,b`). */
+export function makeCertificateWithAltNames(commonName: string, entries: string[]): TestCertificate {
+  return newCertificate(commonName, [], undefined, `subjectAltName = @alt\n[alt]\n${entries.join('\n')}`);
 }
