@@ -52,10 +52,9 @@ const RESTART_ONLY: ReadonlyArray<[string, (config: Config) => unknown]> = [
 
 /**
  * Access point -> gateway, from routers[].gateway. A bad gateway (in the
- * config or a router file) is refused at start and by check-config; one that
- * turns bad while running (a router file changed) is logged and left out here:
- * that router then keeps its devices under its own name instead of handing
- * them to a gateway nobody polls.
+ * config or a router file) is refused at start and by check-config, so the
+ * registry is built from good ones; while running, gateways only take effect
+ * at a restart, and this map (bad ones left out) tells whether they changed.
  */
 export function gatewaysOf(config: { routers: ReadonlyArray<Pick<RouterConfig, 'name' | 'gateway'>> }): Map<string, string> {
   const byName = new Map(config.routers.map((router) => [router.name, router]));
