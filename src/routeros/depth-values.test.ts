@@ -18,6 +18,117 @@ const anything = fc.oneof(
   fc.anything(),
 );
 
+// The regular-expression parsers the hand-written recognisers replaced: the oracles.
+const ORACLE_SIGNAL_FORM = /^(-?\d{1,3})(?:dBm)?(?:@[0-9A-Za-z./-]{1,40})?$/;
+function oracleSignalDbm(text: unknown): number | null {
+  if (typeof text !== 'string') return null;
+  const match = ORACLE_SIGNAL_FORM.exec(text.trim());
+  if (!match) return null;
+  const dbm = Number(match[1]);
+  if (dbm < SIGNAL_MIN_DBM || dbm > SIGNAL_MAX_DBM) return null;
+  return dbm === 0 ? 0 : dbm;
+}
+
+const ORACLE_RATE_UNITS: Readonly<Record<string, number>> = { bps: 1, kbps: 1e3, Mbps: 1e6, Gbps: 1e9 };
+const ORACLE_RATE_FORM = /^(\d{1,9}(?:\.\d{1,3})?)(bps|kbps|Mbps|Gbps)(?:-[0-9A-Za-z./-]{1,40})?$/;
+function oracleRateBitsPerSecond(text: unknown): number | null {
+  if (typeof text !== 'string') return null;
+  const value = text.trim();
+  if (/^\d{1,15}$/.test(value)) return Number(value);
+  const match = ORACLE_RATE_FORM.exec(value);
+  if (!match) return null;
+  const [whole, fraction = ''] = match[1]!.split('.');
+  const scale = ORACLE_RATE_UNITS[match[2]!]!;
+  const fractionDigits = fraction.length;
+  const bits = (Number(whole) * 10 ** fractionDigits + Number(fraction || '0')) * (scale / 10 ** fractionDigits);
+  return Math.round(bits);
+}
+
+function oracleCounterPair(text: unknown): { tx: number; rx: number } | null {
+  if (typeof text !== 'string') return null;
+  const match = /^(\d{1,16}),(\d{1,16})$/.exec(text.trim());
+  if (!match) return null;
+  const tx = Number(match[1]);
+  const rx = Number(match[2]);
+  return Number.isSafeInteger(tx) && Number.isSafeInteger(rx) ? { tx, rx } : null;
+}
+
+function oracleCounter(text: unknown): number | null {
+  if (typeof text !== 'string') return null;
+  const value = text.trim();
+  if (!/^\d{1,16}$/.test(value)) return null;
+  const count = Number(value);
+  return Number.isSafeInteger(count) ? count : null;
+}
+
+/**
+ * Strings near the shapes the parsers know: pieces of real values (signs,
+ * digits, units, separators, PHY details, white space of every kind) joined at
+ * random, so that arbitrary input reaches every branch of the recognisers.
+ */
+const nearShapes = fc
+  .array(
+    fc.oneof(
+      fc.constantFrom('-', '.', ',', '@', 'dBm', 'bps', 'kbps', 'Mbps', 'Gbps', 'Tbps', 'HT', '/', 'MHz', '2S', 'SGI'),
+      fc.constantFrom(' ', '\t', '\n', '\u00a0', '\u2028', '\ufeff', '\u3000', '\u0000', '\u00ff', 'é', '\ud800'),
+      fc.stringMatching(/^[0-9]{1,4}$/),
+      fc.stringMatching(/^[0-9]{1,18}$/),
+      fc.constantFrom('0', '00', '0000', '1', '9'),
+      fc.string({ unit: 'grapheme-ascii', maxLength: 3 }),
+    ),
+    { maxLength: 6 },
+  )
+  .map((parts) => parts.join(''));
+
+describe('the hand-written recognisers answer as the regular expressions they replaced', () => {
+  const inputs = fc.oneof(nearShapes, anything, fc.string({ unit: 'binary', maxLength: 60 }));
+  it.each([
+    ['parseSignalDbm', parseSignalDbm, oracleSignalDbm],
+    ['parseRateBitsPerSecond', parseRateBitsPerSecond, oracleRateBitsPerSecond],
+    ['parseCounterPair', parseCounterPair, oracleCounterPair],
+    ['parseCounter', parseCounter, oracleCounter],
+  ] as const)('%s', (_name, parse, oracle) => {
+    fc.assert(
+      fc.property(inputs, (input) => {
+        expect(parse(input)).toEqual(oracle(input));
+      }),
+      { numRuns: 10_000 },
+    );
+  });
+
+  it.each([
+    '-61',
+    ' -67@HT20-7\n',
+    '-74dBm@6Mbps',
+    '-0',
+    '-1000',
+    `-61@${'a'.repeat(40)}`,
+    `-61@${'a'.repeat(41)}`,
+    '866.6Mbps-80MHz/2S/SGI',
+    '1.234Mbps',
+    '1.2345Mbps',
+    '123456789Mbps',
+    '1234567890Mbps',
+    '123456789012345',
+    '1234567890123456',
+    `6Mbps-${'b'.repeat(40)}`,
+    `6Mbps-${'b'.repeat(41)}`,
+    '9007199254740991,9007199254740991',
+    '9007199254740992,1',
+    '9999999999999999',
+    '\u00a01,2\u3000',
+    '1,2,',
+    '0012',
+    '6.Mbps',
+    '1.Mbps-HT',
+  ])('the same answer for %j', (text) => {
+    expect(parseSignalDbm(text)).toEqual(oracleSignalDbm(text));
+    expect(parseRateBitsPerSecond(text)).toEqual(oracleRateBitsPerSecond(text));
+    expect(parseCounterPair(text)).toEqual(oracleCounterPair(text));
+    expect(parseCounter(text)).toEqual(oracleCounter(text));
+  });
+});
+
 describe('parseSignalDbm', () => {
   it.each([
     ['-61', -61], // RouterOS 7 wifi `signal`
