@@ -52,8 +52,15 @@ export interface TrafficFacts {
   rateUpBps: number | null;
 }
 
-/** What one gateway poll (with its access points) says about one MAC's depth. */
+/**
+ * What one gateway poll (with its access points) says about one MAC's depth.
+ * The ledger updates these in place from poll to poll: read one during the
+ * poll that produced it, never keep it. The facts it points to (wifi,
+ * kidControl, wifiBytes, ipv6) are never changed once handed out; one that is
+ * equal to the last poll's is that same object.
+ */
 export interface DepthSighting {
+  readonly mac: string;
   /** Latest moment a depth source saw the device; null when it is only listed (a stale IPv6 entry). */
   observedAt: number | null;
   /** Router whose poll made observedAt. */
@@ -62,7 +69,82 @@ export interface DepthSighting {
   /** Counters of the sources present now; the registry picks the device's kept source. */
   kidControl: { bytesDown: number; bytesUp: number; rateDownBps: number | null; rateUpBps: number | null } | null;
   wifiBytes: { down: number; up: number; at: number } | null;
+  /** Sorted; the same array as the last poll's when the addresses did not change. */
   ipv6: string[];
+}
+
+/** A sighting as the ledger keeps it between polls, with what it needs to reuse last poll's facts. */
+class Sighting implements DepthSighting {
+  observedAt: number | null = null;
+  seenBy: string;
+  wifi: WifiFacts | null = null;
+  kidControl: DepthSighting['kidControl'] = null;
+  wifiBytes: DepthSighting['wifiBytes'] = null;
+  ipv6: string[] = NO_ADDRESSES;
+  /** The gateway's poll counter when this was last reset (its facts belong to that poll). */
+  poll = -1;
+  /** Poll time of the Wi-Fi facts (the poll that saw the client last wins when it roams). */
+  wifiAt = Number.NEGATIVE_INFINITY;
+  /** Last poll's facts, for reuse when unchanged. */
+  previousWifi: WifiFacts | null = null;
+  previousKidControl: DepthSighting['kidControl'] = null;
+  previousWifiBytes: DepthSighting['wifiBytes'] = null;
+  previousIpv6: string[] = NO_ADDRESSES;
+  /** This poll's addresses as they are gathered. */
+  readonly addresses: string[] = [];
+
+  constructor(
+    readonly mac: string,
+    by: string,
+  ) {
+    this.seenBy = by;
+  }
+
+  /** Starts a new poll's facts, keeping the last poll's for reuse. */
+  reset(poll: number, by: string): void {
+    this.poll = poll;
+    this.observedAt = null;
+    this.seenBy = by;
+    this.previousWifi = this.wifi;
+    this.previousKidControl = this.kidControl;
+    this.previousWifiBytes = this.wifiBytes;
+    this.previousIpv6 = this.ipv6;
+    this.wifi = null;
+    this.kidControl = null;
+    this.wifiBytes = null;
+    this.ipv6 = NO_ADDRESSES;
+    this.wifiAt = Number.NEGATIVE_INFINITY;
+    this.addresses.length = 0;
+  }
+}
+
+/** One gateway's sightings, kept from poll to poll. */
+interface GatewaySightings {
+  readonly byMac: Map<string, Sighting>;
+  /** The sightings of the last poll, in the order they were first listed. */
+  readonly listed: Sighting[];
+  poll: number;
+}
+
+const NO_ADDRESSES: string[] = Object.freeze([]) as unknown as string[];
+
+function sameWifi(a: WifiFacts, b: WifiFacts): boolean {
+  return (
+    a.ap === b.ap &&
+    a.interface === b.interface &&
+    a.ssid === b.ssid &&
+    a.band === b.band &&
+    a.signalDbm === b.signalDbm &&
+    a.txRateBps === b.txRateBps &&
+    a.rxRateBps === b.rxRateBps &&
+    a.connectedSince === b.connectedSince
+  );
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 interface Contribution {
@@ -77,6 +159,8 @@ const SIGHTING_STATES: ReadonlySet<string> = new Set(['reachable', 'delay', 'pro
 export class DepthLedger {
   /** gateway -> access point -> its last good poll. */
   private readonly contributions = new Map<string, Map<string, Contribution>>();
+  /** gateway -> its sightings, reused from poll to poll. */
+  private readonly sightings = new Map<string, GatewaySightings>();
 
   constructor(private gateways: ReadonlyMap<string, string>) {}
 
@@ -116,39 +200,51 @@ export class DepthLedger {
   /**
    * Depth sightings for one gateway poll: its own depth tables at pollTime,
    * and each access point's last contribution at that access point's poll time.
-   * `ownLocalMacs` are the gateway's own ports (local bridge hosts).
+   * `ownLocalMacs` are the gateway's own ports (local bridge hosts). One
+   * sighting per MAC, in the order first listed; the list and the sightings are
+   * this ledger's and change at the gateway's next poll.
    */
   sightingsFor(
     gateway: string,
     depth: DepthObservations | undefined,
     ownLocalMacs: ReadonlySet<string>,
     pollTime: number,
-  ): Map<string, DepthSighting> {
-    const out = new Map<string, DepthSighting>();
-    const sightingOf = (mac: string, by: string): DepthSighting => {
-      let found = out.get(mac);
+  ): readonly DepthSighting[] {
+    let kept = this.sightings.get(gateway);
+    if (kept === undefined) {
+      kept = { byMac: new Map(), listed: [], poll: 0 };
+      this.sightings.set(gateway, kept);
+    }
+    const poll = ++kept.poll;
+    const { byMac, listed } = kept;
+    listed.length = 0;
+    const sightingOf = (mac: string, by: string): Sighting => {
+      let found = byMac.get(mac);
       if (found === undefined) {
-        found = { observedAt: null, seenBy: by, wifi: null, kidControl: null, wifiBytes: null, ipv6: [] };
-        out.set(mac, found);
+        found = new Sighting(mac, by);
+        byMac.set(mac, found);
+      }
+      if (found.poll !== poll) {
+        found.reset(poll, by);
+        listed.push(found);
       }
       return found;
     };
-    const seen = (sighting: DepthSighting, at: number, by: string): void => {
+    const seen = (sighting: Sighting, at: number, by: string): void => {
       if (sighting.observedAt === null || at > sighting.observedAt) {
         sighting.observedAt = at;
         sighting.seenBy = by;
       }
     };
-    const addWifi = (clients: readonly WifiClientObservation[], ap: string, at: number, wifiSince: Map<string, number>) => {
+    const addWifi = (clients: readonly WifiClientObservation[], ap: string, at: number) => {
       for (const client of clients) {
         if (ownLocalMacs.has(client.mac)) continue;
         const sighting = sightingOf(client.mac, ap);
         seen(sighting, at, ap);
         // Roaming: the poll that saw the client last wins.
-        const previous = wifiSince.get(client.mac);
-        if (previous !== undefined && previous > at) continue;
-        wifiSince.set(client.mac, at);
-        sighting.wifi = {
+        if (sighting.wifiAt > at) continue;
+        sighting.wifiAt = at;
+        const wifi: WifiFacts = {
           ap,
           interface: client.interface,
           ssid: client.ssid,
@@ -158,25 +254,31 @@ export class DepthLedger {
           rxRateBps: client.rxRateBps,
           connectedSince: client.uptimeSeconds === null ? null : Math.round(at - client.uptimeSeconds),
         };
-        sighting.wifiBytes =
-          client.bytesToClient === null || client.bytesFromClient === null
-            ? null
-            : { down: client.bytesToClient, up: client.bytesFromClient, at };
+        const previous = sighting.previousWifi;
+        sighting.wifi = previous !== null && sameWifi(previous, wifi) ? previous : wifi;
+        if (client.bytesToClient === null || client.bytesFromClient === null) {
+          sighting.wifiBytes = null;
+        } else {
+          const before = sighting.previousWifiBytes;
+          sighting.wifiBytes =
+            before !== null && before.down === client.bytesToClient && before.up === client.bytesFromClient && before.at === at
+              ? before
+              : { down: client.bytesToClient, up: client.bytesFromClient, at };
+        }
       }
     };
 
-    const wifiSince = new Map<string, number>();
     if (depth) {
-      addWifi(depth.wifi, gateway, pollTime, wifiSince);
+      addWifi(depth.wifi, gateway, pollTime);
       for (const neighbor of depth.ipv6Neighbors) {
         if (ownLocalMacs.has(neighbor.mac)) continue;
         const sighting = sightingOf(neighbor.mac, gateway);
-        if (!sighting.ipv6.includes(neighbor.address)) sighting.ipv6.push(neighbor.address);
+        if (!sighting.addresses.includes(neighbor.address)) sighting.addresses.push(neighbor.address);
         if (neighbor.status !== null && SIGHTING_STATES.has(neighbor.status)) seen(sighting, pollTime, gateway);
       }
     }
     for (const contribution of this.contributions.get(gateway)?.values() ?? []) {
-      addWifi(contribution.wifi, contribution.ap, contribution.pollTime, wifiSince);
+      addWifi(contribution.wifi, contribution.ap, contribution.pollTime);
       for (const host of contribution.bridgeHosts) {
         if (ownLocalMacs.has(host.mac)) continue;
         seen(sightingOf(host.mac, contribution.ap), contribution.pollTime, contribution.ap);
@@ -185,18 +287,28 @@ export class DepthLedger {
     // Kid control counts traffic of devices something else lists; alone it makes no device.
     if (depth) {
       for (const kid of depth.kidControl) {
-        const sighting = out.get(kid.mac);
-        const entry = {
-          bytesDown: kid.bytesDown,
-          bytesUp: kid.bytesUp,
-          rateDownBps: kid.rateDownBps,
-          rateUpBps: kid.rateUpBps,
-        };
-        if (sighting) sighting.kidControl = entry;
-        else out.set(kid.mac, { observedAt: null, seenBy: gateway, wifi: null, kidControl: entry, wifiBytes: null, ipv6: [] });
+        const sighting = sightingOf(kid.mac, gateway);
+        const before = sighting.previousKidControl;
+        sighting.kidControl =
+          before !== null &&
+          before.bytesDown === kid.bytesDown &&
+          before.bytesUp === kid.bytesUp &&
+          before.rateDownBps === kid.rateDownBps &&
+          before.rateUpBps === kid.rateUpBps
+            ? before
+            : { bytesDown: kid.bytesDown, bytesUp: kid.bytesUp, rateDownBps: kid.rateDownBps, rateUpBps: kid.rateUpBps };
       }
     }
-    for (const sighting of out.values()) if (sighting.ipv6.length > 1) sighting.ipv6.sort();
-    return out;
+    for (const sighting of listed) {
+      const addresses = sighting.addresses;
+      if (addresses.length === 0) continue;
+      if (addresses.length > 1) addresses.sort();
+      sighting.ipv6 = sameList(addresses, sighting.previousIpv6) ? sighting.previousIpv6 : addresses.slice();
+    }
+    // MACs no longer listed anywhere are dropped (a sighting is kept only while something lists it).
+    if (byMac.size > listed.length) {
+      for (const [mac, sighting] of byMac) if (sighting.poll !== poll) byMac.delete(mac);
+    }
+    return listed;
   }
 }

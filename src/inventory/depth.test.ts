@@ -178,4 +178,47 @@ describe('device depth in the registry', () => {
     // The phone left kid control: no traffic rather than a switch to Wi-Fi counters.
     expect(device(reg, PHONE)!.traffic).toBeNull();
   });
+
+  it("a poll never changes the facts an earlier poll handed out; unchanged facts are the earlier poll's objects", () => {
+    const reg = registry();
+    const kid = (down: number) => ({ mac: LAPTOP, bytesDown: down, bytesUp: 7, rateDownBps: 1_200_000, rateUpBps: 96_000 });
+    const neighbor = (address: string) => ({ mac: SENSOR, address, interface: 'bridge', status: 'reachable' });
+    const poll = (t: number, signalDbm: number, down: number, addresses: string[]) =>
+      reg.applyPoll(
+        'gw',
+        observations({
+          arp: [arp(LAPTOP, '192.168.88.11')],
+          depth: depth({
+            wifi: [client(PHONE, { signalDbm, uptimeSeconds: 100 + (t - T) })],
+            kidControl: [kid(down)],
+            ipv6Neighbors: addresses.map(neighbor),
+          }),
+        }),
+        t,
+      );
+    poll(T, -60, 5000, ['fe80::2', 'fe80::1']);
+    const first = { phone: device(reg, PHONE)!, laptop: device(reg, LAPTOP)!, sensor: device(reg, SENSOR)! };
+    poll(T + 10, -70, 6000, ['fe80::1', 'fe80::3']);
+    const second = { phone: device(reg, PHONE)!, laptop: device(reg, LAPTOP)!, sensor: device(reg, SENSOR)! };
+    expect(first.phone.wifi).toMatchObject({ signalDbm: -60, connectedSince: T - 100 });
+    expect(first.laptop.traffic).toMatchObject({ source: 'kid-control', bytesDown: 5000 });
+    expect(first.sensor.ipv6Addresses).toEqual(['fe80::1', 'fe80::2']);
+    expect(second.phone.wifi).toMatchObject({ signalDbm: -70, connectedSince: T - 100 });
+    expect(second.laptop.traffic).toMatchObject({ source: 'kid-control', bytesDown: 6000 });
+    expect(second.sensor.ipv6Addresses).toEqual(['fe80::1', 'fe80::3']);
+    // Nothing changed: the same objects as the poll before.
+    poll(T + 20, -70, 6000, ['fe80::3', 'fe80::1']);
+    const third = { phone: device(reg, PHONE)!, laptop: device(reg, LAPTOP)!, sensor: device(reg, SENSOR)! };
+    expect(third.phone.wifi).toBe(second.phone.wifi);
+    expect(third.laptop.traffic).toBe(second.laptop.traffic);
+    expect(third.sensor.ipv6Addresses).toBe(second.sensor.ipv6Addresses);
+    expect(third.phone.lastSeen).toBe(T + 20);
+    // Gone from every source: no facts, and the earlier ones are untouched.
+    reg.applyPoll('gw', observations({ arp: [arp(LAPTOP, '192.168.88.11')] }), T + 30);
+    expect(device(reg, PHONE)).toMatchObject({ wifi: null, traffic: null, ipv6Addresses: [] });
+    expect(device(reg, SENSOR)).toMatchObject({ wifi: null, ipv6Addresses: [] });
+    expect(device(reg, LAPTOP)!.traffic).toBeNull();
+    expect(third.phone.wifi).toMatchObject({ signalDbm: -70 });
+    expect(third.sensor.ipv6Addresses).toEqual(['fe80::1', 'fe80::3']);
+  });
 });

@@ -180,6 +180,8 @@ class Entry implements DeviceView {
   trafficSource: TrafficSource | null = null;
   /** Last Wi-Fi byte counters, for the rate. */
   wifiBytes: { down: number; up: number; at: number } | null = null;
+  /** The router's poll counter when a depth source last listed the device; -1 never. */
+  depthInPoll = -1;
   /** When lastSeen came from another router's poll (an access point): that router, and the time it saw the device. */
   seenBy: string | null = null;
   seenByAt: number | null = null;
@@ -356,7 +358,7 @@ export class DeviceRegistry {
 
   private readonly depth: DepthLedger;
   /** Per router, entries that carry depth facts (cleared when a poll no longer lists them). */
-  private readonly depthEntries = new Map<string, Set<Entry>>();
+  private readonly depthEntries = new Map<string, { carrying: Entry[]; spare: Entry[] }>();
 
   constructor(private readonly options: RegistryOptions) {
     this.depth = new DepthLedger(options.gateways ?? new Map());
@@ -541,11 +543,19 @@ export class DeviceRegistry {
     const ownLocal = new Set<string>();
     for (const host of obs.bridgeHosts) if (host.local) ownLocal.add(host.mac);
     const sightings = this.depth.sightingsFor(state.name, obs.depth, ownLocal, nowSeconds);
-    let carrying = this.depthEntries.get(state.name);
-    const previous = carrying ?? new Set<Entry>();
-    carrying = new Set();
-    this.depthEntries.set(state.name, carrying);
-    for (const [mac, sighting] of sightings) {
+    // The entries that carried depth facts after the last poll, and a spare list for this one (swapped each poll).
+    let lists = this.depthEntries.get(state.name);
+    if (lists === undefined) {
+      lists = { carrying: [], spare: [] };
+      this.depthEntries.set(state.name, lists);
+    }
+    const previous = lists.carrying;
+    const carrying = lists.spare;
+    carrying.length = 0;
+    lists.carrying = carrying;
+    lists.spare = previous;
+    for (const sighting of sightings) {
+      const mac = sighting.mac;
       let entry = state.entries.get(mac);
       if (entry === undefined || entry.listedInPoll !== poll) {
         // Kid control alone makes no device: it counts traffic of devices something else lists.
@@ -584,10 +594,11 @@ export class DeviceRegistry {
       }
       this.setDepthFacts(entry, sighting);
       entry.record = null;
-      carrying.add(entry);
+      entry.depthInPoll = poll;
+      carrying.push(entry);
     }
     for (const entry of previous) {
-      if (carrying.has(entry)) continue;
+      if (entry.depthInPoll === poll) continue;
       entry.wifi = null;
       entry.traffic = null;
       entry.ipv6Addresses = NO_ADDRESSES;
@@ -603,7 +614,22 @@ export class DeviceRegistry {
     const bytes = sighting.wifiBytes;
     entry.trafficSource ??= kid !== null ? 'kid-control' : bytes !== null ? 'wifi' : null;
     if (entry.trafficSource === 'kid-control' && kid !== null) {
-      entry.traffic = { source: 'kid-control', ...kid };
+      const counted = entry.traffic;
+      entry.traffic =
+        counted !== null &&
+        counted.source === 'kid-control' &&
+        counted.bytesDown === kid.bytesDown &&
+        counted.bytesUp === kid.bytesUp &&
+        counted.rateDownBps === kid.rateDownBps &&
+        counted.rateUpBps === kid.rateUpBps
+          ? counted
+          : {
+              source: 'kid-control',
+              bytesDown: kid.bytesDown,
+              bytesUp: kid.bytesUp,
+              rateDownBps: kid.rateDownBps,
+              rateUpBps: kid.rateUpBps,
+            };
     } else if (entry.trafficSource === 'wifi' && bytes !== null) {
       const before = entry.wifiBytes;
       if (before !== null && bytes.at === before.at && entry.traffic !== null) return; // the access point has not polled since
