@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ByteWriter } from './byte-writer.js';
+import { ByteWriter, MillisecondsText } from './byte-writer.js';
 import { escapeLabelValue, formatSampleValue } from './text-format.js';
 
 describe('ByteWriter', () => {
@@ -73,6 +73,37 @@ describe('ByteWriter.milliseconds', () => {
       ),
       { numRuns: 2000 },
     );
+  });
+});
+
+describe('MillisecondsText', () => {
+  it('holds what ByteWriter.milliseconds writes for the last value asked, repeats included', () => {
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fc.constantFrom(1_700_000_000.5, 0), fc.double()), { maxLength: 20 }), (values) => {
+        const text = new MillisecondsText();
+        for (const seconds of values) {
+          const width = text.of(seconds);
+          const writer = new ByteWriter(1);
+          writer.milliseconds(seconds);
+          expect(Buffer.from(text.bytes.subarray(0, width)).toString()).toBe(writer.finish().toString());
+        }
+      }),
+    );
+  });
+});
+
+describe('ByteWriter.reuseWith', () => {
+  it('writes the text over the reused bytes once they are copied, and leaves the source alone', () => {
+    const source = Buffer.from('a=100\nb=200\nc=300\n');
+    const text = new MillisecondsText();
+    const writer = new ByteWriter(1);
+    text.of(111);
+    writer.reuseWith(source, 0, 6, 2, text);
+    writer.reuseWith(source, 6, 12, 2, text);
+    text.of(333);
+    writer.reuseWith(source, 12, 18, 2, text);
+    expect(writer.finish().toString()).toBe('a=111\nb=111\nc=333\n');
+    expect(source.toString()).toBe('a=100\nb=200\nc=300\n');
   });
 });
 

@@ -14,6 +14,75 @@ const LETTER_N = 0x6e;
 const DIGIT_0 = 0x30;
 const DOT = 0x2e;
 const EMPTY = Buffer.alloc(0);
+const NO_PATCHES = new Int32Array(0);
+/** Reused runs up to this many bytes are copied by a loop (see flushRun). */
+const SHORT_RUN = 256;
+/** The longest text writeMilliseconds writes ("-1.7976931348623157e+308" is 24). */
+const MAX_MILLISECONDS_WIDTH = 32;
+
+/**
+ * Writes `seconds` rounded to the millisecond into `buf` at `at`, exactly as
+ * formatSampleValue(Math.round(seconds * 1000) / 1000) writes it, without
+ * building a string; returns where the text ends. `buf` needs
+ * MAX_MILLISECONDS_WIDTH bytes of room.
+ */
+function writeMilliseconds(buf: Uint8Array, start: number, seconds: number): number {
+  const ms = Math.round(seconds * 1000);
+  // Below 1e14 ms (year 5138) a double prints as its plain decimal digits;
+  // anything else (negative, huge, NaN) takes the general path.
+  if (!(ms >= 0 && ms < 1e14)) {
+    const text = formatSampleValue(ms / 1000);
+    let at = start;
+    for (let i = 0; i < text.length; i++) buf[at++] = text.charCodeAt(i);
+    return at;
+  }
+  let whole = Math.floor(ms / 1000);
+  let fraction = ms - whole * 1000;
+  let digits = 1;
+  for (let rest = whole; rest >= 10; rest = Math.floor(rest / 10)) digits++;
+  let at = start + digits;
+  const end = at;
+  do {
+    const next = Math.floor(whole / 10);
+    buf[--at] = DIGIT_0 + (whole - next * 10);
+    whole = next;
+  } while (whole > 0);
+  at = end;
+  if (fraction !== 0) {
+    buf[at++] = DOT;
+    buf[at++] = DIGIT_0 + Math.floor(fraction / 100);
+    fraction %= 100;
+    if (fraction !== 0) {
+      buf[at++] = DIGIT_0 + Math.floor(fraction / 10);
+      fraction %= 10;
+      if (fraction !== 0) buf[at++] = DIGIT_0 + fraction;
+    }
+  }
+  return at;
+}
+
+/**
+ * The text of a timestamp (as ByteWriter.milliseconds writes it), formatted
+ * again only when the value changes: most devices of a poll are last seen at
+ * the poll's own time. Allocates nothing.
+ */
+export class MillisecondsText {
+  readonly bytes = new Uint8Array(MAX_MILLISECONDS_WIDTH);
+  width = 0;
+  /** Counts the changes of the text. */
+  version = 0;
+  private seconds = Number.NaN;
+
+  /** Sets the text to `seconds`'; returns its width. */
+  of(seconds: number): number {
+    if (seconds !== this.seconds) {
+      this.width = writeMilliseconds(this.bytes, 0, seconds);
+      this.seconds = seconds;
+      this.version++;
+    }
+    return this.width;
+  }
+}
 
 export class ByteWriter {
   /** Allocated on the first write: a page that is reused whole never needs one (see finish). */
@@ -24,6 +93,14 @@ export class ByteWriter {
   private runSource: Buffer | null = null;
   private runStart = 0;
   private runEnd = 0;
+  // Texts to write over reused bytes once they are in place (see reuseWith()): triples in
+  // patches (where, then the text's start and end in patchData, where the texts are kept).
+  private patches: Int32Array = NO_PATCHES;
+  private patchCount = 0;
+  private patchData: Uint8Array = EMPTY;
+  private patchDataUsed = 0;
+  private patchTextOf: MillisecondsText | null = null;
+  private patchTextVersion = -1;
 
   /** `capacity` is a hint (the size of the same text last time); the buffer grows as needed. */
   constructor(capacity = 4096) {
@@ -56,7 +133,15 @@ export class ByteWriter {
     this.runSource = null;
     this.runStart = this.runEnd = 0;
     if (this.at + (end - start) > this.buf.length) this.grow(end - start);
-    this.at += source.copy(this.buf, this.at, start, end);
+    if (end - start > SHORT_RUN) {
+      this.at += source.copy(this.buf, this.at, start, end);
+      return;
+    }
+    // A line or two between changed ones: Buffer#copy costs a view object and a native call, more than the loop.
+    const buf = this.buf;
+    let at = this.at;
+    for (let i = start; i < end; i++) buf[at++] = source[i]!;
+    this.at = at;
   }
 
   /**
@@ -76,11 +161,63 @@ export class ByteWriter {
     this.runEnd = end;
   }
 
-  bytes(bytes: Uint8Array): void {
-    const n = bytes.length;
+  /**
+   * reuse(), with `text` (as it is now) written over the reused bytes from offset `at` of
+   * `source[start..end)`: a line whose only change is a number of the same
+   * width stays part of its run (one native copy for the run) and only the
+   * number is written, when the text is finished.
+   */
+  reuseWith(source: Buffer, start: number, end: number, at: number, text: MillisecondsText): void {
+    // Consecutive patches mostly carry the same text (the poll's time): it is kept once.
+    if (text !== this.patchTextOf || text.version !== this.patchTextVersion) {
+      const width = text.width;
+      let data = this.patchData;
+      if (this.patchDataUsed + width > data.length) {
+        data = Buffer.allocUnsafe(Math.max(4096, 2 * (this.patchDataUsed + width)));
+        data.set(this.patchData.subarray(0, this.patchDataUsed));
+        this.patchData = data;
+      }
+      const bytes = text.bytes;
+      let used = this.patchDataUsed;
+      for (let k = 0; k < width; k++) data[used++] = bytes[k]!;
+      this.patchDataUsed = used;
+      this.patchTextOf = text;
+      this.patchTextVersion = text.version;
+    }
+    let patches = this.patches;
+    const i = 3 * this.patchCount++;
+    if (i + 3 > patches.length) {
+      patches = new Int32Array(Math.max(3072, 2 * patches.length));
+      patches.set(this.patches);
+      this.patches = patches;
+    }
+    patches[i] = this.length + at;
+    patches[i + 1] = this.patchDataUsed - text.width;
+    patches[i + 2] = this.patchDataUsed;
+    this.reuse(source, start, end);
+  }
+
+  private applyPatches(): void {
+    const buf = this.buf;
+    const patches = this.patches;
+    const data = this.patchData;
+    for (let i = 0; i < 3 * this.patchCount; i += 3) {
+      let at = patches[i]!;
+      const end = patches[i + 2]!;
+      for (let k = patches[i + 1]!; k < end; k++) buf[at++] = data[k]!;
+    }
+    this.patches = NO_PATCHES;
+    this.patchCount = 0;
+    this.patchData = EMPTY;
+    this.patchDataUsed = 0;
+    this.patchTextOf = null;
+  }
+
+  /** `bytes`, or its first `n` bytes. */
+  bytes(bytes: Uint8Array, n = bytes.length): void {
     this.ensure(n);
     // Measured here: TypedArray#set costs about 40 ns a call, a JS loop about 2.5 ns a byte.
-    if (n <= 12) {
+    if (n <= 12 || n < bytes.length) {
       const buf = this.buf;
       let at = this.at;
       for (let i = 0; i < n; i++) buf[at++] = bytes[i]!;
@@ -146,38 +283,8 @@ export class ByteWriter {
    * building a string: timestamps are three of the five device lines.
    */
   milliseconds(seconds: number): void {
-    const ms = Math.round(seconds * 1000);
-    // Below 1e14 ms (year 5138) a double prints as its plain decimal digits;
-    // anything else (negative, huge, NaN) takes the general path.
-    if (!(ms >= 0 && ms < 1e14)) {
-      this.sampleValue(ms / 1000);
-      return;
-    }
-    let whole = Math.floor(ms / 1000);
-    let fraction = ms - whole * 1000;
-    this.ensure(20);
-    const buf = this.buf;
-    let digits = 1;
-    for (let rest = whole; rest >= 10; rest = Math.floor(rest / 10)) digits++;
-    let at = this.at + digits;
-    const end = at;
-    do {
-      const next = Math.floor(whole / 10);
-      buf[--at] = DIGIT_0 + (whole - next * 10);
-      whole = next;
-    } while (whole > 0);
-    at = end;
-    if (fraction !== 0) {
-      buf[at++] = DOT;
-      buf[at++] = DIGIT_0 + Math.floor(fraction / 100);
-      fraction %= 100;
-      if (fraction !== 0) {
-        buf[at++] = DIGIT_0 + Math.floor(fraction / 10);
-        fraction %= 10;
-        if (fraction !== 0) buf[at++] = DIGIT_0 + fraction;
-      }
-    }
-    this.at = at;
+    this.ensure(MAX_MILLISECONDS_WIDTH);
+    this.at = writeMilliseconds(this.buf, this.at, seconds);
   }
 
   /** Any text, UTF-8 encoded as it is (no escaping): lines rendered elsewhere. */
@@ -196,16 +303,18 @@ export class ByteWriter {
    * the snapshot does not keep the slack alive. When the whole text was reused
    * from one earlier buffer, that buffer itself is returned: an unchanged page
    * is the same Buffer from poll to poll, so what is derived from it (its gzip)
-   * can be reused too.
+   * can be reused too (unless reuseWith() patched it: then it is a copy).
    */
   finish(): Buffer {
     // Everything was one run over the whole of an earlier buffer: that buffer is the result, not a copy of it.
     const source = this.runSource;
-    if (this.at === 0 && source !== null && this.runStart === 0 && this.runEnd === source.length) {
+    const patched = this.patchCount > 0;
+    if (!patched && this.at === 0 && source !== null && this.runStart === 0 && this.runEnd === source.length) {
       this.runSource = null;
       return source;
     }
     if (this.runSource !== null) this.flushRun();
+    if (patched) this.applyPatches();
     const text = this.buf.subarray(0, this.at);
     if (this.buf.length - this.at > 64 * 1024 && this.buf.length > this.at * 1.25) return Buffer.from(text);
     return text;

@@ -62,6 +62,29 @@ describe('DeviceFamiliesRenderer', () => {
     ).toEqual(['h0', 'renamed', 'h2']);
   });
 
+  it('writes a moved time of the same width over the copied line, leaving the previous Buffer as it was', () => {
+    const renderer = new DeviceFamiliesRenderer();
+    const at = (lastSeen: number, leaseExpiresAt: number) =>
+      [0, 1, 2].map((i) =>
+        deviceRecord({ router: 'home', mac: macOf(i), present: true, firstSeen: 100, lastSeen, leaseExpiresAt }),
+      );
+    const family = 'netmon_device_last_seen_timestamp_seconds';
+    const first = renderer.render(at(200.5, 900));
+    const before = first.get(family)!.toString();
+    // Same widths (215.5, 915), then other widths (215.25, 1000), then a time that does not move.
+    for (const [seen, expires] of [
+      [215.5, 915],
+      [215.25, 1000],
+      [215.25, 1000],
+      [230.75, 1015],
+    ] as const) {
+      const devices = at(seen, expires);
+      expect(text(renderer.render(devices))).toEqual(text(renderDeviceFragments(devices)));
+    }
+    expect(first.get(family)!.toString()).toBe(before);
+    expect(before).toContain(`mac="${macOf(2)}"} 200.5\n`);
+  });
+
   it('still renders devices that arrive out of MAC order', () => {
     const renderer = new DeviceFamiliesRenderer();
     const devices = [3, 1, 2].map((i) => deviceRecord({ router: 'home', mac: macOf(i), present: true, hostname: `h${i}` }));

@@ -1,5 +1,5 @@
 import type { DeviceRecord, DeviceView } from '../inventory/types.js';
-import { ByteWriter } from './byte-writer.js';
+import { ByteWriter, MillisecondsText } from './byte-writer.js';
 import { DEVICE_FAMILIES } from './families.js';
 import { formatLabels } from './text-format.js';
 
@@ -60,12 +60,16 @@ interface KeptLines {
   firstSeen: number | null;
   firstSeenStart: number;
   firstSeenEnd: number;
+  /** Where the line's value starts (timestamp lines). */
+  firstSeenValue: number;
   lastSeen: number | null;
   lastSeenStart: number;
   lastSeenEnd: number;
+  lastSeenValue: number;
   leaseExpiresAt: number | null;
   leaseExpiryStart: number;
   leaseExpiryEnd: number;
+  leaseExpiryValue: number;
   router: string;
   ip: string | null;
   hostname: string | null;
@@ -133,6 +137,9 @@ export class DeviceFamiliesRenderer {
     const leaseExpiry = new ByteWriter(size(F.leaseExpiry.name, 100));
     const info = new ByteWriter(size(F.info.name, 260));
     const prefixes = new LinePrefixes();
+    const firstSeenText = new MillisecondsText();
+    const lastSeenText = new MillisecondsText();
+    const leaseExpiryText = new MillisecondsText();
     const last = this.last;
     const previous = this.kept;
     // The same list as last time (the registry's own array, while no device came or went): every device is
@@ -148,8 +155,13 @@ export class DeviceFamiliesRenderer {
       const router = device.router;
       const p = prefixes.for(router);
       const mac = device.mac;
-      while (j < previous.length && previous[j]!.mac < mac) j++;
-      const found = last !== null && j < previous.length && previous[j]!.mac === mac ? previous[j++]! : undefined;
+      // Mostly the same device as at this position last time (the same MAC string): no comparison of MAC texts.
+      let candidate = previous[j];
+      if (candidate !== undefined && candidate.mac !== mac) {
+        while (j < previous.length && previous[j]!.mac < mac) j++;
+        candidate = previous[j];
+      }
+      const found = last !== null && candidate !== undefined && candidate.mac === mac ? previous[j++]! : undefined;
       const old = found !== undefined && found.router === router ? found : undefined;
 
       const isPresent = device.present;
@@ -166,39 +178,72 @@ export class DeviceFamiliesRenderer {
       const first = device.firstSeen;
       let firstSeenStart = -1;
       let firstSeenEnd = -1;
+      let firstSeenValue = -1;
       if (first !== null) {
         firstSeenStart = firstSeen.length;
-        if (old !== undefined && old.firstSeen === first && old.firstSeenStart >= 0) {
-          firstSeen.reuse(last!.firstSeen, old.firstSeenStart, old.firstSeenEnd);
-        } else {
-          timestampLine(firstSeen, p.firstSeen, mac, first);
-        }
+        firstSeenValue =
+          old === undefined
+            ? timestampLine(firstSeen, p.firstSeen, mac, first, firstSeenText)
+            : keptTimestampLine(
+                firstSeen,
+                last!.firstSeen,
+                p.firstSeen,
+                mac,
+                first,
+                firstSeenText,
+                old.firstSeen,
+                old.firstSeenStart,
+                old.firstSeenEnd,
+                old.firstSeenValue,
+              );
         firstSeenEnd = firstSeen.length;
       }
 
       const seen = device.lastSeen;
       let lastSeenStart = -1;
       let lastSeenEnd = -1;
+      let lastSeenValue = -1;
       if (seen !== null) {
         lastSeenStart = lastSeen.length;
-        if (old !== undefined && old.lastSeen === seen && old.lastSeenStart >= 0) {
-          lastSeen.reuse(last!.lastSeen, old.lastSeenStart, old.lastSeenEnd);
-        } else {
-          timestampLine(lastSeen, p.lastSeen, mac, seen);
-        }
+        lastSeenValue =
+          old === undefined
+            ? timestampLine(lastSeen, p.lastSeen, mac, seen, lastSeenText)
+            : keptTimestampLine(
+                lastSeen,
+                last!.lastSeen,
+                p.lastSeen,
+                mac,
+                seen,
+                lastSeenText,
+                old.lastSeen,
+                old.lastSeenStart,
+                old.lastSeenEnd,
+                old.lastSeenValue,
+              );
         lastSeenEnd = lastSeen.length;
       }
 
       const expires = device.leaseExpiresAt;
       let leaseExpiryStart = -1;
       let leaseExpiryEnd = -1;
+      let leaseExpiryValue = -1;
       if (expires !== null) {
         leaseExpiryStart = leaseExpiry.length;
-        if (old !== undefined && old.leaseExpiresAt === expires && old.leaseExpiryStart >= 0) {
-          leaseExpiry.reuse(last!.leaseExpiry, old.leaseExpiryStart, old.leaseExpiryEnd);
-        } else {
-          timestampLine(leaseExpiry, p.leaseExpiry, mac, expires);
-        }
+        leaseExpiryValue =
+          old === undefined
+            ? timestampLine(leaseExpiry, p.leaseExpiry, mac, expires, leaseExpiryText)
+            : keptTimestampLine(
+                leaseExpiry,
+                last!.leaseExpiry,
+                p.leaseExpiry,
+                mac,
+                expires,
+                leaseExpiryText,
+                old.leaseExpiresAt,
+                old.leaseExpiryStart,
+                old.leaseExpiryEnd,
+                old.leaseExpiryValue,
+              );
         leaseExpiryEnd = leaseExpiry.length;
       }
 
@@ -216,12 +261,15 @@ export class DeviceFamiliesRenderer {
       entry.firstSeen = first;
       entry.firstSeenStart = firstSeenStart;
       entry.firstSeenEnd = firstSeenEnd;
+      entry.firstSeenValue = firstSeenValue;
       entry.lastSeen = seen;
       entry.lastSeenStart = lastSeenStart;
       entry.lastSeenEnd = lastSeenEnd;
+      entry.lastSeenValue = lastSeenValue;
       entry.leaseExpiresAt = expires;
       entry.leaseExpiryStart = leaseExpiryStart;
       entry.leaseExpiryEnd = leaseExpiryEnd;
+      entry.leaseExpiryValue = leaseExpiryValue;
       if (!infoSame) {
         entry.router = router;
         entry.ip = device.ip;
@@ -287,12 +335,50 @@ function infoLine(info: ByteWriter, prefix: Buffer, device: DeviceView): void {
   info.bytes(INFO_END);
 }
 
-function timestampLine(writer: ByteWriter, prefix: Buffer, mac: string, seconds: number): void {
+/** Writes a timestamp line afresh; returns where its value starts. */
+function timestampLine(writer: ByteWriter, prefix: Buffer, mac: string, seconds: number, text: MillisecondsText): number {
   writer.bytes(prefix);
   writer.labelValue(mac);
   writer.bytes(QUOTE_CLOSE_VALUE);
-  writer.milliseconds(seconds);
+  const at = writer.length;
+  writer.bytes(text.bytes, text.of(seconds));
   writer.newline();
+  return at;
+}
+
+/**
+ * A device's timestamp line when the last rendering had one at
+ * `last[start..end)`, its value at `valueAt`: reused as it was when the time
+ * did not change; when only the time changed and its text is as wide (last
+ * seen moves with every poll, almost always by the same number of digits),
+ * reused with the new value written over the old one; else written afresh.
+ * Returns where the value starts.
+ */
+function keptTimestampLine(
+  writer: ByteWriter,
+  last: Buffer,
+  prefix: Buffer,
+  mac: string,
+  seconds: number,
+  text: MillisecondsText,
+  oldSeconds: number | null,
+  start: number,
+  end: number,
+  valueAt: number,
+): number {
+  if (start < 0) return timestampLine(writer, prefix, mac, seconds, text);
+  const valueOffset = valueAt - start;
+  if (oldSeconds === seconds) {
+    const at = writer.length + valueOffset;
+    writer.reuse(last, start, end);
+    return at;
+  }
+  // The old value runs up to the line's newline.
+  const width = text.of(seconds);
+  if (width !== end - 1 - valueAt) return timestampLine(writer, prefix, mac, seconds, text);
+  const at = writer.length + valueOffset;
+  writer.reuseWith(last, start, end, valueOffset, text);
+  return at;
 }
 
 export function deviceInfoLabels(device: DeviceRecord): string {
