@@ -83,6 +83,8 @@ class Sighting implements DepthSighting {
   ipv6: string[] = NO_ADDRESSES;
   /** The gateway's poll counter when this was last reset (its facts belong to that poll). */
   poll = -1;
+  /** Set when the ledger forgets the MAC: a row slot still naming this sighting must look the MAC up again. */
+  dropped = false;
   /** Poll time of the Wi-Fi facts (the poll that saw the client last wins when it roams). */
   wifiAt = Number.NEGATIVE_INFINITY;
   /** Last poll's facts, for reuse when unchanged. */
@@ -118,12 +120,24 @@ class Sighting implements DepthSighting {
   }
 }
 
+/**
+ * Per list of rows a gateway poll reads, the sighting each row position named
+ * at the last poll: a row finds its sighting by comparing its MAC with that one
+ * sighting's, instead of hashing it into the map (as the registry's row slots).
+ */
+type RowSlots = Sighting[];
+
 /** One gateway's sightings, kept from poll to poll. */
 interface GatewaySightings {
   readonly byMac: Map<string, Sighting>;
   /** The sightings of the last poll, in the order they were first listed. */
   readonly listed: Sighting[];
   poll: number;
+  readonly wifiSlots: RowSlots;
+  readonly neighborSlots: RowSlots;
+  readonly kidSlots: RowSlots;
+  /** Per access point: its Wi-Fi clients' and its bridge hosts' slots. */
+  readonly accessPointSlots: Map<string, { wifi: RowSlots; hosts: RowSlots }>;
 }
 
 const NO_ADDRESSES: string[] = Object.freeze([]) as unknown as string[];
@@ -169,6 +183,9 @@ export class DepthLedger {
     for (const [gateway, byAp] of this.contributions) {
       for (const ap of byAp.keys()) if (this.gateways.get(ap) !== gateway) byAp.delete(ap);
     }
+    for (const [gateway, kept] of this.sightings) {
+      for (const ap of kept.accessPointSlots.keys()) if (this.gateways.get(ap) !== gateway) kept.accessPointSlots.delete(ap);
+    }
   }
 
   gatewayOf(router: string): string | null {
@@ -212,17 +229,29 @@ export class DepthLedger {
   ): readonly DepthSighting[] {
     let kept = this.sightings.get(gateway);
     if (kept === undefined) {
-      kept = { byMac: new Map(), listed: [], poll: 0 };
+      kept = {
+        byMac: new Map(),
+        listed: [],
+        poll: 0,
+        wifiSlots: [],
+        neighborSlots: [],
+        kidSlots: [],
+        accessPointSlots: new Map(),
+      };
       this.sightings.set(gateway, kept);
     }
     const poll = ++kept.poll;
     const { byMac, listed } = kept;
     listed.length = 0;
-    const sightingOf = (mac: string, by: string): Sighting => {
-      let found = byMac.get(mac);
-      if (found === undefined) {
-        found = new Sighting(mac, by);
-        byMac.set(mac, found);
+    const sightingOf = (slots: RowSlots, row: number, mac: string, by: string): Sighting => {
+      let found = slots[row];
+      if (found === undefined || found.dropped || found.mac !== mac) {
+        found = byMac.get(mac);
+        if (found === undefined) {
+          found = new Sighting(mac, by);
+          byMac.set(mac, found);
+        }
+        slots[row] = found;
       }
       if (found.poll !== poll) {
         found.reset(poll, by);
@@ -236,10 +265,12 @@ export class DepthLedger {
         sighting.seenBy = by;
       }
     };
-    const addWifi = (clients: readonly WifiClientObservation[], ap: string, at: number) => {
-      for (const client of clients) {
+    const addWifi = (clients: readonly WifiClientObservation[], slots: RowSlots, ap: string, at: number) => {
+      if (slots.length > clients.length) slots.length = clients.length;
+      for (let row = 0; row < clients.length; row++) {
+        const client = clients[row]!;
         if (ownLocalMacs.has(client.mac)) continue;
-        const sighting = sightingOf(client.mac, ap);
+        const sighting = sightingOf(slots, row, client.mac, ap);
         seen(sighting, at, ap);
         // Roaming: the poll that saw the client last wins.
         if (sighting.wifiAt > at) continue;
@@ -269,25 +300,41 @@ export class DepthLedger {
     };
 
     if (depth) {
-      addWifi(depth.wifi, gateway, pollTime);
-      for (const neighbor of depth.ipv6Neighbors) {
+      addWifi(depth.wifi, kept.wifiSlots, gateway, pollTime);
+      const neighbors = depth.ipv6Neighbors;
+      const neighborSlots = kept.neighborSlots;
+      if (neighborSlots.length > neighbors.length) neighborSlots.length = neighbors.length;
+      for (let row = 0; row < neighbors.length; row++) {
+        const neighbor = neighbors[row]!;
         if (ownLocalMacs.has(neighbor.mac)) continue;
-        const sighting = sightingOf(neighbor.mac, gateway);
+        const sighting = sightingOf(neighborSlots, row, neighbor.mac, gateway);
         if (!sighting.addresses.includes(neighbor.address)) sighting.addresses.push(neighbor.address);
         if (neighbor.status !== null && SIGHTING_STATES.has(neighbor.status)) seen(sighting, pollTime, gateway);
       }
     }
     for (const contribution of this.contributions.get(gateway)?.values() ?? []) {
-      addWifi(contribution.wifi, contribution.ap, contribution.pollTime);
-      for (const host of contribution.bridgeHosts) {
+      let slots = kept.accessPointSlots.get(contribution.ap);
+      if (slots === undefined) {
+        slots = { wifi: [], hosts: [] };
+        kept.accessPointSlots.set(contribution.ap, slots);
+      }
+      addWifi(contribution.wifi, slots.wifi, contribution.ap, contribution.pollTime);
+      const hosts = contribution.bridgeHosts;
+      if (slots.hosts.length > hosts.length) slots.hosts.length = hosts.length;
+      for (let row = 0; row < hosts.length; row++) {
+        const host = hosts[row]!;
         if (ownLocalMacs.has(host.mac)) continue;
-        seen(sightingOf(host.mac, contribution.ap), contribution.pollTime, contribution.ap);
+        seen(sightingOf(slots.hosts, row, host.mac, contribution.ap), contribution.pollTime, contribution.ap);
       }
     }
     // Kid control counts traffic of devices something else lists; alone it makes no device.
     if (depth) {
-      for (const kid of depth.kidControl) {
-        const sighting = sightingOf(kid.mac, gateway);
+      const kids = depth.kidControl;
+      const kidSlots = kept.kidSlots;
+      if (kidSlots.length > kids.length) kidSlots.length = kids.length;
+      for (let row = 0; row < kids.length; row++) {
+        const kid = kids[row]!;
+        const sighting = sightingOf(kidSlots, row, kid.mac, gateway);
         const before = sighting.previousKidControl;
         sighting.kidControl =
           before !== null &&
@@ -307,7 +354,11 @@ export class DepthLedger {
     }
     // MACs no longer listed anywhere are dropped (a sighting is kept only while something lists it).
     if (byMac.size > listed.length) {
-      for (const [mac, sighting] of byMac) if (sighting.poll !== poll) byMac.delete(mac);
+      for (const [mac, sighting] of byMac) {
+        if (sighting.poll === poll) continue;
+        sighting.dropped = true;
+        byMac.delete(mac);
+      }
     }
     return listed;
   }

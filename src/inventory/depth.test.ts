@@ -221,4 +221,77 @@ describe('device depth in the registry', () => {
     expect(third.phone.wifi).toMatchObject({ signalDbm: -70 });
     expect(third.sensor.ipv6Addresses).toEqual(['fe80::1', 'fe80::3']);
   });
+
+  it('rows that move, leave and come back (and devices forgotten in between) keep their own facts', () => {
+    const reg = registry();
+    const macs = [PHONE, CAMERA, SENSOR, LAPTOP];
+    const poll = (t: number, listed: Array<[string, number]>) => {
+      reg.applyPoll(
+        'gw',
+        observations({
+          depth: depth({
+            wifi: listed.map(([mac, signalDbm]) => client(mac, { signalDbm })),
+            ipv6Neighbors: listed.map(([mac, signalDbm]) => ({
+              mac,
+              address: `fe80::${-signalDbm}`,
+              interface: 'bridge',
+              status: 'reachable',
+            })),
+            kidControl: listed.map(([mac, signalDbm]) => ({
+              mac,
+              bytesDown: -signalDbm,
+              bytesUp: 1,
+              rateDownBps: null,
+              rateUpBps: null,
+            })),
+          }),
+        }),
+        t,
+      );
+      for (const mac of macs) {
+        const signal = listed.find(([listedMac]) => listedMac === mac)?.[1];
+        const found = device(reg, mac);
+        if (signal === undefined) {
+          expect(found?.wifi ?? null, `${mac} at ${t - T}`).toBeNull();
+          continue;
+        }
+        expect(found, `${mac} at ${t - T}`).toMatchObject({
+          wifi: { signalDbm: signal },
+          ipv6Addresses: [`fe80::${-signal}`],
+          traffic: { source: 'kid-control', bytesDown: -signal },
+          lastSeen: t,
+        });
+      }
+    };
+    poll(T, [
+      [PHONE, -40],
+      [CAMERA, -41],
+      [SENSOR, -42],
+    ]);
+    poll(T + 10, [
+      [SENSOR, -43],
+      [PHONE, -44],
+    ]);
+    poll(T + 20, [
+      [CAMERA, -45],
+      [LAPTOP, -46],
+      [SENSOR, -47],
+      [PHONE, -48],
+    ]);
+    // 31 days without the camera and the laptop: they are forgotten, then listed again in the same rows.
+    const later = T + 31 * 86_400;
+    poll(later, [
+      [PHONE, -49],
+      [SENSOR, -50],
+    ]);
+    expect(device(reg, CAMERA)).toBeUndefined();
+    expect(device(reg, LAPTOP)).toBeUndefined();
+    poll(later + 10, [
+      [CAMERA, -51],
+      [LAPTOP, -52],
+      [SENSOR, -53],
+      [PHONE, -54],
+    ]);
+    expect(device(reg, CAMERA)).toMatchObject({ firstSeen: later + 10 });
+  });
 });

@@ -135,6 +135,9 @@ export interface StateChanges {
 }
 
 const DAY_SECONDS = 86_400;
+/** rowEntries index of the depth ledger's sightings (after the merge's LEASE_ROWS, ARP_ROWS, BRIDGE_ROWS). */
+const DEPTH_ROWS = 3;
+
 const NO_ADDRESSES: string[] = Object.freeze([]) as unknown as string[];
 
 /** Entry.dirty: what the state journal has not been given yet. */
@@ -262,9 +265,10 @@ interface RouterEntries {
    * poll: a row is matched to its entry by comparing its MAC with that one
    * entry's, instead of normalising it and hashing it into `entries` (at 50k
    * devices the map no longer fits in cache, and three lookups per device
-   * were a third of the merge). Emptied whenever an entry is removed.
+   * were a third of the merge). Emptied whenever an entry is removed. The
+   * last (DEPTH_ROWS) is by position in the depth ledger's sightings.
    */
-  rowEntries: [Entry[], Entry[], Entry[]];
+  rowEntries: [Entry[], Entry[], Entry[], Entry[]];
 }
 
 /** The descriptive facts: what an unlisted device keeps, and what the state file keeps. */
@@ -554,9 +558,13 @@ export class DeviceRegistry {
     carrying.length = 0;
     lists.carrying = carrying;
     lists.spare = previous;
-    for (const sighting of sightings) {
+    const slots = state.rowEntries[DEPTH_ROWS];
+    if (slots.length > sightings.length) slots.length = sightings.length;
+    for (let row = 0; row < sightings.length; row++) {
+      const sighting = sightings[row]!;
       const mac = sighting.mac;
-      let entry = state.entries.get(mac);
+      let entry = slots[row];
+      if (entry === undefined || entry.mac !== mac) entry = state.entries.get(mac);
       if (entry === undefined || entry.listedInPoll !== poll) {
         // Kid control alone makes no device: it counts traffic of devices something else lists.
         if (sighting.observedAt === null && sighting.wifi === null && sighting.ipv6.length === 0) continue;
@@ -596,6 +604,8 @@ export class DeviceRegistry {
       entry.record = null;
       entry.depthInPoll = poll;
       carrying.push(entry);
+      // Only listed entries: those are the ones that leave only through remove(), which empties the slots.
+      slots[row] = entry;
     }
     for (const entry of previous) {
       if (entry.depthInPoll === poll) continue;
@@ -867,7 +877,7 @@ export class DeviceRegistry {
         touchedFacts: [],
         touchedEntries: [],
         claims: new ClaimTable(),
-        rowEntries: [[], [], []],
+        rowEntries: [[], [], [], []],
       };
       state.target = this.mergeTarget(state);
       this.routers.set(name, state);
