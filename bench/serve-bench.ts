@@ -15,8 +15,10 @@ import { BENCH_PASSWORD, BENCH_USER } from './sim-process.js';
 export interface ServeJob {
   /** Directory whose src/cli.js is run (bench/build.ts). */
   serveDir: string;
-  /** Extra environment for serve (which transport it uses). */
+  /** Extra environment for serve. */
   env: Record<string, string>;
+  /** Extra node options before the script (V8 flags, --cpu-prof): NODE_OPTIONS refuses some of them. */
+  nodeArgs?: string[];
   routers: number;
   devices: number;
   intervalSeconds: number;
@@ -80,8 +82,13 @@ function stopAutocannonBodyConcatenation(): void {
   queue.prototype.addBody = () => undefined;
 }
 
-export async function startServe(serveDir: string, configPath: string, extraEnv: Record<string, string>): Promise<Running> {
-  const child = spawn(process.execPath, [path.join(serveDir, 'src/cli.js'), 'serve', '--config', configPath], {
+export async function startServe(
+  serveDir: string,
+  configPath: string,
+  extraEnv: Record<string, string>,
+  nodeArgs: string[] = [],
+): Promise<Running> {
+  const child = spawn(process.execPath, [...nodeArgs, path.join(serveDir, 'src/cli.js'), 'serve', '--config', configPath], {
     env: { ...process.env, NETMON_LISTEN: '127.0.0.1:0', LOG_LEVEL: 'info', NODE_OPTIONS: '', ...extraEnv },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -194,7 +201,7 @@ export async function runServeJob(job: ServeJob, log: (line: string) => void = (
       }),
       { mode: 0o600 },
     );
-    serve = await startServe(job.serveDir, configPath, job.env);
+    serve = await startServe(job.serveDir, configPath, job.env, job.nodeArgs);
     const pid = serve.child.pid!;
     const metricsBytes = (
       await (await fetch(`${serve.url}/metrics`, { headers: { 'accept-encoding': 'identity' } })).arrayBuffer()
