@@ -6,6 +6,16 @@ const LINT_FAILING_DEFAULT_METRICS = [
   'nodejs_active_resources_total',
 ];
 
+/**
+ * How often the event loop lag (nodejs_eventloop_lag_*) is sampled. prom-client's
+ * default, 10 ms, wakes the process 100 times a second: measured here, an otherwise
+ * idle node process with the default metrics used 0.56 % of a core at 10 ms and
+ * 0.12 % at 100 ms (0.08 % without them), against an idle budget of 3 % for
+ * 20 routers. A stall that matters to a 15 s scrape lasts long enough to be seen
+ * at 100 ms.
+ */
+export const EVENT_LOOP_SAMPLE_MS = 100;
+
 export interface LiveMetricsSources {
   version: string;
   /** Read at scrape time: state writes happen between polls and at shutdown. */
@@ -46,7 +56,7 @@ class ReusingRegistry extends Registry {
  */
 export function createLiveRegistry(sources: LiveMetricsSources): Registry {
   const registry = new ReusingRegistry(sources.maxAgeMs ?? 1000);
-  collectDefaultMetrics({ register: registry });
+  collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: EVENT_LOOP_SAMPLE_MS });
   // prom-client names these gauges *_total, which promtool's lint rejects; every exported name must pass it.
   for (const name of LINT_FAILING_DEFAULT_METRICS) registry.removeSingleMetric(name);
   new Gauge({
