@@ -1,5 +1,6 @@
+import { crc32 } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { encodeHeader, encodeRecord, readJournal, replay } from './journal.js';
+import { encodeHeader, encodeRecord, encodeRecordBytes, readJournal, replay } from './journal.js';
 import type { PersistedDevice, PersistedState } from './persisted-state.js';
 import type { StateChanges } from './registry.js';
 import { savedDevice } from './test-support.js';
@@ -64,6 +65,18 @@ describe('state journal: encoding and replay', () => {
   it('writes refreshed devices compactly: times only, grouped by router', () => {
     const line = encodeRecord(changes({ refreshed: [{ router: 'home', mac: A, lastSeen: 120.5, lastListedAt: 120.5 }] }), 121);
     expect(line.slice(9)).toBe(`{"at":121,"refreshed":{"home":[["${A}",120.5]]}}\n`);
+  });
+
+  it('frames a record as the bytes of `<crc32 of the UTF-8 JSON, 8 hex digits> <JSON>\\n`, multi-byte text included', () => {
+    const record = changes({
+      changed: [device(B, 110, { hostname: 'Küche \u{1F4F1} "tablet"', leaseComment: '\u00e9t\u00e9' })],
+    });
+    const bytes = encodeRecordBytes(record, 110);
+    const json = JSON.stringify({ at: 110, changed: record.changed });
+    expect(bytes.equals(Buffer.from(`${crc32(json).toString(16).padStart(8, '0')} ${json}\n`, 'utf8'))).toBe(true);
+    const read = readJournal(journal(encodeHeader(0), bytes.toString('utf8')));
+    if (read.kind !== 'ok') throw new Error('unreadable');
+    expect(read.records[0]?.changed).toEqual(record.changed);
   });
 
   it('a device removed and found again in the same batch is back, with its new first-seen', () => {

@@ -1,7 +1,7 @@
 import { copyFile, type FileHandle, link, mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { describeJsonError } from '../config/load.js';
-import { encodeHeader, encodeRecord, isEmptyChange, type JournalRecord, readJournal, replay } from './journal.js';
+import { encodeHeader, encodeRecordBytes, isEmptyChange, type JournalRecord, readJournal, replay } from './journal.js';
 import { type PersistedState, persistedStateSchema, snapshotFileSchema } from './persisted-state.js';
 import type { StateChanges } from './registry.js';
 
@@ -131,7 +131,7 @@ export class StateStore {
   /** Appends one record of changes to the journal and fdatasyncs it; resolves (never rejects) with the outcome. */
   append(changes: StateChanges): Promise<SaveResult> {
     // Encoded now, in call order with the registry's drains, whatever waits in the queue.
-    const line = isEmptyChange(changes) ? null : Buffer.from(encodeRecord(changes, this.clock() / 1000), 'utf8');
+    const line = isEmptyChange(changes) ? null : encodeRecordBytes(changes, this.clock() / 1000);
     return this.serialised(() => this.appendNow(line));
   }
 
