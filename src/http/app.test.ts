@@ -105,6 +105,64 @@ describe('HTTP app', () => {
     expect(seen).toEqual(cases);
   });
 
+  it('answers a scrape as Prometheus sends it (GET /metrics, gzip) outside Express with the same response', async () => {
+    const { app } = appWith();
+    const server = await listen(app, { host: '127.0.0.1', port: 0 });
+    const fetchRaw = (path: string, acceptEncoding: string, method = 'GET') =>
+      new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
+        http
+          .request(`${server.url}${path}`, { method, headers: { 'Accept-Encoding': acceptEncoding } }, (res) => {
+            const chunks: Buffer[] = [];
+            res.on('data', (chunk: Buffer) => chunks.push(chunk));
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+          })
+          .on('error', reject)
+          .end();
+      });
+    // 'gzip' alone is the fast path; a query string or any other header value goes through Express.
+    const fast = await fetchRaw('/metrics', 'gzip');
+    const routed = await fetchRaw('/metrics?from=express', 'gzip, identity');
+    const fastHead = await fetchRaw('/metrics', 'gzip', 'HEAD');
+    await server.close();
+    const comparable = (headers: http.IncomingHttpHeaders) => {
+      const { date: _date, ...rest } = headers;
+      return rest;
+    };
+    expect(fast.status).toBe(200);
+    expect(comparable(fast.headers)).toEqual(comparable(routed.headers));
+    expect(fast.headers).toMatchObject({
+      'content-type': 'text/plain; version=0.0.4; charset=utf-8',
+      'content-encoding': 'gzip',
+      'cache-control': 'no-store',
+      vary: 'Accept-Encoding',
+      'content-length': String(fast.body.length),
+    });
+    // Both within the live metrics' one-second reuse: the same bytes.
+    expect(fast.body.equals(routed.body)).toBe(true);
+    expect(findSample(parseExposition(gunzipSync(fast.body).toString('utf8')), 'netmon_device_present', {})?.value).toBe(1);
+    expect(fastHead.status).toBe(200);
+    expect(fastHead.body.length).toBe(0);
+    expect(comparable(fastHead.headers)).toEqual(comparable(fast.headers));
+  });
+
+  it('logs a failed fast-path scrape and answers a plain 500', async () => {
+    const lines: string[] = [];
+    const app = createApp({
+      logger: createLogger('info', { write: (line: string) => lines.push(line) }),
+      version: '1',
+      snapshot: () => {
+        throw new Error('snapshot unavailable');
+      },
+      liveRegistry: createLiveRegistry({ version: '1', stateWrites: () => ({ errorsTotal: 0, lastSuccess: null }) }),
+      isReady: () => true,
+    });
+    const res = await request(app).get('/metrics').set('Accept-Encoding', 'gzip').expect(500);
+    expect(res.text).toBe('internal error\n');
+    expect(res.headers['content-type']).toBe('text/plain; charset=utf-8');
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0]!)).toMatchObject({ level: 50, msg: 'request failed', method: 'GET', path: '/metrics' });
+  });
+
   it('serves whichever snapshot is current at request time', async () => {
     const { app, swap } = appWith();
     swap(snapshotWith('renamed'));

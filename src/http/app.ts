@@ -1,3 +1,4 @@
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Registry } from 'prom-client';
 import type { Logger } from '../logging.js';
@@ -27,8 +28,21 @@ const PAGE_CSP =
   "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; " +
   "base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
+/**
+ * A scrape as Prometheus sends it: GET (or HEAD) of exactly /metrics, with
+ * `Accept-Encoding: gzip` and nothing to negotiate. Such a request is answered
+ * without Express: its router, request and response decoration cost about a
+ * tenth of the exporter's CPU per scrape under 50 concurrent clients (profiled),
+ * for a response that is a few cached Buffers. Anything else (another encoding
+ * header, a query string, basic auth configured) takes the Express route, which
+ * gives the same answer.
+ */
+function isPlainScrape(req: IncomingMessage): boolean {
+  return (req.method === 'GET' || req.method === 'HEAD') && req.url === '/metrics' && req.headers['accept-encoding'] === 'gzip';
+}
+
 /** The exporter's HTTP surface, without a listening socket so tests can drive it directly. */
-export function createApp(deps: AppDependencies): express.Express {
+export function createApp(deps: AppDependencies): RequestListener {
   const app = express();
   app.disable('x-powered-by');
   app.disable('etag');
@@ -54,15 +68,27 @@ export function createApp(deps: AppDependencies): express.Express {
     return cached;
   };
 
+  const serveMetrics = async (res: ServerResponse, gzip: boolean, head: boolean): Promise<void> => {
+    const snapshot = deps.snapshot();
+    const live = await deps.liveRegistry.metrics();
+    res.setHeader('Cache-Control', 'no-store');
+    // The snapshot's bytes (and their gzip) are made once per poll, not per scrape.
+    await sendExposition(res, { gzip, head }, snapshot, live);
+  };
+
+  // Never leak a stack trace to a client; the log gets the detail. Only method and path (no query string, no
+  // headers): a client's credentials or tokens never reach the log through a failed request.
+  const fail = (error: unknown, method: string | undefined, path: string, res: ServerResponse): void => {
+    deps.logger.error({ err: error, method, path }, 'request failed');
+    if (!res.headersSent) {
+      res.statusCode = 500;
+      res.setHeader('Content-Type', 'text/plain; charset=utf-8');
+      res.end('internal error\n');
+    } else res.destroy();
+  };
+
   const routes: Record<string, (req: Request, res: Response) => Promise<void> | void> = {
-    '/metrics': async (req, res) => {
-      const snapshot = deps.snapshot();
-      const live = await deps.liveRegistry.metrics();
-      res.setHeader('Cache-Control', 'no-store');
-      // The snapshot's bytes (and their gzip) are made once per poll, not per scrape.
-      const gzip = req.acceptsEncodings('gzip', 'identity') === 'gzip';
-      await sendExposition(res, { gzip, head: req.method === 'HEAD' }, snapshot, live);
-    },
+    '/metrics': (req, res) => serveMetrics(res, req.acceptsEncodings('gzip', 'identity') === 'gzip', req.method === 'HEAD'),
     '/api/devices': (_req, res) => {
       const { body, etag } = devicesJson(deps.snapshot());
       // Clients may keep a copy but must revalidate: between polls the answer is a bodiless 304.
@@ -116,13 +142,14 @@ export function createApp(deps: AppDependencies): express.Express {
     res.status(404).type('text/plain').send('not found\n');
   });
 
-  // Never leak a stack trace to a client; the log gets the detail. Only method and path (no query string, no
-  // headers): a client's credentials or tokens never reach the log through a failed request.
-  app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
-    deps.logger.error({ err: error, method: req.method, path: req.path }, 'request failed');
-    if (!res.headersSent) res.status(500).type('text/plain').send('internal error\n');
-    else res.destroy();
-  });
+  app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => fail(error, req.method, req.path, res));
 
-  return app;
+  if (deps.authenticate) return app;
+  return (req, res) => {
+    if (!isPlainScrape(req)) {
+      app(req, res);
+      return;
+    }
+    serveMetrics(res, true, req.method === 'HEAD').catch((error: unknown) => fail(error, req.method, '/metrics', res));
+  };
 }
