@@ -33,6 +33,12 @@ export interface PollJob {
   polls: number;
   /** The LAN also has Wi-Fi registrations, kid control, IPv6 neighbours and a pool (all sources read). */
   depth?: boolean;
+  /**
+   * Lease durations move between rounds as on a real router (every lease row differs from the
+   * previous poll's). Without it every poll reads the same bytes, which flatters whatever reuses
+   * unchanged rows (src/routeros/row-memory.ts).
+   */
+  leaseClock?: boolean;
 }
 
 export interface PollResult {
@@ -148,6 +154,7 @@ export async function runPollJob(job: PollJob): Promise<PollResult> {
     for (let i = 0; i < job.warmup + job.polls; i++) {
       if (i === job.warmup) measuredFrom = cpuMicros();
       const round = { cpu: 0, wall: 0, sim: 0, transport: 0, merge: 0, gc: 0 };
+      if (job.leaseClock) await sim.tickLeases(5);
       // GC entries are delivered asynchronously: let the last round's arrive before resetting.
       await new Promise((resolve) => setImmediate(resolve));
       gcMs = 0;

@@ -16,6 +16,8 @@ export interface SimulatorProcess {
   cpuMicros(): Promise<number>;
   /** Successful logins summed over every simulated router. */
   logins(): Promise<number>;
+  /** Lets `seconds` pass on every lease table (last seen, expires after), so the next poll sees every lease row changed. */
+  tickLeases(seconds: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -38,7 +40,7 @@ export async function startSimulatorProcess(options: {
     child.once('exit', (code) => reject(new Error(`simulator process exited with ${code} before it was ready`)));
     child.on('message', (message: { type: string; ports?: number[]; id?: number; micros?: number; logins?: number }) => {
       if (message.type === 'ready' && message.ports) resolve(message.ports);
-      if ((message.type === 'cpu' || message.type === 'logins') && message.id !== undefined) {
+      if ((message.type === 'cpu' || message.type === 'logins' || message.type === 'tick') && message.id !== undefined) {
         waiting.get(message.id)?.(message.micros ?? message.logins ?? 0);
         waiting.delete(message.id);
       }
@@ -67,6 +69,13 @@ export async function startSimulatorProcess(options: {
       return new Promise<number>((resolve) => {
         waiting.set(id, resolve);
         child.send({ type: 'logins', id });
+      });
+    },
+    tickLeases(seconds) {
+      const id = nextId++;
+      return new Promise<void>((resolve) => {
+        waiting.set(id, () => resolve());
+        child.send({ type: 'tick', id, seconds });
       });
     },
     async stop() {

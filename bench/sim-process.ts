@@ -20,6 +20,7 @@ type Message =
   | { type: 'start'; routers: number; devices: number; seed: number; depth?: boolean }
   | { type: 'cpu'; id: number }
   | { type: 'logins'; id: number }
+  | { type: 'tick'; id: number; seconds: number }
   | { type: 'stop' };
 
 const sims: RunningSimulator[] = [];
@@ -60,6 +61,24 @@ function boundReplyCaches(): void {
   }
 }
 
+/**
+ * Lets `seconds` pass on every router's lease table as a real router's does
+ * between polls: each bound client was heard a little longer ago and its lease
+ * expires sooner (renewed once it runs out). Every lease row then differs from
+ * the previous poll's, as on a real router, which the cached replies otherwise hide.
+ */
+function tickLeases(seconds: number): void {
+  for (const sim of sims) {
+    for (const lease of sim.tables.leases) {
+      if (lease.lastSeen !== null) lease.lastSeen += seconds;
+      if (lease.expiresAfter !== null && lease.expiresAfter !== undefined) {
+        lease.expiresAfter = lease.expiresAfter > seconds ? lease.expiresAfter - seconds : 600;
+      }
+    }
+    sim.changed();
+  }
+}
+
 if (process.send) {
   process.on('message', (message: Message) => {
     switch (message.type) {
@@ -72,6 +91,10 @@ if (process.send) {
       case 'cpu':
         send({ type: 'cpu', id: message.id, micros: cpuMicros() });
         boundReplyCaches();
+        break;
+      case 'tick':
+        tickLeases(message.seconds);
+        send({ type: 'tick', id: message.id });
         break;
       case 'logins':
         send({ type: 'logins', id: message.id, logins: sims.reduce((sum, sim) => sum + sim.stats.logins, 0) });

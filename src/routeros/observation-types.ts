@@ -4,6 +4,10 @@
  * devices; nothing here knows about devices.
  *
  * Times are Unix seconds (floating point allowed) unless a name says otherwise.
+ *
+ * Lease, ARP and bridge-host observations are read-only: the client hands back
+ * the previous poll's object for a row whose bytes did not change
+ * (row-memory.ts), so one object may be in several polls' results.
  */
 
 import type { DepthObservations } from './depth-sources.js';

@@ -30,6 +30,12 @@ export interface TableMapping<T> {
   readonly proplist: readonly string[];
   /** The observation of one row, or null to reject (count) it. */
   map(row: Columns): T | null;
+  /**
+   * Nothing modifies this table's observations after mapping, so the client may
+   * hand back the previous poll's observation for an unchanged row
+   * (transport.ts PrintRowsOptions). Default false.
+   */
+  readonly reuseUnchangedRows?: boolean;
 }
 
 export interface Mapped<T> {
@@ -125,6 +131,7 @@ function mapRows<T>(rows: readonly unknown[], mapping: TableMapping<T>): Mapped<
 const L = columnsOf(PROPLISTS.leases);
 export const LEASES: TableMapping<LeaseObservation> = {
   proplist: PROPLISTS.leases,
+  reuseUnchangedRows: true,
   map(row) {
     const leaseMac = mac(row[L['mac-address']]) ?? mac(row[L['active-mac-address']]);
     if (leaseMac === null) return null;
@@ -159,6 +166,7 @@ export function mapLeases(rows: readonly unknown[]): Mapped<LeaseObservation> {
 const A = columnsOf(PROPLISTS.arp);
 export const ARP: TableMapping<ArpObservation> = {
   proplist: PROPLISTS.arp,
+  reuseUnchangedRows: true,
   map(row) {
     const address = ip(row[A.address]);
     if (address === null) return null;
@@ -188,6 +196,7 @@ export function mapArp(rows: readonly unknown[]): Mapped<ArpObservation> {
 const B = columnsOf(PROPLISTS.bridgeHosts);
 export const BRIDGE_HOSTS: TableMapping<BridgeHostObservation> = {
   proplist: PROPLISTS.bridgeHosts,
+  reuseUnchangedRows: true,
   map(row) {
     const hostMac = mac(row[B['mac-address']]);
     if (hostMac === null) return null;

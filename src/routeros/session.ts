@@ -229,7 +229,10 @@ export class RouterSession {
 
   private async print<T>(transport: RouterTransport, path: string, mapping: TableMapping<T>): Promise<Mapped<T> | 'missing'> {
     try {
-      return await this.deadline(transport.printRows(path, mapping.proplist, mapping.map), `${path}/print`);
+      return await this.deadline(
+        transport.printRows(path, mapping.proplist, mapping.map, { reuseUnchangedRows: mapping.reuseUnchangedRows === true }),
+        `${path}/print`,
+      );
     } catch (error) {
       if (error instanceof CommandTrap) {
         if (isMissingMenu(error)) {

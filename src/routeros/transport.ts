@@ -71,11 +71,26 @@ export interface RouterTransport {
    * values by proplist column (one array, reused for the next row) and returns
    * its observation, or null to reject (count) it. Same failures as print().
    */
-  printRows<T>(path: string, proplist: readonly string[], map: (row: Columns) => T | null): Promise<Mapped<T>>;
+  printRows<T>(
+    path: string,
+    proplist: readonly string[],
+    map: (row: Columns) => T | null,
+    options?: PrintRowsOptions,
+  ): Promise<Mapped<T>>;
   /** Ends the connection now; pending calls reject. Idempotent. */
   close(): Promise<void>;
   /** Called once, when the connection is lost after connect() began (not after close()). */
   onFailure(listener: (error: import('./errors.js').PollError) => void): void;
+}
+
+export interface PrintRowsOptions {
+  /**
+   * The observations are never modified once mapped (nor is anything they
+   * hold), so a row whose bytes equal the previous print's row at the same
+   * position may get that print's observation back instead of a new one
+   * (row-memory.ts). Default false.
+   */
+  reuseUnchangedRows?: boolean;
 }
 
 export type TransportFactory = (options: TransportOptions) => RouterTransport;

@@ -238,6 +238,51 @@ describe('failures', () => {
     expect(leases.observations.map((lease) => lease.hostname)).toEqual(expect.arrayContaining(['Вася-ноутбук', 'Café']));
   });
 
+  it("printRows hands back the last print's observation for a row whose bytes did not change, and maps changed rows afresh", async () => {
+    const lan = generateLan({ devices: 200, seed: 9 });
+    const sim = await simulator({ lan });
+    const transport = transportTo(sim);
+    await transport.connect();
+    const { path, mapping } = TABLES.leases;
+    const leases = () => transport.printRows(path, mapping.proplist, mapping.map, { reuseUnchangedRows: true });
+    const first = await leases();
+    const second = await leases();
+    expect(second.observations).toHaveLength(first.observations.length);
+    expect(second.observations.every((lease, row) => lease === first.observations[row])).toBe(true);
+    // Without the option (mappings whose observations are modified later) every print maps afresh.
+    const fresh = await transport.printRows(path, mapping.proplist, mapping.map);
+    expect(fresh).toEqual(second);
+    expect(fresh.observations.some((lease, row) => lease === second.observations[row])).toBe(false);
+
+    // A host name changes in place (same length, then longer, then hostile bytes) and a row goes away:
+    // every print still maps to exactly what the printed records give.
+    const changes: Array<() => void> = [
+      () => {
+        sim.tables.leases[3]!.hostName = 'renamed-3';
+      },
+      () => {
+        sim.tables.leases[3]!.hostName = 'renamed-to-something-longer';
+      },
+      () => {
+        sim.tables.leases[4]!.hostName = Buffer.from([0x43, 0x61, 0x66, 0xe9, 0x0a, 0x07]);
+      },
+      () => {
+        sim.tables.leases.splice(1, 1);
+      },
+    ];
+    let previous = second;
+    for (const change of changes) {
+      change();
+      sim.changed();
+      const records = await transport.print(path, mapping.proplist);
+      const mapped = await leases();
+      expect(mapped).toEqual(mapRecords(records, mapping.proplist, mapping.map));
+      expect(mapped.observations[0]).toBe(previous.observations[0]);
+      previous = mapped;
+    }
+    expect(previous.observations.map((lease) => lease.hostname)).toContain('Café');
+  });
+
   it('a reply over its row limit fails the print as protocol, naming the limit, and drops the connection', async () => {
     const sim = await simulator();
     const leases = sampleLan().leases.length;

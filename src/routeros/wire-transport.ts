@@ -43,7 +43,14 @@ import {
 } from './codec.js';
 import { CommandTrap, PollError } from './errors.js';
 import type { Columns, Mapped, RawRow } from './observations.js';
-import { type ReplyLimits, type RouterTransport, replyLimitsFor, type TransportOptions } from './transport.js';
+import { NOT_REMEMBERED, RowMemory } from './row-memory.js';
+import {
+  type PrintRowsOptions,
+  type ReplyLimits,
+  type RouterTransport,
+  replyLimitsFor,
+  type TransportOptions,
+} from './transport.js';
 import { decodeRouterBytes, sanitizeText } from './values.js';
 
 // ---------------------------------------------------------------------------
@@ -82,6 +89,8 @@ export class ReplyDecoder {
   private columnNames: string[] = [];
   private columnIndexes: number[] = [];
   private cachedFor: ReadonlyMap<string, number> | null = null;
+  /** The position of the `.tag=` word the last rowTag() call found, or -1. */
+  tagWord = -1;
 
   /**
    * The tag of a `!re` sentence as the number we sent, read from its bytes
@@ -90,6 +99,7 @@ export class ReplyDecoder {
    * leading zero). Those take decode(), which treats them as before.
    */
   rowTag(buf: Buffer, start: number, count: number, pos: Int32Array, len: Int32Array): number {
+    this.tagWord = -1;
     const first = start + pos[0]!;
     if (len[0] !== 3 || buf[first] !== BANG || buf[first + 1] !== LETTER_R || buf[first + 2] !== LETTER_E) return -1;
     // decode() keeps the last `.tag=` word; search from the end (where RouterOS puts it).
@@ -104,6 +114,7 @@ export class ReplyDecoder {
         buf[at + 3] === 0x67 &&
         buf[at + 4] === EQUALS
       ) {
+        this.tagWord = i;
         return tagNumber(buf, at + 5, at + length);
       }
     }
@@ -307,6 +318,8 @@ interface RowSink {
   readonly values: Array<string | undefined>;
   readonly map: (row: Columns) => unknown;
   readonly observations: unknown[];
+  /** The table's rows as its last print received them, or null when this print goes without. */
+  readonly memory: RowMemory | null;
   rejected: number;
 }
 
@@ -348,6 +361,8 @@ export class WireTransport implements RouterTransport {
   private readonly pending = new Map<string, Pending>();
   /** The same pending calls by tag number, for the `!re` rows of printRows (looked up without a tag string). */
   private readonly rowsByTag: Array<Pending | undefined> = [];
+  /** Per print command, its rows as the last print received them (row-memory.ts). */
+  private readonly rowMemories = new Map<string, RowMemory>();
   private readonly freeTags: number[] = [];
   private nextTag = 0;
   private readonly failureListeners: Array<(error: PollError) => void> = [];
@@ -410,18 +425,41 @@ export class WireTransport implements RouterTransport {
    * no record is built per row. `map` returns the observation, or null to
    * reject (count) the row.
    */
-  async printRows<T>(path: string, proplist: readonly string[], map: (row: Columns) => T | null): Promise<Mapped<T>> {
+  async printRows<T>(
+    path: string,
+    proplist: readonly string[],
+    map: (row: Columns) => T | null,
+    options: PrintRowsOptions = {},
+  ): Promise<Mapped<T>> {
     const command = `${path}/print`;
     if (!this.loggedIn && !this.failure && !this.closed) throw new PollError('protocol', `${command} before login`);
+    const fields = proplist.join(',');
+    const memory = options.reuseUnchangedRows === true ? this.memoryOf(command, fields, map) : null;
     const sink: RowSink = {
       columns: new Map(proplist.map((name, index) => [name, index])),
       values: new Array<string | undefined>(proplist.length).fill(undefined),
       map,
       observations: [],
+      memory: memory?.begin() ? memory : null,
       rejected: 0,
     };
-    await this.send(command, [`=.proplist=${proplist.join(',')}`], sink);
+    try {
+      await this.send(command, [`=.proplist=${fields}`], sink);
+    } catch (error) {
+      memory?.forget();
+      throw error;
+    }
+    memory?.end();
     return { observations: sink.observations as T[], rejected: sink.rejected };
+  }
+
+  /** The row memory of one print command, for this mapping and proplist. */
+  private memoryOf(command: string, proplist: string, map: unknown): RowMemory {
+    const known = this.rowMemories.get(command);
+    if (known !== undefined && known.map === map && known.proplist === proplist) return known;
+    const memory = new RowMemory(map, proplist);
+    this.rowMemories.set(command, memory);
+    return memory;
   }
 
   async close(): Promise<void> {
@@ -558,8 +596,28 @@ export class WireTransport implements RouterTransport {
       if (entry?.sink) {
         if (!this.withinLimits(entry, pos[count - 1]! + len[count - 1]!)) return;
         const sink = entry.sink;
-        this.decoder.decodeColumns(buf, start, count, pos, len, ascii, sink.columns, sink.values);
-        const observation = sink.map(sink.values);
+        const memory = sink.memory;
+        // The row compared with the last print's is the sentence without its tag word (our tag may
+        // differ between prints): the words after it when it follows `!re` (as RouterOS sends it),
+        // those before it when it comes last (its length prefix is one byte: at most 14 bytes).
+        let rowFrom = -1;
+        let rowTo = -1;
+        if (memory !== null) {
+          const tagWord = this.decoder.tagWord;
+          if (tagWord === 1) {
+            rowFrom = start + pos[1]! + len[1]!;
+            rowTo = start + pos[count - 1]! + len[count - 1]!;
+          } else if (tagWord === count - 1) {
+            rowFrom = start;
+            rowTo = start + pos[tagWord]! - 1;
+          }
+        }
+        let observation = rowFrom < 0 ? NOT_REMEMBERED : memory!.recall(buf, rowFrom, rowTo);
+        if (observation === NOT_REMEMBERED) {
+          this.decoder.decodeColumns(buf, start, count, pos, len, ascii, sink.columns, sink.values);
+          observation = sink.map(sink.values);
+        }
+        if (rowFrom >= 0) memory!.remember(buf, rowFrom, rowTo, observation);
         if (observation === null) sink.rejected++;
         else sink.observations.push(observation);
         return;

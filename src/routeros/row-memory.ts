@@ -1,0 +1,168 @@
+/**
+ * What the previous print of a table received, row by row: each row's bytes
+ * and what mapping them gave. A row whose bytes equal the previous print's row
+ * at the same position maps to the same observation, so the client hands that
+ * one back instead of decoding and mapping the row again (one native compare
+ * instead of a string per value and an object per row). Routers list a table
+ * in a stable order, and ARP and bridge-host rows rarely change between polls.
+ * Only for tables whose observations nothing modifies after mapping (the
+ * mapping says so: TableMapping.reuseUnchangedRows), since one object then
+ * serves several polls.
+ *
+ * Exact by construction: a result is only ever reused for byte-identical input
+ * to the same mapping, which is a pure function of the row's bytes.
+ *
+ * Memory: one copy of the rows' bytes (outside the JS heap) and the previous
+ * observations, per table. The rows are rewritten in place while they keep
+ * their positions and lengths (unchanged rows cost no copy); the first row that
+ * moves or changes length starts a fresh buffer for the rest of the print.
+ * A table whose rows mostly change every poll (lease durations count on a real
+ * router, Wi-Fi counters) is not remembered: after a print that reused fewer
+ * than half its rows, the memory is dropped and tried again only after
+ * RETRY_AFTER_PRINTS prints.
+ *
+ * Measured at 10k devices (docs/performance.md, "The read path").
+ */
+
+/** Returned by recall() when the row must be decoded. */
+export const NOT_REMEMBERED: unique symbol = Symbol('not remembered');
+
+/** Prints a table is read without memory after its rows stopped repeating, before trying again. */
+export const RETRY_AFTER_PRINTS = 32;
+
+const EMPTY = Buffer.alloc(0);
+
+export class RowMemory {
+  /** The rows, back to back; row r is bytes[starts[r] .. starts[r] + lengths[r]). */
+  private bytes: Buffer = EMPTY;
+  private starts = new Int32Array(0);
+  private lengths = new Int32Array(0);
+  private results: unknown[] = [];
+  /** Rows of the last complete print. */
+  private count = 0;
+
+  // The print being read:
+  private row = 0;
+  private writeAt = 0;
+  /** Set once a row moved or changed length: the rest of the print goes here. */
+  private fresh: Buffer | null = null;
+  private recalled = false;
+  private hits = 0;
+  private skipPrints = 0;
+  private reading = false;
+
+  constructor(
+    /** The mapping and proplist the results belong to: a print with others starts afresh. */
+    readonly map: unknown,
+    readonly proplist: string,
+  ) {}
+
+  /** Starts reading a print; false when this print goes without memory (its rows stopped repeating). */
+  begin(): boolean {
+    if (this.skipPrints > 0) {
+      this.skipPrints--;
+      return false;
+    }
+    this.row = 0;
+    this.writeAt = 0;
+    this.fresh = null;
+    this.hits = 0;
+    this.reading = true;
+    return true;
+  }
+
+  /**
+   * What the previous print's row at this position mapped to, when its bytes
+   * equal `buf[from..to)`; else NOT_REMEMBERED. Call remember() next, for every row.
+   */
+  recall(buf: Buffer, from: number, to: number): unknown {
+    const r = this.row;
+    const length = to - from;
+    if (r < this.count && this.lengths[r] === length) {
+      const at = this.starts[r]!;
+      if (buf.compare(this.bytes, at, at + length, from, to) === 0) {
+        this.recalled = true;
+        this.hits++;
+        return this.results[r];
+      }
+    }
+    this.recalled = false;
+    return NOT_REMEMBERED;
+  }
+
+  /** Keeps this row (`buf[from..to)`) and what it mapped to, for the next print. */
+  remember(buf: Buffer, from: number, to: number, result: unknown): void {
+    const r = this.row++;
+    const length = to - from;
+    if (r >= this.starts.length) this.grow();
+    const at = this.writeAt;
+    if (this.fresh === null) {
+      // In place while every row so far kept its slot: the previous rows from r on are still intact.
+      const inSlot = r < this.count ? this.starts[r] === at && this.lengths[r] === length : at + length <= this.bytes.length;
+      if (inSlot) {
+        if (!this.recalled) buf.copy(this.bytes, at, from, to);
+      } else {
+        this.fresh = Buffer.allocUnsafe(Math.max(this.bytes.length, (at + length) * 2, 4096));
+        this.bytes.copy(this.fresh, 0, 0, at);
+      }
+    }
+    if (this.fresh !== null) {
+      if (at + length > this.fresh.length) {
+        const grown = Buffer.allocUnsafe((at + length) * 2);
+        this.fresh.copy(grown, 0, 0, at);
+        this.fresh = grown;
+      }
+      buf.copy(this.fresh, at, from, to);
+    }
+    this.starts[r] = at;
+    this.lengths[r] = length;
+    this.results[r] = result;
+    this.writeAt = at + length;
+  }
+
+  /** The print completed: its rows are what the next print is compared with. */
+  end(): void {
+    if (!this.reading) return;
+    this.reading = false;
+    const previous = this.count;
+    if (this.fresh !== null) this.bytes = this.fresh;
+    this.fresh = null;
+    this.count = this.row;
+    this.results.length = this.row;
+    if (previous > 0 && this.hits * 2 < this.row) {
+      this.forget();
+      this.skipPrints = RETRY_AFTER_PRINTS;
+    } else if (this.bytes.length > this.writeAt + (this.writeAt >> 3) + 65536) {
+      // Grown by doubling, or the table shrank: keep what the rows need, and room for a few more.
+      const fitted = Buffer.allocUnsafe(this.writeAt + (this.writeAt >> 4));
+      this.bytes.copy(fitted, 0, 0, this.writeAt);
+      this.bytes = fitted;
+    }
+  }
+
+  /** The print failed part way: what was rewritten no longer matches the results; start afresh. */
+  forget(): void {
+    this.reading = false;
+    this.bytes = EMPTY;
+    this.fresh = null;
+    this.starts = new Int32Array(0);
+    this.lengths = new Int32Array(0);
+    this.results = [];
+    this.count = 0;
+  }
+
+  /** Bytes held for the rows (for diagnostics and tests). */
+  get heldBytes(): number {
+    return this.bytes.length;
+  }
+
+  private grow(): void {
+    const size = Math.max(64, this.starts.length * 2);
+    const starts = new Int32Array(size);
+    const lengths = new Int32Array(size);
+    starts.set(this.starts);
+    lengths.set(this.lengths);
+    this.starts = starts;
+    this.lengths = lengths;
+  }
+}
