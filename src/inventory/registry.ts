@@ -140,6 +140,9 @@ const DEPTH_ROWS = 3;
 
 const NO_ADDRESSES: string[] = Object.freeze([]) as unknown as string[];
 
+/** The last Entry.infoVersion handed out. */
+let infoVersions = 0;
+
 /** Entry.dirty: what the state journal has not been given yet. */
 const CLEAN = 0;
 const REFRESHED = 1;
@@ -156,8 +159,10 @@ const CHANGED = 2;
  * getter here if the exposition reads it.
  */
 class Entry implements DeviceView {
-  /** Configured name; null when not watched. */
-  watchedName: string | null = null;
+  /** See DeviceView; taken from infoVersions (unique across entries), set anew by the setters below. */
+  infoVersion = ++infoVersions;
+  private watchedNameValue: string | null = null;
+  private publishedFacts: MergedDevice;
   firstSeen: number | null = null;
   lastSeen: number | null = null;
   lastListedAt: number | null = null;
@@ -165,8 +170,6 @@ class Entry implements DeviceView {
   listedInPoll = -1;
   /** Seen within presence.timeoutSeconds of the router's last good poll; kept by every poll and import. */
   present = false;
-  /** The facts as of the last poll that listed the device (faded since, if it was not listed). */
-  facts: MergedDevice;
   /** Scratch facts for the poll being merged (see class comment). */
   next: MergedDevice;
   /** The router's poll counter when `next` was last reset. */
@@ -194,8 +197,31 @@ class Entry implements DeviceView {
     readonly mac: string,
     readonly randomized: boolean,
   ) {
-    this.facts = newDevice(mac);
+    this.publishedFacts = newDevice(mac);
     this.next = newDevice(mac);
+  }
+
+  /** Configured name; null when not watched. */
+  get watchedName(): string | null {
+    return this.watchedNameValue;
+  }
+  set watchedName(name: string | null) {
+    this.watchedNameValue = name;
+    this.infoVersion = ++infoVersions;
+  }
+
+  /** The facts as of the last poll that listed the device (faded since, if it was not listed). */
+  get facts(): MergedDevice {
+    return this.publishedFacts;
+  }
+  set facts(facts: MergedDevice) {
+    this.publishedFacts = facts;
+    this.infoVersion = ++infoVersions;
+  }
+
+  /** Publishes facts whose descriptive ones (samePersistedFacts) equal the current ones: the info labels stay. */
+  publishSameInfo(facts: MergedDevice): void {
+    this.publishedFacts = facts;
   }
 
   get ip(): string | null {
@@ -461,8 +487,11 @@ export class DeviceRegistry {
         if (!sameList(previous.conflicts, facts.conflicts)) {
           conflictChanges.push({ router, mac: entry.mac, previous: [...previous.conflicts], current: [...facts.conflicts] });
         }
-        if (!samePersistedFacts(previous, facts)) markChanged(state, entry);
-        entry.facts = facts;
+        if (samePersistedFacts(previous, facts)) entry.publishSameInfo(facts);
+        else {
+          markChanged(state, entry);
+          entry.facts = facts;
+        }
         entry.next = previous;
         entry.record = null;
       }

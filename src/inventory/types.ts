@@ -71,7 +71,16 @@ export type DeviceView = Readonly<
     | 'wifi'
     | 'traffic'
   >
->;
+> & {
+  /**
+   * Changes whenever a label of the device's info series (ip, hostname,
+   * name, interface, bridge port, DHCP server, lease kind, watched) may
+   * have changed, and is never the same for two devices: equal to what it
+   * was at the last rendering, the info line is the same. Absent (records):
+   * the labels are compared.
+   */
+  readonly infoVersion?: number;
+};
 
 /** One router's devices as the snapshot takes them: live views to render now, records built when asked for. */
 export interface RouterDevices {

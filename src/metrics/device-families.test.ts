@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { deviceRecord } from '../../test/support/devices.js';
+import { DeviceRegistry } from '../inventory/registry.js';
+import { bridgeHost, lease, observations } from '../inventory/test-support.js';
 import type { DeviceRecord } from '../inventory/types.js';
 import { DeviceFamiliesRenderer, renderDeviceFragments } from './device-families.js';
 
@@ -109,5 +111,61 @@ describe('DeviceFamiliesRenderer: unchanged families', () => {
       first.get('netmon_device_last_seen_timestamp_seconds'),
     );
     expect(next.get('netmon_device_last_seen_timestamp_seconds')!.toString()).toContain('} 215\n');
+  });
+});
+
+describe("DeviceFamiliesRenderer: the registry's live entries", () => {
+  // The exposition renders the entries themselves and reuses an info line while the
+  // entry's infoVersion is unchanged: any label change must change it.
+  const macPool = [0, 1, 2, 3].map(macOf);
+  const B = macPool[1]!;
+  const pollArb = fc.record({
+    rows: fc.array(
+      fc.record({
+        mac: fc.constantFrom(...macPool),
+        ip: fc.constantFrom('10.0.0.1', '10.0.0.2'),
+        host: fc.constantFrom('a', 'b', null),
+        comment: fc.constantFrom('x', null),
+        port: fc.constantFrom('ether1', 'ether2'),
+        expires: fc.constantFrom(600, 900),
+        dynamic: fc.boolean(),
+      }),
+      { maxLength: 4 },
+    ),
+    watched: fc.constantFrom(null, 'one', 'two'),
+  });
+
+  it('gives the same text as a fresh rendering of the records, poll after poll', () => {
+    fc.assert(
+      fc.property(fc.array(pollArb, { minLength: 1, maxLength: 10 }), (polls) => {
+        const reg = new DeviceRegistry({
+          presence: { timeoutSeconds: 300, arpStates: ['reachable'] },
+          retention: { forgetAfterDays: 30, maxDevicesPerRouter: 100 },
+          routers: ['home'],
+        });
+        const renderer = new DeviceFamiliesRenderer();
+        let now = 1_700_000_000;
+        for (const poll of polls) {
+          now += 15;
+          reg.setWatched(poll.watched === null ? [] : [{ mac: B, name: poll.watched, router: 'home' }]);
+          reg.applyPoll(
+            'home',
+            observations({
+              leases: poll.rows.map((r) =>
+                lease(r.mac, r.ip, { hostname: r.host, comment: r.comment, expiresAfterSeconds: r.expires, dynamic: r.dynamic }),
+              ),
+              bridgeHosts: poll.rows.map((r) => bridgeHost(r.mac, { port: r.port })),
+            }),
+            now,
+          );
+          const live = renderer.render(reg.routerView('home').views);
+          const fresh = renderDeviceFragments(reg.routerDevices('home'));
+          expect([...live].map(([family, bytes]) => [family, bytes.toString()])).toEqual(
+            [...fresh].map(([family, bytes]) => [family, bytes.toString()]),
+          );
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 });

@@ -80,6 +80,8 @@ interface KeptLines {
   lease: string;
   randomized: boolean;
   watched: boolean;
+  /** The device's infoVersion when the labels above were taken; -1 without one. */
+  infoVersion: number;
   infoStart: number;
   infoEnd: number;
 }
@@ -248,7 +250,8 @@ export class DeviceFamiliesRenderer {
       }
 
       const infoStart = info.length;
-      const infoSame = old !== undefined && sameInfo(old, device);
+      const version = device.infoVersion;
+      const infoSame = old !== undefined && ((version !== undefined && old.infoVersion === version) || sameInfo(old, device));
       if (infoSame) info.reuse(last!.info, old.infoStart, old.infoEnd);
       else infoLine(info, p.info, device);
       const infoEnd = info.length;
@@ -282,6 +285,7 @@ export class DeviceFamiliesRenderer {
         entry.randomized = device.randomized;
         entry.watched = device.watched;
       }
+      entry.infoVersion = version ?? -1;
       entry.infoStart = infoStart;
       entry.infoEnd = infoEnd;
       kept[i] = entry;
