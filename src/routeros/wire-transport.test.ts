@@ -515,6 +515,17 @@ describe('ReplyDecoder', () => {
         .map((value) => Buffer.from(value)),
       fc.constant(Buffer.from('Вася')),
       fc.uint8Array({ maxLength: 20 }).map((bytes) => Buffer.from(bytes)),
+      // ASCII text of every length up to past a MAC's (short values are built one way, longer ones another).
+      fc
+        .integer({ min: 0, max: 24 })
+        .chain((length) =>
+          fc.string({
+            unit: fc.constantFrom('a', 'Z', '0', ':', '.', '=', ' ', '~', '\u0001'),
+            minLength: length,
+            maxLength: length,
+          }),
+        )
+        .map((text) => Buffer.from(text)),
     );
     const word = fc.oneof(
       {
