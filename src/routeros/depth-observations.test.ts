@@ -1,6 +1,7 @@
+import { isIP } from 'node:net';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { mapIpv6Neighbors, mapKidControl, mapPools, mapWifiClients, type WifiTable } from './depth-observations.js';
+import { isPlainIpv6, mapIpv6Neighbors, mapKidControl, mapPools, mapWifiClients, type WifiTable } from './depth-observations.js';
 
 describe('mapWifiClients', () => {
   it('reads a RouterOS 7 wifi row', () => {
@@ -136,6 +137,54 @@ describe('mapIpv6Neighbors', () => {
       ['fe80::1', 'reachable'],
       ['2001:db8::5', 'stale'],
     ]);
+  });
+});
+
+describe('isPlainIpv6 (the fast path before node:net isIP)', () => {
+  it.each([
+    'fe80::1',
+    '2001:db8::1a2b',
+    '::',
+    '::1',
+    '1::',
+    'FE80::AB:cd',
+    '1:2:3:4:5:6:7:8',
+    '1:2:3:4:5:6:7::',
+    '::2:3:4:5:6:7:8',
+  ])('takes %j', (text) => {
+    expect(isPlainIpv6(text)).toBe(true);
+  });
+
+  it.each([
+    ':::',
+    '1:::2',
+    '1::2::3',
+    ':1',
+    '1:',
+    '1:2:3:4:5:6:7:8:9',
+    '1:2:3:4:5:6:7::8',
+    '12345::',
+    'fe80::1%eth0',
+    '::ffff:1.2.3.4',
+    'g::1',
+  ])('leaves %j to isIP', (text) => {
+    expect(isPlainIpv6(text)).toBe(false);
+  });
+
+  it('never says yes where isIP says no, and says yes to every plain address isIP accepts', () => {
+    const group = fc.stringMatching(/^[0-9a-fA-F]{0,5}$/);
+    const nearAddress = fc
+      .array(fc.oneof(group, fc.constantFrom(':', '::', ':::', '.', '%', '1.2.3.4', 'g', ' ')), { maxLength: 12 })
+      .map((parts) => parts.join(':'));
+    const input = fc.oneof(nearAddress, fc.ipV6(), fc.string({ maxLength: 40 }), fc.string({ unit: 'binary', maxLength: 40 }));
+    fc.assert(
+      fc.property(input, (text) => {
+        const plain = /^[0-9a-fA-F:]*$/.test(text);
+        if (isPlainIpv6(text)) expect(isIP(text)).toBe(6);
+        else if (plain && text.length <= 39) expect(isIP(text)).not.toBe(6);
+      }),
+      { numRuns: 20_000 },
+    );
   });
 });
 
