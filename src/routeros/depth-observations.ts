@@ -8,6 +8,10 @@
  * built per row. The `map*` functions take rows as records, for callers that
  * have them (tests).
  *
+ * The observations are read-only: for a row whose bytes did not change the
+ * client hands back the previous poll's object (row-memory.ts), so one object
+ * may be in several polls' results. Code that needs other values makes a copy.
+ *
  * A field that is absent is null; a field that is present in a shape we do not
  * know rejects the whole row (counted by the caller): a wrong signal or a byte
  * counter read from the wrong column is worse than a row missing for one poll.
@@ -136,6 +140,8 @@ function wifiMapping(table: WifiTable): TableMapping<WifiClientObservation> {
   const signalColumns = SIGNAL_FIELDS[table].length;
   return {
     proplist: [...WIFI_COMMON, ...SIGNAL_ASKED[table]],
+    // Uptime moves every poll, so rows rarely repeat; the client stops remembering them by itself when they do not.
+    reuseUnchangedRows: true,
     map(row) {
       const mac = usableMac(row[W_MAC]);
       if (mac === null) return null;
@@ -189,6 +195,7 @@ export function mapWifiClients(table: WifiTable, rows: readonly unknown[]): Dept
 /** A kid-control row without both byte counters carries nothing we export: rejected. */
 export const KID_CONTROL: TableMapping<KidControlObservation> = {
   proplist: ['mac-address', 'bytes-down', 'bytes-up', 'rate-down', 'rate-up'],
+  reuseUnchangedRows: true,
   map(row) {
     const mac = usableMac(row[0]);
     if (mac === null) return null;
@@ -252,6 +259,7 @@ export function isPlainIpv6(text: string): boolean {
 /** Entries without a MAC (incomplete, noarp) are not devices: rejected like ARP rows that cannot name one. */
 export const IPV6_NEIGHBORS: TableMapping<Ipv6NeighborObservation> = {
   proplist: ['address', 'interface', 'mac-address', 'status'],
+  reuseUnchangedRows: true,
   map(row) {
     const mac = usableMac(row[2]);
     const raw = row[0];
@@ -276,6 +284,7 @@ export function mapIpv6Neighbors(rows: readonly unknown[]): DepthMapped<Ipv6Neig
 /** /ip/pool: a pool whose ranges we cannot count is rejected (`used` is filled in by countPoolUse). */
 export const POOLS: TableMapping<PoolObservation> = {
   proplist: ['name', 'ranges'],
+  reuseUnchangedRows: true,
   map(row) {
     const name = sanitizeText(row[0], NAME_MAX_LENGTH);
     const size = poolSize(row[1]);
@@ -287,22 +296,32 @@ export const POOLS: TableMapping<PoolObservation> = {
 /** /ip/pool/used: the pool each used address belongs to; a row naming none is rejected. */
 export const POOLS_USED: TableMapping<string> = {
   proplist: ['pool'],
+  reuseUnchangedRows: true,
   map: (row) => sanitizeText(row[0], NAME_MAX_LENGTH),
 };
 
 /**
- * Pools with how many addresses /ip/pool/used lists for each. A used row
- * naming no listed pool is rejected (the pool list and the used list disagree).
+ * Pools with how many addresses /ip/pool/used lists for each (new objects: the
+ * mapped ones may be the previous poll's). A used row naming no listed pool is
+ * rejected (the pool list and the used list disagree); of two pools with one
+ * name, the last listed gets the count.
  */
 export function countPoolUse(pools: DepthMapped<PoolObservation>, used: DepthMapped<string>): DepthMapped<PoolObservation> {
-  const byName = new Map(pools.observations.map((pool) => [pool.name, pool]));
+  const indexOf = new Map<string, number>();
+  pools.observations.forEach((pool, index) => {
+    indexOf.set(pool.name, index);
+  });
+  const counts = new Array<number>(pools.observations.length).fill(0);
   let rejected = pools.rejected + used.rejected;
   for (const name of used.observations) {
-    const pool = byName.get(name);
-    if (pool === undefined) rejected += 1;
-    else pool.used += 1;
+    const index = indexOf.get(name);
+    if (index === undefined) rejected += 1;
+    else counts[index]! += 1;
   }
-  return { observations: pools.observations, rejected };
+  return {
+    observations: pools.observations.map((pool, index) => ({ name: pool.name, size: pool.size, used: counts[index]! })),
+    rejected,
+  };
 }
 
 /**

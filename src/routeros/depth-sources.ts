@@ -145,14 +145,10 @@ export class DepthReader {
     let wifi: WifiClientObservation[] = [];
     for (const mapped of wifiTables) {
       if (mapped === null) continue;
-      const clients = take(mapped);
-      // With traffic off, byte counters must not become traffic series either.
-      if (!this.switches.traffic) {
-        for (const client of clients) {
-          client.bytesToClient = null;
-          client.bytesFromClient = null;
-        }
-      }
+      // With traffic off, byte counters must not become traffic series either (copies: observations are read-only).
+      const clients = this.switches.traffic
+        ? take(mapped)
+        : take(mapped).map((client) => ({ ...client, bytesToClient: null, bytesFromClient: null }));
       wifi = wifi.length === 0 ? clients : wifi.concat(clients);
     }
     // Pools need both prints: sizes without usage (or the reverse) would export a wrong "used".

@@ -147,7 +147,10 @@ export class RouterSession {
       const resource = await this.read(transport, TABLES.resource, missingTables);
       const depth = await this.depth.read(async (path, mapping) => {
         try {
-          return await this.deadline(transport.printRows(path, mapping.proplist, mapping.map), `${path}/print`);
+          return await this.deadline(
+            transport.printRows(path, mapping.proplist, mapping.map, { reuseUnchangedRows: mapping.reuseUnchangedRows === true }),
+            `${path}/print`,
+          );
         } catch (error) {
           if (error instanceof CommandTrap) return { trap: error.trapMessage };
           throw this.failed(transport, error);
