@@ -349,7 +349,14 @@ export class DepthLedger {
     for (const sighting of listed) {
       const addresses = sighting.addresses;
       if (addresses.length === 0) continue;
-      if (addresses.length > 1) addresses.sort();
+      // Two addresses (link-local and global) is the common case: ordered as sort() would, without it.
+      if (addresses.length === 2) {
+        const first = addresses[0]!;
+        if (addresses[1]! < first) {
+          addresses[0] = addresses[1]!;
+          addresses[1] = first;
+        }
+      } else if (addresses.length > 2) addresses.sort();
       sighting.ipv6 = sameList(addresses, sighting.previousIpv6) ? sighting.previousIpv6 : addresses.slice();
     }
     // MACs no longer listed anywhere are dropped (a sighting is kept only while something lists it).

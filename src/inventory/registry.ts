@@ -188,6 +188,8 @@ class Entry implements DeviceView {
   wifiBytes: { down: number; up: number; at: number } | null = null;
   /** The router's poll counter when a depth source last listed the device; -1 never. */
   depthInPoll = -1;
+  /** The depth ledger's sighting of this device at that poll (one object per MAC while it is listed). */
+  depthSighting: DepthSighting | null = null;
   /** When lastSeen came from another router's poll (an access point): that router, and the time it saw the device. */
   seenBy: string | null = null;
   seenByAt: number | null = null;
@@ -593,7 +595,8 @@ export class DeviceRegistry {
       const sighting = sightings[row]!;
       const mac = sighting.mac;
       let entry = slots[row];
-      if (entry === undefined || entry.mac !== mac) entry = state.entries.get(mac);
+      // The ledger keeps one sighting object per MAC: the slot's entry is this device if it was this sighting's.
+      if (entry === undefined || entry.depthSighting !== sighting) entry = state.entries.get(mac);
       if (entry === undefined || entry.listedInPoll !== poll) {
         // Kid control alone makes no device: it counts traffic of devices something else lists.
         if (sighting.observedAt === null && sighting.wifi === null && sighting.ipv6.length === 0) continue;
@@ -632,6 +635,7 @@ export class DeviceRegistry {
       this.setDepthFacts(entry, sighting);
       entry.record = null;
       entry.depthInPoll = poll;
+      entry.depthSighting = sighting;
       carrying.push(entry);
       // Only listed entries: those are the ones that leave only through remove(), which empties the slots.
       slots[row] = entry;
@@ -642,6 +646,7 @@ export class DeviceRegistry {
       entry.traffic = null;
       entry.ipv6Addresses = NO_ADDRESSES;
       entry.wifiBytes = null;
+      entry.depthSighting = null;
       entry.record = null;
     }
   }
