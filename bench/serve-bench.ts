@@ -4,10 +4,11 @@
  * size of the page, the process's peak RSS, and its CPU while idle between polls.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { startSimulatorProcess } from './sim-client.js';
 import { BENCH_PASSWORD, BENCH_USER } from './sim-process.js';
@@ -82,6 +83,19 @@ function stopAutocannonBodyConcatenation(): void {
   queue.prototype.addBody = () => undefined;
 }
 
+/**
+ * The malloc setting the image runs with (Dockerfile ENV, also exported by
+ * shell/run.sh): the bench measures the process as it is deployed.
+ */
+export function deployedMallocEnv(): Record<string, string> {
+  // Compiled, this file runs from node_modules/.cache/...: the repository is the first directory up with a Dockerfile.
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(path.join(dir, 'Dockerfile')) && path.dirname(dir) !== dir) dir = path.dirname(dir);
+  const dockerfile = existsSync(path.join(dir, 'Dockerfile')) ? readFileSync(path.join(dir, 'Dockerfile'), 'utf8') : '';
+  const value = /^ENV MALLOC_MMAP_THRESHOLD_=(\d+)$/m.exec(dockerfile)?.[1];
+  return value === undefined ? {} : { MALLOC_MMAP_THRESHOLD_: value };
+}
+
 export async function startServe(
   serveDir: string,
   configPath: string,
@@ -89,7 +103,14 @@ export async function startServe(
   nodeArgs: string[] = [],
 ): Promise<Running> {
   const child = spawn(process.execPath, [...nodeArgs, path.join(serveDir, 'src/cli.js'), 'serve', '--config', configPath], {
-    env: { ...process.env, NETMON_LISTEN: '127.0.0.1:0', LOG_LEVEL: 'info', NODE_OPTIONS: '', ...extraEnv },
+    env: {
+      ...process.env,
+      NETMON_LISTEN: '127.0.0.1:0',
+      LOG_LEVEL: 'info',
+      NODE_OPTIONS: '',
+      ...deployedMallocEnv(),
+      ...extraEnv,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

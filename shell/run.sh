@@ -78,6 +78,12 @@ for name in NETMON_CONFIG NETMON_LISTEN LOG_LEVEL; do
   [ -n "$value" ] || unset "$name"
 done
 
+# What the image sets (see the Dockerfile): freed large buffers go back to the
+# kernel instead of staying resident in malloc's heap. A value already in the
+# environment wins.
+MALLOC_MMAP_THRESHOLD_=${MALLOC_MMAP_THRESHOLD_:-131072}
+export MALLOC_MMAP_THRESHOLD_
+
 # `check-config` and `devices` as the first argument run that command on the
 # same install and build (the README's first-run steps); anything else is serve.
 case ${1:-} in

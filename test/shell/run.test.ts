@@ -1,10 +1,10 @@
 // shell/run.sh decisions: install only when package-lock.json changed (or
 // FORCE_REBUILD), build only when an input is newer than the last build, then
 // exec `node dist/cli.js serve` with the arguments untouched.
-import { rmSync, utimesSync } from 'node:fs';
+import { readFileSync, rmSync, utimesSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type Call, createSandbox, restrictedPath, type Sandbox } from './sandbox.js';
+import { type Call, createSandbox, REPO, restrictedPath, type Sandbox } from './sandbox.js';
 
 let sandboxes: Sandbox[] = [];
 function sandbox(): Sandbox {
@@ -41,6 +41,17 @@ describe('shell/run.sh', () => {
     expect(s.read('node_modules/.install-stamp').trim()).toMatch(/^\d+ \d+$/);
     expect(r.stderr).toContain('first run (no node_modules/.install-stamp): installing dependencies');
     expect(s.exists('dist/.build-stamp')).toBe(true);
+  });
+
+  it("runs serve with the image's malloc setting (Dockerfile ENV MALLOC_MMAP_THRESHOLD_), unless one is already set", () => {
+    const image = /^ENV MALLOC_MMAP_THRESHOLD_=(\d+)$/m.exec(readFileSync(path.join(REPO, 'Dockerfile'), 'utf8'))?.[1];
+    expect(image).toBe('131072');
+    const s = sandbox();
+    const r = s.run('run.sh', ['--demo']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(nodeCalls(r.calls)[0]?.env.MALLOC_MMAP_THRESHOLD_).toBe(image);
+    const own = s.run('run.sh', ['--demo'], { MALLOC_MMAP_THRESHOLD_: '65536' });
+    expect(nodeCalls(own.calls)[0]?.env.MALLOC_MMAP_THRESHOLD_).toBe('65536');
   });
 
   it('skips npm ci and the build when nothing changed since the last run', () => {

@@ -38,6 +38,7 @@ const RECORDED_ENV = [
   'LOG_LEVEL',
   'DOCKER_NAME',
   'CUSTOM_FROM_FILE',
+  'MALLOC_MMAP_THRESHOLD_',
 ];
 
 // Field and record separators (ASCII US/RS) so arguments with spaces or
