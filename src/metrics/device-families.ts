@@ -183,21 +183,18 @@ export class DeviceFamiliesRenderer {
       let firstSeenValue = -1;
       if (first !== null) {
         firstSeenStart = firstSeen.length;
-        firstSeenValue =
-          old === undefined
-            ? timestampLine(firstSeen, p.firstSeen, mac, first, firstSeenText)
-            : keptTimestampLine(
-                firstSeen,
-                last!.firstSeen,
-                p.firstSeen,
-                mac,
-                first,
-                firstSeenText,
-                old.firstSeen,
-                old.firstSeenStart,
-                old.firstSeenEnd,
-                old.firstSeenValue,
-              );
+        firstSeenValue = keptTimestampLine(
+          firstSeen,
+          last?.firstSeen,
+          p.firstSeen,
+          mac,
+          first,
+          firstSeenText,
+          old?.firstSeen ?? null,
+          old?.firstSeenStart ?? -1,
+          old?.firstSeenEnd ?? -1,
+          old?.firstSeenValue ?? -1,
+        );
         firstSeenEnd = firstSeen.length;
       }
 
@@ -207,21 +204,18 @@ export class DeviceFamiliesRenderer {
       let lastSeenValue = -1;
       if (seen !== null) {
         lastSeenStart = lastSeen.length;
-        lastSeenValue =
-          old === undefined
-            ? timestampLine(lastSeen, p.lastSeen, mac, seen, lastSeenText)
-            : keptTimestampLine(
-                lastSeen,
-                last!.lastSeen,
-                p.lastSeen,
-                mac,
-                seen,
-                lastSeenText,
-                old.lastSeen,
-                old.lastSeenStart,
-                old.lastSeenEnd,
-                old.lastSeenValue,
-              );
+        lastSeenValue = keptTimestampLine(
+          lastSeen,
+          last?.lastSeen,
+          p.lastSeen,
+          mac,
+          seen,
+          lastSeenText,
+          old?.lastSeen ?? null,
+          old?.lastSeenStart ?? -1,
+          old?.lastSeenEnd ?? -1,
+          old?.lastSeenValue ?? -1,
+        );
         lastSeenEnd = lastSeen.length;
       }
 
@@ -231,21 +225,18 @@ export class DeviceFamiliesRenderer {
       let leaseExpiryValue = -1;
       if (expires !== null) {
         leaseExpiryStart = leaseExpiry.length;
-        leaseExpiryValue =
-          old === undefined
-            ? timestampLine(leaseExpiry, p.leaseExpiry, mac, expires, leaseExpiryText)
-            : keptTimestampLine(
-                leaseExpiry,
-                last!.leaseExpiry,
-                p.leaseExpiry,
-                mac,
-                expires,
-                leaseExpiryText,
-                old.leaseExpiresAt,
-                old.leaseExpiryStart,
-                old.leaseExpiryEnd,
-                old.leaseExpiryValue,
-              );
+        leaseExpiryValue = keptTimestampLine(
+          leaseExpiry,
+          last?.leaseExpiry,
+          p.leaseExpiry,
+          mac,
+          expires,
+          leaseExpiryText,
+          old?.leaseExpiresAt ?? null,
+          old?.leaseExpiryStart ?? -1,
+          old?.leaseExpiryEnd ?? -1,
+          old?.leaseExpiryValue ?? -1,
+        );
         leaseExpiryEnd = leaseExpiry.length;
       }
 
@@ -351,8 +342,8 @@ function timestampLine(writer: ByteWriter, prefix: Buffer, mac: string, seconds:
 }
 
 /**
- * A device's timestamp line when the last rendering had one at
- * `last[start..end)`, its value at `valueAt`: reused as it was when the time
+ * A device's timestamp line; when the last rendering had one (start >= 0) at
+ * `last[start..end)`, its value at `valueAt`, it is reused as it was when the time
  * did not change; when only the time changed and its text is as wide (last
  * seen moves with every poll, almost always by the same number of digits),
  * reused with the new value written over the old one; else written afresh.
@@ -360,7 +351,7 @@ function timestampLine(writer: ByteWriter, prefix: Buffer, mac: string, seconds:
  */
 function keptTimestampLine(
   writer: ByteWriter,
-  last: Buffer,
+  last: Buffer | undefined,
   prefix: Buffer,
   mac: string,
   seconds: number,
@@ -374,14 +365,14 @@ function keptTimestampLine(
   const valueOffset = valueAt - start;
   if (oldSeconds === seconds) {
     const at = writer.length + valueOffset;
-    writer.reuse(last, start, end);
+    writer.reuse(last!, start, end);
     return at;
   }
   // The old value runs up to the line's newline.
   const width = text.of(seconds);
   if (width !== end - 1 - valueAt) return timestampLine(writer, prefix, mac, seconds, text);
   const at = writer.length + valueOffset;
-  writer.reuseWith(last, start, end, valueOffset, text);
+  writer.reuseWith(last!, start, end, valueOffset, text);
   return at;
 }
 
