@@ -142,16 +142,17 @@ interface GatewaySightings {
 
 const NO_ADDRESSES: string[] = Object.freeze([]) as unknown as string[];
 
-function sameWifi(a: WifiFacts, b: WifiFacts): boolean {
+/** Whether `facts` are what this client's row says, seen by `ap`, associated since `connectedSince`. */
+function sameWifi(facts: WifiFacts, ap: string, client: WifiClientObservation, connectedSince: number | null): boolean {
   return (
-    a.ap === b.ap &&
-    a.interface === b.interface &&
-    a.ssid === b.ssid &&
-    a.band === b.band &&
-    a.signalDbm === b.signalDbm &&
-    a.txRateBps === b.txRateBps &&
-    a.rxRateBps === b.rxRateBps &&
-    a.connectedSince === b.connectedSince
+    facts.ap === ap &&
+    facts.interface === client.interface &&
+    facts.ssid === client.ssid &&
+    facts.band === client.band &&
+    facts.signalDbm === client.signalDbm &&
+    facts.txRateBps === client.txRateBps &&
+    facts.rxRateBps === client.rxRateBps &&
+    facts.connectedSince === connectedSince
   );
 }
 
@@ -275,18 +276,21 @@ export class DepthLedger {
         // Roaming: the poll that saw the client last wins.
         if (sighting.wifiAt > at) continue;
         sighting.wifiAt = at;
-        const wifi: WifiFacts = {
-          ap,
-          interface: client.interface,
-          ssid: client.ssid,
-          band: client.band,
-          signalDbm: client.signalDbm,
-          txRateBps: client.txRateBps,
-          rxRateBps: client.rxRateBps,
-          connectedSince: client.uptimeSeconds === null ? null : Math.round(at - client.uptimeSeconds),
-        };
+        const connectedSince = client.uptimeSeconds === null ? null : Math.round(at - client.uptimeSeconds);
         const previous = sighting.previousWifi;
-        sighting.wifi = previous !== null && sameWifi(previous, wifi) ? previous : wifi;
+        sighting.wifi =
+          previous !== null && sameWifi(previous, ap, client, connectedSince)
+            ? previous
+            : {
+                ap,
+                interface: client.interface,
+                ssid: client.ssid,
+                band: client.band,
+                signalDbm: client.signalDbm,
+                txRateBps: client.txRateBps,
+                rxRateBps: client.rxRateBps,
+                connectedSince,
+              };
         if (client.bytesToClient === null || client.bytesFromClient === null) {
           sighting.wifiBytes = null;
         } else {
