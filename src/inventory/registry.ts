@@ -390,7 +390,7 @@ export class DeviceRegistry {
 
   private readonly depth: DepthLedger;
   /** Per router, entries that carry depth facts (cleared when a poll no longer lists them). */
-  private readonly depthEntries = new Map<string, { carrying: Entry[]; spare: Entry[] }>();
+  private readonly depthEntries = new Map<string, { carrying: Entry[]; spare: Entry[]; poll: number }>();
 
   constructor(private readonly options: RegistryOptions) {
     this.depth = new DepthLedger(options.gateways ?? new Map());
@@ -581,9 +581,14 @@ export class DeviceRegistry {
     // The entries that carried depth facts after the last poll, and a spare list for this one (swapped each poll).
     let lists = this.depthEntries.get(state.name);
     if (lists === undefined) {
-      lists = { carrying: [], spare: [] };
+      lists = { carrying: [], spare: [], poll: -1 };
       this.depthEntries.set(state.name, lists);
     }
+    // Entries of the last poll's list are exactly those stamped with its poll number: counting the ones
+    // listed again tells whether any left, without walking the old list when none did.
+    const previousPoll = lists.poll;
+    lists.poll = poll;
+    let listedAgain = 0;
     const previous = lists.carrying;
     const carrying = lists.spare;
     carrying.length = 0;
@@ -634,20 +639,23 @@ export class DeviceRegistry {
       }
       this.setDepthFacts(entry, sighting);
       entry.record = null;
+      if (entry.depthInPoll === previousPoll) listedAgain++;
       entry.depthInPoll = poll;
       entry.depthSighting = sighting;
       carrying.push(entry);
       // Only listed entries: those are the ones that leave only through remove(), which empties the slots.
       slots[row] = entry;
     }
-    for (const entry of previous) {
-      if (entry.depthInPoll === poll) continue;
-      entry.wifi = null;
-      entry.traffic = null;
-      entry.ipv6Addresses = NO_ADDRESSES;
-      entry.wifiBytes = null;
-      entry.depthSighting = null;
-      entry.record = null;
+    if (listedAgain < previous.length) {
+      for (const entry of previous) {
+        if (entry.depthInPoll === poll) continue;
+        entry.wifi = null;
+        entry.traffic = null;
+        entry.ipv6Addresses = NO_ADDRESSES;
+        entry.wifiBytes = null;
+        entry.depthSighting = null;
+        entry.record = null;
+      }
     }
   }
 
