@@ -16,7 +16,7 @@ import type { RouterPollStatus } from '../poller/router-poll-status.js';
 import { SOURCE_NAMES } from '../routeros/depth-sources.js';
 import { ByteWriter } from './byte-writer.js';
 import { DEPTH_FAMILIES } from './families.js';
-import { formatLabels, sampleLine } from './text-format.js';
+import { formatLabels, formatSampleValue, sampleLine } from './text-format.js';
 
 const F = DEPTH_FAMILIES;
 
@@ -58,6 +58,35 @@ interface DepthBytes {
   since: Buffer;
   info: Buffer;
   traffic: Buffer;
+}
+
+/**
+ * One `name{labels} value` line of a device. With the device's line of the last
+ * rendering (same labels; `oldValue` the value it carries), the line is copied
+ * whole when the value is the same, else copied up to its value and the new
+ * value written after it: the same bytes as sampleLine, without rebuilding the
+ * labels. Signals, rates and association times change every few polls.
+ */
+function numberLine(
+  writer: ByteWriter,
+  last: Buffer | undefined,
+  oldStart: number,
+  oldEnd: number,
+  oldValue: number | null,
+  name: string,
+  routerMac: string,
+  value: number,
+): void {
+  if (last === undefined || oldStart < 0 || oldValue === null) {
+    writer.text(sampleLine(name, routerMac, value));
+  } else if (oldValue === value) {
+    writer.reuse(last, oldStart, oldEnd);
+  } else {
+    // The old line ends with its value and a newline.
+    writer.reuse(last, oldStart, oldEnd - 1 - formatSampleValue(oldValue).length);
+    writer.sampleValue(value);
+    writer.newline();
+  }
 }
 
 /** Renders one router's depth families as UTF-8 bytes, reusing what did not change since its last call. */
@@ -116,41 +145,63 @@ export class DepthFamiliesRenderer {
         signalDbm = wifi.signalDbm;
         if (signalDbm !== null) {
           signalStart = signal.length;
-          if (old !== undefined && old.signalDbm === signalDbm && old.signalStart >= 0) {
-            signal.reuse(last!.signal, old.signalStart, old.signalEnd);
-          } else {
-            signal.text(sampleLine(F.wifiSignal.name, routerMac, signalDbm));
-          }
+          numberLine(
+            signal,
+            last?.signal,
+            old?.signalStart ?? -1,
+            old?.signalEnd ?? -1,
+            old?.signalDbm ?? null,
+            F.wifiSignal.name,
+            routerMac,
+            signalDbm,
+          );
           signalEnd = signal.length;
         }
         txRateBps = wifi.txRateBps;
         if (txRateBps !== null) {
           txRateStart = txRate.length;
-          if (old !== undefined && old.txRateBps === txRateBps && old.txRateStart >= 0) {
-            txRate.reuse(last!.txRate, old.txRateStart, old.txRateEnd);
-          } else {
-            txRate.text(sampleLine(F.wifiTxRate.name, routerMac, txRateBps / 8));
-          }
+          const oldBps = old?.txRateBps ?? null;
+          numberLine(
+            txRate,
+            last?.txRate,
+            old?.txRateStart ?? -1,
+            old?.txRateEnd ?? -1,
+            oldBps === null ? null : oldBps / 8,
+            F.wifiTxRate.name,
+            routerMac,
+            txRateBps / 8,
+          );
           txRateEnd = txRate.length;
         }
         rxRateBps = wifi.rxRateBps;
         if (rxRateBps !== null) {
           rxRateStart = rxRate.length;
-          if (old !== undefined && old.rxRateBps === rxRateBps && old.rxRateStart >= 0) {
-            rxRate.reuse(last!.rxRate, old.rxRateStart, old.rxRateEnd);
-          } else {
-            rxRate.text(sampleLine(F.wifiRxRate.name, routerMac, rxRateBps / 8));
-          }
+          const oldBps = old?.rxRateBps ?? null;
+          numberLine(
+            rxRate,
+            last?.rxRate,
+            old?.rxRateStart ?? -1,
+            old?.rxRateEnd ?? -1,
+            oldBps === null ? null : oldBps / 8,
+            F.wifiRxRate.name,
+            routerMac,
+            rxRateBps / 8,
+          );
           rxRateEnd = rxRate.length;
         }
         connectedSince = wifi.connectedSince;
         if (connectedSince !== null) {
           sinceStart = since.length;
-          if (old !== undefined && old.connectedSince === connectedSince && old.sinceStart >= 0) {
-            since.reuse(last!.since, old.sinceStart, old.sinceEnd);
-          } else {
-            since.text(sampleLine(F.wifiConnectedSince.name, routerMac, connectedSince));
-          }
+          numberLine(
+            since,
+            last?.since,
+            old?.sinceStart ?? -1,
+            old?.sinceEnd ?? -1,
+            old?.connectedSince ?? null,
+            F.wifiConnectedSince.name,
+            routerMac,
+            connectedSince,
+          );
           sinceEnd = since.length;
         }
         infoStart = info.length;
