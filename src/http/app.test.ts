@@ -34,6 +34,21 @@ function appWith(options: { ready?: boolean; snapshot?: Snapshot } = {}) {
   return { app, swap: (next: Snapshot) => (current = next) };
 }
 
+/** An app whose snapshot throws `message`, and the log lines it writes. */
+function failingApp(message: string) {
+  const lines: string[] = [];
+  const app = createApp({
+    logger: createLogger('info', { write: (line: string) => lines.push(line) }),
+    version: '1',
+    snapshot: () => {
+      throw new Error(message);
+    },
+    liveRegistry: createLiveRegistry({ version: '1', stateWrites: () => ({ errorsTotal: 0, lastSuccess: null }) }),
+    isReady: () => true,
+  });
+  return { app, lines };
+}
+
 describe('HTTP app', () => {
   it('serves the snapshot and live metrics in the text format', async () => {
     const { app } = appWith();
@@ -146,16 +161,7 @@ describe('HTTP app', () => {
   });
 
   it('logs a failed fast-path scrape and answers a plain 500', async () => {
-    const lines: string[] = [];
-    const app = createApp({
-      logger: createLogger('info', { write: (line: string) => lines.push(line) }),
-      version: '1',
-      snapshot: () => {
-        throw new Error('snapshot unavailable');
-      },
-      liveRegistry: createLiveRegistry({ version: '1', stateWrites: () => ({ errorsTotal: 0, lastSuccess: null }) }),
-      isReady: () => true,
-    });
+    const { app, lines } = failingApp('snapshot unavailable');
     const res = await request(app).get('/metrics').set('Accept-Encoding', 'gzip').expect(500);
     expect(res.text).toBe('internal error\n');
     expect(res.headers['content-type']).toBe('text/plain; charset=utf-8');
@@ -218,16 +224,7 @@ describe('HTTP app', () => {
   });
 
   it('hides errors behind a plain 500, and logs them with method and path but no credentials or query', async () => {
-    const lines: string[] = [];
-    const app = createApp({
-      logger: createLogger('info', { write: (line: string) => lines.push(line) }),
-      version: '1',
-      snapshot: () => {
-        throw new Error('snapshot unavailable at /srv/app.js:12');
-      },
-      liveRegistry: createLiveRegistry({ version: '1', stateWrites: () => ({ errorsTotal: 0, lastSuccess: null }) }),
-      isReady: () => true,
-    });
+    const { app, lines } = failingApp('snapshot unavailable at /srv/app.js:12');
     const res = await request(app)
       .get('/metrics?token=Query-Secret-7f')
       .set('Authorization', `Basic ${Buffer.from('prometheus:Header-Secret-9k').toString('base64')}`)
