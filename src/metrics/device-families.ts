@@ -132,7 +132,11 @@ export class DeviceFamiliesRenderer {
   private sizes = new Map<string, number>();
 
   render(devices: ReadonlyArray<DeviceView>): Map<string, Buffer> {
-    const size = (family: string, perDevice: number) => (this.sizes.get(family) ?? devices.length * perDevice) * 1.05 + 256;
+    // The last size, but never less than the device count says: a router's first rendering (no devices yet) left
+    // sizes of 0, and the first poll of 50k devices then grew each writer from 256 bytes by doubling (75 MB of
+    // buffers for a 26 MB page; RSS at the end of that poll's publish 292 -> 272 MB with this).
+    const size = (family: string, perDevice: number) =>
+      Math.max(this.sizes.get(family) ?? 0, devices.length * perDevice) * 1.05 + 256;
     const present = new ByteWriter(size(F.present.name, 70));
     const lastSeen = new ByteWriter(size(F.lastSeen.name, 90));
     const firstSeen = new ByteWriter(size(F.firstSeen.name, 90));
