@@ -123,9 +123,34 @@ const context = (builds: Builds, polls: PollResult[]): BenchContext => ({
 const percent = (value: number) => `${value.toFixed(2)} %`;
 
 /** The targets of the lean-poll work, with the figures of the issue that set them. */
-const TARGETS: Array<{ label: string; key: string; target: number; format: (value: number) => string; issue: string }> = [
-  { label: 'poll CPU at 10k devices (median)', key: 'poll.10k.cpu', target: 60, format: formatMs, issue: '128-139 ms' },
-  { label: 'poll CPU at 50k devices (median)', key: 'poll.50k.cpu', target: 300, format: formatMs, issue: '580-880 ms' },
+const TARGETS: Array<{
+  label: string;
+  key: string;
+  /** The before.json figure to compare with, when it is recorded under another key. */
+  beforeKey?: string;
+  target: number;
+  format: (value: number) => string;
+  issue: string;
+}> = [
+  // Judged on the lease-clock rows: a real router's lease rows change every poll, so the
+  // same-bytes rows (every row reused by the row memory) would flatter the figure. The previous
+  // design decoded every row of every poll, so its one figure serves as "before" for both.
+  {
+    label: 'poll CPU at 10k devices (median, lease clock)',
+    key: 'poll.10k, lease clock.cpu',
+    beforeKey: 'poll.10k.cpu',
+    target: 60,
+    format: formatMs,
+    issue: '128-139 ms',
+  },
+  {
+    label: 'poll CPU at 50k devices (median, lease clock)',
+    key: 'poll.50k, lease clock.cpu',
+    beforeKey: 'poll.50k.cpu',
+    target: 300,
+    format: formatMs,
+    issue: '580-880 ms',
+  },
   {
     label: 'peak RSS at 50k devices (serve, after polls)',
     key: 'serve.50k.rssPolls',
@@ -153,7 +178,7 @@ const TARGETS: Array<{ label: string; key: string; target: number; format: (valu
 function targetsTable(): string {
   const rows = TARGETS.map((t) => {
     const now = figures.get(t.key);
-    const before = BEFORE.figures[t.key];
+    const before = BEFORE.figures[t.beforeKey ?? t.key];
     return [
       t.label,
       before === undefined ? '-' : t.format(before),
@@ -370,7 +395,9 @@ async function stateSection({ builds, figure }: BenchContext): Promise<SectionRe
  */
 async function depthSection({ builds, figure }: BenchContext): Promise<SectionResult> {
   const devices = 10_000;
-  const base = { routers: 1, devices, warmup: QUICK ? 2 : 3, polls: QUICK ? 5 : 9 };
+  // Lease rows age between polls on both sides, as on a real router: otherwise the base LAN's
+  // rows are all reused by the row memory while the Wi-Fi rows (uptime, counters) change.
+  const base = { routers: 1, devices, warmup: QUICK ? 2 : 3, polls: QUICK ? 5 : 9, leaseClock: true };
   log('depth: leases, ARP and bridge hosts only');
   const plain = await worker<PollResult>(builds, 'poll-worker.js', { ...base, depth: false } satisfies PollJob);
   log('depth: all sources');
@@ -388,7 +415,7 @@ async function depthSection({ builds, figure }: BenchContext): Promise<SectionRe
     formatBytes(r.expositionBytes),
   ];
   return {
-    title: `Device depth at 10k devices: poll CPU with every source read vs leases/ARP/bridge hosts only (target <= 1.5x): ${ratio.toFixed(2)}x`,
+    title: `Device depth at 10k devices, lease clock: poll CPU with every source read vs leases/ARP/bridge hosts only (target <= 1.5x): ${ratio.toFixed(2)}x`,
     table: renderTable(
       ['LAN', 'CPU/round', 'median', 'read+map', 'merge', 'snapshot', 'exposition'],
       [row('leases, ARP, bridge hosts', plain), row('all sources (Wi-Fi, kid control, IPv6, pools)', all)],
