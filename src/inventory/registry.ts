@@ -463,13 +463,7 @@ export class DeviceRegistry {
     const conflictChanges: ConflictChange[] = [];
 
     for (const entry of state.touchedEntries) {
-      if (entry.lastListedAt === null) {
-        fresh.push(entry);
-        markChanged(state, entry);
-      }
-      if (entry.lastListedAt !== nowSeconds) markRefreshed(state, entry);
-      entry.lastListedAt = nowSeconds;
-      entry.listedInPoll = poll;
+      markListed(state, entry, nowSeconds, poll, fresh);
       const facts = entry.next;
       const seen = facts.observedAt;
       if (seen !== null) {
@@ -606,13 +600,7 @@ export class DeviceRegistry {
         // Kid control alone makes no device: it counts traffic of devices something else lists.
         if (sighting.observedAt === null && sighting.wifi === null && sighting.ipv6.length === 0) continue;
         if (entry === undefined) entry = this.entry(state, mac);
-        if (entry.lastListedAt === null) {
-          fresh.push(entry);
-          markChanged(state, entry);
-        }
-        if (entry.lastListedAt !== nowSeconds) markRefreshed(state, entry);
-        entry.lastListedAt = nowSeconds;
-        entry.listedInPoll = poll;
+        markListed(state, entry, nowSeconds, poll, fresh);
         // Listed by depth sources only: the lease/ARP/bridge facts of an earlier poll are no longer live.
         const live = entry.facts.sources;
         if (live.dhcp || live.arp || live.bridge) {
@@ -1126,4 +1114,15 @@ function markRefreshed(state: RouterEntries, entry: Entry): void {
   if (entry.dirty !== CLEAN) return;
   entry.dirty = REFRESHED;
   state.refreshedEntries.push(entry);
+}
+
+/** The entry is listed by this poll: a first listing is fresh and changed, a listing at a new time refreshes it. */
+function markListed(state: RouterEntries, entry: Entry, nowSeconds: number, poll: number, fresh: Entry[]): void {
+  if (entry.lastListedAt === null) {
+    fresh.push(entry);
+    markChanged(state, entry);
+  }
+  if (entry.lastListedAt !== nowSeconds) markRefreshed(state, entry);
+  entry.lastListedAt = nowSeconds;
+  entry.listedInPoll = poll;
 }
