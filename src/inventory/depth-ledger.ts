@@ -27,15 +27,11 @@ import type { WifiClientObservation } from '../routeros/depth-observations.js';
 import type { DepthObservations } from '../routeros/depth-sources.js';
 import type { BridgeHostObservation } from '../routeros/observation-types.js';
 
-export interface WifiFacts {
+/** A client's association as the device keeps it: the observation's link facts, which access point, and since when. */
+export interface WifiFacts
+  extends Pick<WifiClientObservation, 'interface' | 'ssid' | 'band' | 'signalDbm' | 'txRateBps' | 'rxRateBps'> {
   /** Router name of the access point (the gateway's own name for its own radios). */
   ap: string;
-  interface: string | null;
-  ssid: string | null;
-  band: string | null;
-  signalDbm: number | null;
-  txRateBps: number | null;
-  rxRateBps: number | null;
   /** Unix time the association began (poll time minus the client's uptime). */
   connectedSince: number | null;
 }
