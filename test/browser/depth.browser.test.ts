@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { DeviceRecord } from '../../src/inventory/types.js';
 import { deviceRecord } from '../support/devices.js';
-import { pageHarness, waitForLiveTable } from './support.js';
+import { holdDevicesApi, pageHarness, waitForLiveTable } from './support.js';
 
 /**
  * The page's Wi-Fi and traffic columns in a real Chromium, against the real
@@ -70,12 +70,7 @@ describe('Wi-Fi and traffic columns in Chromium', () => {
     const now = Date.now() / 1000;
     // No CSP: escaping alone must hold.
     const { page, errors, url, exporter } = await openPage(lan(now), { bypassCSP: true, fakeClock: true });
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => (release = resolve));
-    await page.route('**/api/devices', async (route) => {
-      await held;
-      await route.continue();
-    });
+    const release = await holdDevicesApi(page);
     await page.goto(`${url}/`);
 
     const check = async () => {

@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { DeviceRecord } from '../../src/inventory/types.js';
 import { deviceRecord } from '../support/devices.js';
-import { artifactPath, pageHarness, waitForLiveTable } from './support.js';
+import { artifactPath, holdDevicesApi, pageHarness, waitForLiveTable } from './support.js';
 
 /**
  * The landing page in a real headless Chromium against the real app and HTTP
@@ -170,12 +170,7 @@ describe('landing page in Chromium', () => {
     // The browser's clock stands still, so server paint and script render use the same "now" to the millisecond.
     await page.clock.install({ time: Date.now() - 60_000 });
     await page.clock.pauseAt(Date.now() - 30_000);
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => (release = resolve));
-    await page.route('**/api/devices', async (route) => {
-      await held;
-      await route.continue();
-    });
+    const release = await holdDevicesApi(page);
     await page.goto(`${url}/`);
     const painted = await page.$$eval('#devices tbody tr', (rows) => rows.map((row) => row.outerHTML));
     const paintedStatus = await page.$$eval('#summary, #showing', (nodes) => nodes.map((n) => n.textContent));
@@ -388,12 +383,7 @@ describe('landing page in Chromium', () => {
       );
     };
     // First paint: server-side escaping (the script's fetch is held back until checked).
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => (release = resolve));
-    await page.route('**/api/devices', async (route) => {
-      await held;
-      await route.continue();
-    });
+    const release = await holdDevicesApi(page);
     await page.goto(`${url}/`);
     await check('00:11:32:AB:CD:EF');
     release();

@@ -151,6 +151,20 @@ export function pageHarness(): { openPage(devices: DeviceRecord[], options?: Pag
 // Runs in the page; the project compiles without the DOM library, so name what it touches.
 declare const document: { getElementById(id: string): { textContent: string | null } | null };
 
+/**
+ * Holds the page's fetches of /api/devices until the returned function is called, so the
+ * server's first paint can be checked before the script replaces it.
+ */
+export async function holdDevicesApi(page: Page): Promise<() => void> {
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route('**/api/devices', async (route) => {
+    await held;
+    await route.continue();
+  });
+  return release;
+}
+
 /** Waits until the page's script has replaced the server's rows with its own render of /api/devices. */
 export async function waitForLiveTable(page: Page): Promise<void> {
   await page.waitForFunction(() => document.getElementById('updated')?.textContent?.startsWith('Updated at'));
