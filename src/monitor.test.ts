@@ -35,7 +35,7 @@ function gatedClient() {
   return { client, release: () => gates.shift()?.() };
 }
 
-function monitorWith(routerCount: number, nowMs: () => number) {
+function monitorWith(routerCount: number, nowMs: () => number, commitPoll?: () => Promise<void>) {
   const names = Array.from({ length: routerCount }, (_, i) => `r${i}`);
   const { config } = buildConfig(
     { routers: names.map((name) => ({ name, host: '127.0.0.1', user: 'u', password: 'p' })), poll: { intervalSeconds: 15 } },
@@ -44,15 +44,16 @@ function monitorWith(routerCount: number, nowMs: () => number) {
   );
   const clients = new Map(names.map((name) => [name, gatedClient()]));
   let saves = 0;
+  const registry = new DeviceRegistry({ presence: config.presence, retention: config.retention, routers: names });
   const monitor = new Monitor({
     config,
     logger: pino({ level: 'silent' }),
-    inventory: new DeviceRegistry({ presence: config.presence, retention: config.retention, routers: names }),
+    inventory: registry,
     createClient: (router) => clients.get(router.name)!.client,
-    persistence: { requestSave: () => void saves++, flush: async () => undefined },
+    persistence: { requestSave: () => void saves++, flush: async () => undefined, commitPoll },
     nowMs,
   });
-  return { monitor, names, clients, saves: () => saves };
+  return { monitor, registry, names, clients, saves: () => saves };
 }
 
 const settle = () => new Promise((resolve) => setImmediate(resolve));
@@ -107,6 +108,50 @@ describe('Monitor state saves', () => {
     expect(saves()).toBe(afterFirst + 1);
     clients.get('r1')!.release();
     await stuck;
+  });
+});
+
+/** netmon_device_info lines of one router in the current snapshot. */
+function deviceInfoLines(monitor: Monitor, router: string): string[] {
+  return monitor
+    .snapshot()
+    .exposition.split('\n')
+    .filter((line) => line.startsWith('netmon_device_info{') && line.includes(`router="${router}"`));
+}
+
+describe('Monitor republishDevices (a reload changed the watched devices)', () => {
+  it('shows new names and flags at once, down routers included, but no poll that is not yet durable', async () => {
+    const commits: Array<() => void> = [];
+    let gateCommits = false;
+    const commitPoll = () => (gateCommits ? new Promise<void>((resolve) => commits.push(resolve)) : Promise.resolve());
+    const { monitor, registry, clients } = monitorWith(2, () => 1_000_000_000, commitPoll);
+    const first = monitor.pollRouter('r0');
+    await settle();
+    clients.get('r0')!.release();
+    await first;
+    // r0 goes down: its last good data stays.
+    clients.get('r0')!.client.poll = () => Promise.reject(Object.assign(new Error('refused'), { reason: 'connect' }));
+    expect((await monitor.pollRouter('r0')).ok).toBe(false);
+    gateCommits = true;
+    const committing = monitor.pollRouter('r1');
+    await settle();
+    clients.get('r1')!.release();
+    await settle();
+    expect(commits).toHaveLength(1);
+
+    registry.setWatched([
+      { mac: 'aa-bb-cc-dd-ee-01', name: 'nas', router: 'r0' },
+      { mac: 'AA:BB:CC:DD:EE:01', name: 'nas-too', router: 'r1' },
+    ]);
+    monitor.republishDevices();
+    const [line] = deviceInfoLines(monitor, 'r0');
+    expect(line).toMatch(/mac="AA:BB:CC:DD:EE:01".*name="nas".*watched="true"/);
+    expect(monitor.snapshot().exposition).toMatch(/^netmon_router_up\{router="r0"\} 0$/m);
+    // r1's poll is merged but not on disk yet: not shown, by this or anything else.
+    expect(deviceInfoLines(monitor, 'r1')).toEqual([]);
+    commits.shift()!();
+    await committing;
+    expect(deviceInfoLines(monitor, 'r1')[0]).toMatch(/name="nas-too".*watched="true"/);
   });
 });
 

@@ -78,6 +78,8 @@ export class Monitor {
   private scheduler: PollScheduler | null = null;
   private readonly nowMs: () => number;
   private pollsInFlight = 0;
+  /** Routers whose merged poll is being made durable (commitPoll): not shown before it is. */
+  private readonly committing = new Set<string>();
   private lastSaveRequestMs: number;
 
   constructor(private readonly options: MonitorOptions) {
@@ -171,6 +173,18 @@ export class Monitor {
     return change;
   }
 
+  /**
+   * Shows what the inventory holds now for every router, without polling: after
+   * a reload changed the watched devices, the next scrape has their names and
+   * flags, also for a router that is down (its last good data, relabelled). A
+   * router whose poll is being made durable is left out: it publishes itself
+   * once it is, with the same names and flags.
+   */
+  republishDevices(): void {
+    this.refreshAllRouters();
+    this.current = this.builder.build(this.nowMs() / 1000);
+  }
+
   /** One poll of every router, concurrently (the `devices` command). */
   async pollAllOnce(): Promise<PollOutcome[]> {
     // Access points first: their sightings join their gateway's devices at the gateway's poll.
@@ -216,7 +230,12 @@ export class Monitor {
       const nowSeconds = this.nowMs() / 1000;
       const changes = this.options.inventory.applyPoll(router, observations, nowSeconds);
       // On disk before anything (metrics, API, log) shows it: a crash never loses a first sighting.
-      await this.options.persistence?.commitPoll?.();
+      this.committing.add(router);
+      try {
+        await this.options.persistence?.commitPoll?.();
+      } finally {
+        this.committing.delete(router);
+      }
       state.up = true;
       state.lastSuccess = nowSeconds;
       state.system = observations.system;
@@ -251,7 +270,7 @@ export class Monitor {
   private publish(router: string): void {
     const state = this.pollStatuses.get(router);
     if (!state) return;
-    this.builder.updateRouter(state, this.devicesOf(router), this.options.inventory.routerSummary(router));
+    this.updateRouterPart(state);
     this.current = this.builder.build(this.nowMs() / 1000);
     this.requestSave();
   }
@@ -275,9 +294,11 @@ export class Monitor {
   }
 
   private refreshAllRouters(): void {
-    for (const state of this.pollStatuses.values()) {
-      this.builder.updateRouter(state, this.devicesOf(state.name), this.options.inventory.routerSummary(state.name));
-    }
+    for (const state of this.pollStatuses.values()) if (!this.committing.has(state.name)) this.updateRouterPart(state);
+  }
+
+  private updateRouterPart(state: RouterPollStatus): void {
+    this.builder.updateRouter(state, this.devicesOf(state.name), this.options.inventory.routerSummary(state.name));
   }
 
   private devicesOf(router: string): DeviceRecord[] | RouterDevices {

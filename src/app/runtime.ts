@@ -274,8 +274,11 @@ async function startLocked({ config, logger, web, registry, lock, statePath, fil
       // The shard is one of the restart-only settings: a reload keeps the running one.
       const { gatewaysChanged, ...change } = await applyRouters('reload', { ...next, shard: config.shard });
       if (gatewaysChanged) needsRestart.push('routers[].gateway');
-      // Names and watched flags change in place; each router's series show them from its next poll.
-      if (JSON.stringify(next.devices) !== watchedBefore) registry.setWatched(next.devices);
+      // Names and watched flags change in place, and show at the next scrape (a router that is down included).
+      if (JSON.stringify(next.devices) !== watchedBefore) {
+        registry.setWatched(next.devices);
+        monitor.republishDevices();
+      }
       logger.level = next.log.level;
       return { ...change, needsRestart };
     },

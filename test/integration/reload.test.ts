@@ -158,10 +158,8 @@ describe('SIGHUP reload in the real process', () => {
       ],
     });
     await hup(/configuration reloaded: 0 router\(s\) added, 0 removed, 0 reconnected/);
-    const watched = await waitFor(async () => {
-      const info = await deviceInfo(exporter, 'keep');
-      return info.get(spare) !== undefined ? info : undefined;
-    });
+    // The next scrape shows it (the poll-free case is the test below).
+    const watched = await deviceInfo(exporter, 'keep');
     expect(watched.get(seen.mac)).toEqual(['the-nas', 'true']);
     expect(watched.get(spare)).toEqual(['spare-printer', 'true']);
     const api = await devices(exporter);
@@ -170,10 +168,8 @@ describe('SIGHUP reload in the real process', () => {
 
     writeConfig({ ...base, routers });
     await hup(/configuration reloaded/);
-    const unwatched = await waitFor(async () => {
-      const info = await deviceInfo(exporter, 'keep');
-      return info.get(spare) === undefined ? info : undefined;
-    });
+    const unwatched = await deviceInfo(exporter, 'keep');
+    expect(unwatched.get(spare)).toBeUndefined();
     expect(unwatched.get(seen.mac)).toEqual([seen.name ?? '', 'false']);
     expect((await devices(exporter)).find((d) => d.mac === seen.mac)).toMatchObject({
       watched: false,
@@ -181,5 +177,109 @@ describe('SIGHUP reload in the real process', () => {
     });
     expect(exporter.output()).not.toMatch(/"settings":\[[^\]]*"devices"/);
     expect(sims.keep.stats.logins).toBe(1);
+  });
+});
+
+/**
+ * Polled once an hour, so nothing but the reload can change what a scrape shows: the watched
+ * devices of a reload are on the next scrape, also for a router that is down since the start
+ * (its devices are the last good data of the previous run, from the state file).
+ */
+describe('SIGHUP with changed watched devices, shown at the next scrape without a poll', () => {
+  const sims: Record<'up' | 'down', RunningSimulator> = {} as never;
+  let exporter: ExporterProcess | undefined;
+
+  afterAll(async () => {
+    await exporter?.stop('SIGKILL');
+    for (const sim of Object.values(sims)) await sim?.close();
+  });
+
+  it('relabels the devices of a router that is up and of one that is down, and adds a never seen one', async () => {
+    for (const [index, name] of (['up', 'down'] as const).entries()) {
+      sims[name] = await startSimulator({
+        users: [{ name: 'monitor', password: 'secret' }],
+        lan: generateLan({ devices: 3, seed: index + 11, identity: name }),
+      });
+    }
+    const dir = mkdtempSync(path.join(tmpdir(), 'netmon-reload-watched-'));
+    const configPath = path.join(dir, 'config.json');
+    const base = {
+      poll: { intervalSeconds: 3600 },
+      state: { path: path.join(dir, 'state.json') },
+      routers: [routerEntry('up', sims.up), routerEntry('down', sims.down)],
+    };
+    writeFileSync(configPath, JSON.stringify(base), { mode: 0o600 });
+    exporter = await startExporter({ configPath });
+    const firstRun = await devices(exporter);
+    expect(await exporter.stop('SIGTERM')).toBe(0);
+    const [upDevice] = firstRun.filter((d) => d.router === 'up');
+    const [downDevice, downOther] = firstRun.filter((d) => d.router === 'down');
+    expect(upDevice?.firstSeen).toBeTypeOf('number');
+    expect(downDevice?.firstSeen).toBeTypeOf('number');
+    expect(downOther?.watched).toBe(false);
+
+    await sims.down.stopListening({ dropConnections: true });
+    exporter = await startExporter({ configPath });
+    expect(await routersUp(exporter)).toEqual(
+      new Map([
+        ['up', 1],
+        ['down', 0],
+      ]),
+    );
+    expect((await deviceInfo(exporter, 'down')).get(downDevice!.mac)).toEqual([downDevice!.name ?? '', 'false']);
+
+    const spare = '02:00:5E:10:00:01';
+    writeFileSync(
+      configPath,
+      JSON.stringify({
+        ...base,
+        devices: [
+          { mac: upDevice!.mac, name: 'office-nas', router: 'up' },
+          { mac: downDevice!.mac.toLowerCase(), name: 'garage-camera', router: 'down' },
+          { mac: spare, name: 'spare-printer', router: 'down' },
+        ],
+      }),
+      { mode: 0o600 },
+    );
+    const before = exporter.output().length;
+    exporter.child.kill('SIGHUP');
+    const running = exporter;
+    await waitFor(() => (/configuration reloaded/.test(running.output().slice(before)) ? true : undefined), 15_000, 'reload');
+
+    // The first scrape after the reload, no waiting for a poll.
+    const samples = parseExposition(await (await fetch(`${exporter.url}/metrics`)).text());
+    const series = (name: string, router: string, mac: string) =>
+      samples.filter((s) => s.name === name && s.labels.router === router && s.labels.mac === mac);
+    expect(series('netmon_device_info', 'up', upDevice!.mac).map((s) => [s.labels.name, s.labels.watched])).toEqual([
+      ['office-nas', 'true'],
+    ]);
+    expect(series('netmon_device_info', 'down', downDevice!.mac).map((s) => [s.labels.name, s.labels.watched])).toEqual([
+      ['garage-camera', 'true'],
+    ]);
+    expect(series('netmon_device_info', 'down', downOther!.mac).map((s) => s.labels.watched)).toEqual(['false']);
+    expect(series('netmon_device_info', 'down', spare).map((s) => [s.labels.name, s.labels.watched])).toEqual([
+      ['spare-printer', 'true'],
+    ]);
+    expect(series('netmon_device_present', 'down', spare).map((s) => s.value)).toEqual([0]);
+    expect(series('netmon_device_first_seen_timestamp_seconds', 'down', spare)).toEqual([]);
+    expect(series('netmon_device_first_seen_timestamp_seconds', 'down', downDevice!.mac).map((s) => s.value)).toEqual([
+      downDevice!.firstSeen,
+    ]);
+    expect(samples.find((s) => s.name === 'netmon_router_up' && s.labels.router === 'down')?.value).toBe(0);
+
+    const api = await devices(exporter);
+    expect(api.find((d) => d.router === 'down' && d.mac === downDevice!.mac)).toMatchObject({
+      name: 'garage-camera',
+      watched: true,
+      firstSeen: downDevice!.firstSeen,
+    });
+    expect(api.find((d) => d.router === 'down' && d.mac === spare)).toMatchObject({
+      name: 'spare-printer',
+      watched: true,
+      firstSeen: null,
+    });
+    expect(api.find((d) => d.router === 'up' && d.mac === upDevice!.mac)).toMatchObject({ name: 'office-nas', watched: true });
+    // No poll ran: the router that is up was logged in to once, at the start of this run.
+    expect(sims.up.stats.commandsFor('/ip/arp/print')).toHaveLength(2);
   });
 });
