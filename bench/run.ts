@@ -21,7 +21,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { type Builds, buildForBench } from './build.js';
+import { type Builds, buildForBench, ROOT } from './build.js';
 import type { PollJob, PollResult } from './poll-worker.js';
 import type { ProtocolJob, ProtocolResult } from './protocol-worker.js';
 import type { ServeJob } from './serve-bench.js';
@@ -467,11 +467,24 @@ const ALL_SECTIONS: Array<{ name: string; run: Section }> = [
   { name: 'state', run: stateSection },
 ];
 
+/**
+ * Whether the figures are the image's: `npm run bench` runs on the Dockerfile's Node release
+ * (shell/shipped_node.sh); run directly with another node, the report says so.
+ */
+function nodeRelease(): string {
+  const dockerfile = readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8');
+  const shipped = /^ARG NODE_IMAGE=node:(\d+\.\d+\.\d+)-/m.exec(dockerfile)?.[1];
+  if (shipped === undefined) return 'the Dockerfile names no Node release';
+  return process.versions.node === shipped
+    ? 'the release the image ships'
+    : `NOT the image's ${shipped}: run it as npm run bench, which uses shell/shipped_node.sh`;
+}
+
 async function main(): Promise<void> {
   const started = Date.now();
   const builds = buildForBench(log);
   const report: string[] = [];
-  const header = `network-monitor bench${QUICK ? ' (--quick)' : ''}: node ${process.version}, ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, load average ${os
+  const header = `network-monitor bench${QUICK ? ' (--quick)' : ''}: Node.js ${process.version} (${nodeRelease()}), ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, load average ${os
     .loadavg()
     .map((l) => l.toFixed(2))
     .join(' ')} at start`;

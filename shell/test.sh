@@ -25,15 +25,11 @@ log "installing npm dependencies"
 npm ci --no-audit --no-fund --loglevel=error
 
 # The image runs Node 24 (Node 20 reached end of life on 2026-04-30), so every
-# check below runs on that release too, whatever node this machine has: the
-# `node` package from the npm registry, at the Dockerfile's version.
-test_node=$(sed -n 's/^ARG NODE_IMAGE=node:\([0-9][0-9.]*\)-.*/\1/p' Dockerfile)
-node_prefix=node_modules/.cache/node-$test_node
-if [ ! -x "$node_prefix/node_modules/.bin/node" ]; then
-  log "installing Node.js $test_node for the tests (npm package node@$test_node)"
-  npm install --prefix "$node_prefix" --no-save --no-audit --no-fund --loglevel=error "node@$test_node"
-fi
-PATH="$PWD/$node_prefix/node_modules/.bin:$PATH"
+# check below runs on that release too, whatever node this machine has
+# (shell/shipped_node.sh installs the Dockerfile's version once; `npm run bench`
+# uses the same one).
+shipped_node_bin=$(sh shell/shipped_node.sh)
+PATH="$shipped_node_bin:$PATH"
 export PATH
 log "tests run on Node.js $(node --version)"
 
