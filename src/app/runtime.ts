@@ -1,4 +1,5 @@
 import { type Config, ConfigError, type RouterConfig } from '../config/load.js';
+import { type OwnFile, skippedFileMessage } from '../config/own-files.js';
 import { collectRouters, RouterFileSet } from '../config/router-files.js';
 import { routersOfShard } from '../config/shard.js';
 import { createApp } from '../http/app.js';
@@ -114,6 +115,11 @@ export function routersToPoll(config: Config, files: RouterFileSet) {
   return { ...all, all: all.routers, routers: routersOfShard(all.routers, config.shard) };
 }
 
+/** Once per file: the exporter's own files that routerFiles matched, skipped (the same words as check-config). */
+function logSkippedFiles(logger: Logger, skipped: ReadonlyArray<OwnFile>): void {
+  for (const skip of skipped) logger.warn({ file: skip.file, is: skip.is }, skippedFileMessage(skip));
+}
+
 export function createRouterClient(config: Config, logger: Logger) {
   const replyLimits = replyLimitsFor(config.retention.maxDevicesPerRouter);
   return (router: Config['routers'][number]): RouterClient => new RouterSession({ ...router, logger, replyLimits });
@@ -126,6 +132,7 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
   const files = new RouterFileSet(config.routerFiles);
   const initial = routersToPoll(config, files);
   if (initial.problems.length > 0) throw new ConfigError(config.source, initial.problems);
+  logSkippedFiles(logger, initial.newSkipped);
   if (config.shard !== null) {
     logger.info(
       { shard: `${config.shard.index}/${config.shard.count}`, polled: initial.routers.length, total: initial.all.length },
@@ -215,6 +222,7 @@ async function startLocked({ config, logger, web, registry, lock, statePath, fil
       for (const problem of next.newProblems) {
         logger.error({ file: problem.path, problem: problem.message }, 'router file refused; its last good version stays');
       }
+      logSkippedFiles(logger, next.newSkipped);
       if (reloaded) {
         // A reloaded config whose gateways or watched devices name no router is refused as a whole.
         const own = next.fleetProblems.filter((problem) => problem.path.startsWith('$'));
@@ -271,8 +279,9 @@ async function startLocked({ config, logger, web, registry, lock, statePath, fil
       // Compared with what the process started with: those settings never change while it runs.
       const needsRestart = restartOnlyChanges(config, next);
       const watchedBefore = JSON.stringify(current.devices);
-      // The shard is one of the restart-only settings: a reload keeps the running one.
-      const { gatewaysChanged, ...change } = await applyRouters('reload', { ...next, shard: config.shard });
+      // The shard and the state file are restart-only settings: a reload keeps the running ones.
+      const running = { ...next, shard: config.shard, state: config.state };
+      const { gatewaysChanged, ...change } = await applyRouters('reload', running);
       if (gatewaysChanged) needsRestart.push('routers[].gateway');
       // Names and watched flags change in place, and show at the next scrape (a router that is down included).
       if (JSON.stringify(next.devices) !== watchedBefore) {

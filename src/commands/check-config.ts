@@ -1,4 +1,5 @@
 import { ConfigError, loadConfigFile, resolveConfigPath } from '../config/load.js';
+import { skippedFileMessage } from '../config/own-files.js';
 import { collectRouters, RouterFileSet } from '../config/router-files.js';
 import { routersOfShard } from '../config/shard.js';
 import { loadWebConfig, WebConfigError } from '../http/web-config.js';
@@ -10,6 +11,7 @@ export async function checkConfigCommand(options: { configPath?: string }): Prom
     for (const warning of warnings) process.stderr.write(`warning: ${warning}\n`);
     // Router files are validated too, exactly as `serve` reads them at start.
     const all = collectRouters(config, new RouterFileSet(config.routerFiles));
+    for (const skip of all.skipped) process.stderr.write(`warning: ${skippedFileMessage(skip)}\n`);
     if (all.problems.length > 0) throw new ConfigError(file, all.problems);
     // The web config too, as `serve` reads it at start (TLS files, client_auth_type with client_ca_file, users).
     if (config.http.webConfigFile !== null) {

@@ -1,5 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { CONFIG_FILE_FIELD } from './own-files.js';
 import { type ConfigProblem, describeIssues, formatPath } from './problems.js';
 import { configSchema, type ListenAddress, parseListen, type RawConfig, type RouterSources } from './schema.js';
 import { parseShardEnv } from './shard.js';
@@ -26,6 +27,8 @@ export interface Config extends Omit<RawConfig, 'routers'> {
   listen: ListenAddress;
   /** Where the file was read from. */
   source: string;
+  /** The config file itself and the files it names that hold secrets (password files, CAs, the web config and its TLS files). */
+  secretFiles: SecretFile[];
 }
 
 export class ConfigError extends Error {
@@ -74,7 +77,7 @@ export function buildConfig(document: unknown, source: string, env: NodeJS.Proce
   if (!listen) throw new ConfigError(source, [{ path: '$.http.listen', message: 'invalid listen address' }]);
   const statePath = path.resolve(baseDir, raw.state.path);
   const webConfigFile = raw.http.webConfigFile === null ? null : path.resolve(baseDir, raw.http.webConfigFile);
-  const secrets: SecretFile[] = [{ field: 'the configuration file itself', file: path.resolve(baseDir, source) }];
+  const secrets: SecretFile[] = [{ field: CONFIG_FILE_FIELD, file: path.resolve(baseDir, source) }];
   raw.routers.forEach((router, index) => {
     secrets.push(...routerSecretFiles(router, routers[index]!, baseDir, (keys) => formatPath(['routers', index, ...keys])));
   });
@@ -94,6 +97,7 @@ export function buildConfig(document: unknown, source: string, env: NodeJS.Proce
       webConfigFile,
     },
     source,
+    secretFiles: secrets,
   };
   return { config, warnings: [] };
 }

@@ -1,8 +1,9 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { buildConfig } from './load.js';
+import { skippedFileMessage } from './own-files.js';
 import { collectRouters, RouterFileSet } from './router-files.js';
 
 const router = (name: string, extra: Record<string, unknown> = {}) => ({
@@ -157,6 +158,85 @@ describe('RouterFileSet', () => {
         path: `${path.join(dir, 'r/c.json')}:$[0].tls.ca`,
         message: `is ${path.join(dir, 'state.shard-0.json.lock')}, a file written with the state file ($.state.path), which is rewritten and moved aside; give this file a path of its own`,
       },
+    ]);
+  });
+
+  it("skips the exporter's own files a glob matches, each named with what it is, reported once", () => {
+    const at = (file: string) => path.join(dir, file);
+    write('a.json', [router('a1', { password: undefined, passwordFile: at('filed-pw') })]);
+    write('filed-pw', 'p\n');
+    write('pw', 'secret\n');
+    write('state.json', '{"version":1}');
+    for (const beside of ['.journal', '.lock', '.bak', '.tmp-1', '.corrupt-20260101T000000Z']) write(`state.json${beside}`, 'x');
+    write('state.shard-1.json', '{}');
+    write('state.shard-1.json.journal', 'x');
+    write('web.yml', 'tls_server_config:\n  cert_file: tls.crt\n  key_file: tls.key\n');
+    write('tls.crt', 'not a certificate');
+    write('tls.key', 'not a key');
+    write('config.json', '{}');
+    const { config } = buildConfig(
+      {
+        routers: [router('inline', { password: undefined, passwordFile: at('pw') })],
+        routerFiles: ['*'],
+        state: { path: at('state.json') },
+        http: { webConfigFile: at('web.yml') },
+      },
+      at('config.json'),
+      {},
+    );
+    const files = new RouterFileSet(config.routerFiles, dir, {});
+    const all = collectRouters(config, files);
+    expect(all.problems).toEqual([]);
+    expect(all.routers.map((r) => r.name)).toEqual(['inline', 'a1']);
+    expect(all.files).toEqual([at('a.json')]);
+    const beside = 'a file the exporter writes beside the state file ($.state.path)';
+    const expected = [
+      ['config.json', 'the configuration file'],
+      ['filed-pw', `a file named by ${at('a.json')}:$[0].passwordFile`],
+      ['pw', 'a file named by $.routers[0].passwordFile'],
+      ['state.json', 'the state file ($.state.path)'],
+      ['state.json.bak', beside],
+      ['state.json.corrupt-20260101T000000Z', beside],
+      ['state.json.journal', beside],
+      ['state.json.lock', beside],
+      ['state.json.tmp-1', beside],
+      ['state.shard-1.json', "a shard's state file ($.state.path)"],
+      ['state.shard-1.json.journal', beside],
+      ['tls.crt', `a file named by ${at('web.yml')}: tls_server_config.cert_file`],
+      ['tls.key', `a file named by ${at('web.yml')}: tls_server_config.key_file`],
+      ['web.yml', 'a file named by $.http.webConfigFile'],
+    ].map(([file, is]) => ({ file: at(file!), is }));
+    expect(all.skipped).toEqual(expected);
+    expect(all.newSkipped).toEqual(expected);
+    expect(skippedFileMessage(all.skipped[3]!)).toBe(
+      `${at('state.json')} matches routerFiles but is the state file ($.state.path); skipped (not a router file)`,
+    );
+    // Said once, not at every re-scan; again when a file comes back or is something else now.
+    expect(collectRouters(config, files).newSkipped).toEqual([]);
+    rmSync(at('state.json.lock'));
+    expect(collectRouters(config, files).newSkipped).toEqual([]);
+    write('state.json.lock', 'x');
+    expect(collectRouters(config, files).newSkipped).toEqual([{ file: at('state.json.lock'), is: beside }]);
+  });
+
+  it('recognises an own file by inode and through a symlink, and leaves names that only look alike', () => {
+    const at = (file: string) => path.join(dir, file);
+    write('data/state.json', '{}');
+    write('routers/real.json', [router('r1')]);
+    write('routers/state.json.example', [router('r2')]);
+    write('routers/my-state.json', [router('r3')]);
+    linkSync(at('data/state.json'), at('routers/hard.json'));
+    symlinkSync(at('data/state.json'), at('routers/soft.json'));
+    const { config } = buildConfig({ routerFiles: ['routers/*'], state: { path: at('data/state.json') } }, at('c.json'), {});
+    const all = collectRouters(config, new RouterFileSet(config.routerFiles, dir, {}));
+    expect(all.problems).toEqual([]);
+    expect(all.routers.map((r) => r.name)).toEqual(['r3', 'r1', 'r2']);
+    expect(all.skipped).toEqual([
+      {
+        file: at('routers/hard.json'),
+        is: `a hard link to ${at('data/state.json')}, written with the state file ($.state.path)`,
+      },
+      { file: at('routers/soft.json'), is: 'the state file ($.state.path)' },
     ]);
   });
 

@@ -11,9 +11,10 @@ import {
   type RouterConfig,
   routerSecretFiles,
 } from './load.js';
+import { type OwnFile, OwnFiles } from './own-files.js';
 import { gatewayProblems, routerSchema } from './schema.js';
 import type { Shard } from './shard.js';
-import { stateCollisions } from './state-path.js';
+import { type SecretFile, stateCollisions } from './state-path.js';
 
 /**
  * `routerFiles`: more routers from JSON files, each an array of router objects
@@ -31,6 +32,8 @@ const fileSchema = z.array(routerSchema);
 interface FileVersion {
   text: string;
   routers: RouterConfig[];
+  /** The password files and CAs its routers name. */
+  secrets: SecretFile[];
 }
 
 /** The state files a router file must not name as a password file or CA (state-path.ts). */
@@ -48,12 +51,18 @@ export interface RouterFilesRead {
   problems: ConfigProblem[];
   /** Files whose problems are new since the last read (report these; the others were reported already). */
   newProblems: ConfigProblem[];
+  /** Read as router files (matched and not skipped). */
   files: string[];
+  /** Matched files that are the exporter's own (own-files.ts), or a password file or CA a router file names: not read as router files. */
+  skipped: OwnFile[];
+  /** Those of `skipped` not reported before (log these). */
+  newSkipped: OwnFile[];
 }
 
 export class RouterFileSet {
   private readonly good = new Map<string, FileVersion>();
   private readonly reported = new Map<string, string>();
+  private readonly reportedSkips = new Map<string, string>();
 
   constructor(
     private patterns: ReadonlyArray<string>,
@@ -92,29 +101,33 @@ export class RouterFileSet {
    * config's own routers): a file that repeats one of them, or a name of an
    * earlier file, is a problem like invalid JSON.
    */
-  read(taken: ReadonlySet<string>, state: StateFiles | null = null): RouterFilesRead {
-    const files = this.match();
+  read(taken: ReadonlySet<string>, state: StateFiles | null = null, own: OwnFiles | null = null): RouterFilesRead {
+    const matched = this.match();
     const names = new Set(taken);
     const routers: RouterConfig[] = [];
     const origins: RouterFilesRead['origins'] = [];
     const problems: ConfigProblem[] = [];
     const newProblems: ConfigProblem[] = [];
-    for (const file of files) {
-      const fileProblems: ConfigProblem[] = [];
-      let text: string | null = null;
-      try {
-        text = readFileSync(file, 'utf8');
-      } catch (error) {
-        fileProblems.push({
-          path: `${file}:$`,
-          message: `cannot read file: ${(error as NodeJS.ErrnoException).code ?? 'error'}`,
-        });
+    const skipped: OwnFile[] = [];
+    // The exporter's own files are known from the config: never read.
+    const reads: FileRead[] = [];
+    for (const file of matched) {
+      const is = own?.identify(file) ?? null;
+      if (is !== null) skipped.push({ file, is });
+      else reads.push(this.readOne(file, state));
+    }
+    // A password file or CA that a router file names is known once the router files are parsed.
+    const named = reads.flatMap((read) => (read.version ?? this.good.get(read.file))?.secrets ?? []);
+    const secretsOfFiles = named.length > 0 ? new OwnFiles(null, named) : null;
+    const files: string[] = [];
+    for (const { file, text, fileProblems, version: parsed } of reads) {
+      const is = secretsOfFiles?.identify(file) ?? null;
+      if (is !== null) {
+        skipped.push({ file, is });
+        continue;
       }
-      let version: FileVersion | null = null;
-      if (text !== null) {
-        const previous = this.good.get(file);
-        version = previous?.text === text ? previous : this.parse(file, text, fileProblems, state);
-      }
+      files.push(file);
+      let version = parsed;
       if (version !== null) {
         const clash = duplicateNames(version.routers, names);
         for (const { index, name } of clash) {
@@ -146,11 +159,35 @@ export class RouterFileSet {
         origins.push({ file, index });
       });
     }
-    // A file that no longer matches (deleted, renamed) takes its routers with it.
-    const matched = new Set(files);
-    for (const file of [...this.good.keys()]) if (!matched.has(file)) this.good.delete(file);
-    for (const file of [...this.reported.keys()]) if (!matched.has(file)) this.reported.delete(file);
-    return { routers, origins, problems, newProblems, files };
+    // A file that no longer matches (deleted, renamed) or is skipped now takes its routers with it.
+    const kept = new Set(files);
+    for (const file of [...this.good.keys()]) if (!kept.has(file)) this.good.delete(file);
+    for (const file of [...this.reported.keys()]) if (!kept.has(file)) this.reported.delete(file);
+    skipped.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+    const newSkipped = skipped.filter((skip) => this.reportedSkips.get(skip.file) !== skip.is);
+    this.reportedSkips.clear();
+    for (const skip of skipped) this.reportedSkips.set(skip.file, skip.is);
+    return { routers, origins, problems, newProblems, files, skipped, newSkipped };
+  }
+
+  /** One matched file: its text and the routers it holds, or the problems that keep it from being read. */
+  private readOne(file: string, state: StateFiles | null): FileRead {
+    const fileProblems: ConfigProblem[] = [];
+    let text: string | null = null;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (error) {
+      fileProblems.push({
+        path: `${file}:$`,
+        message: `cannot read file: ${(error as NodeJS.ErrnoException).code ?? 'error'}`,
+      });
+    }
+    let version: FileVersion | null = null;
+    if (text !== null) {
+      const previous = this.good.get(file);
+      version = previous?.text === text ? previous : this.parse(file, text, fileProblems, state);
+    }
+    return { file, text, fileProblems, version };
   }
 
   private parse(file: string, text: string, problems: ConfigProblem[], state: StateFiles | null): FileVersion | null {
@@ -175,12 +212,12 @@ export class RouterFileSet {
         problems.push({ path: `${file}:${formatPath([index, key])}`, message }),
       ),
     );
+    const secrets = parsed.data.flatMap((router, index) =>
+      routerSecretFiles(router, routers[index]!, this.baseDir, (keys) => `${file}:${formatPath([index, ...keys])}`),
+    );
     if (state !== null) {
       // A password file or CA that is the state file (or its journal, lock, backup, another shard's file)
       // would be overwritten, and its content sent to the router as a password.
-      const secrets = parsed.data.flatMap((router, index) =>
-        routerSecretFiles(router, routers[index]!, this.baseDir, (keys) => `${file}:${formatPath([index, ...keys])}`),
-      );
       for (const { secret, stateFile } of stateCollisions(state.path, state.shard, secrets)) {
         problems.push({
           path: secret.field,
@@ -188,8 +225,15 @@ export class RouterFileSet {
         });
       }
     }
-    return problems.length > before ? null : { text, routers };
+    return problems.length > before ? null : { text, routers, secrets };
   }
+}
+
+interface FileRead {
+  file: string;
+  text: string | null;
+  fileProblems: ConfigProblem[];
+  version: FileVersion | null;
 }
 
 function duplicateNames(
@@ -218,19 +262,24 @@ export interface AllRouters {
    */
   fleetProblems: ConfigProblem[];
   files: string[];
+  /** See RouterFilesRead. */
+  skipped: OwnFile[];
+  newSkipped: OwnFile[];
 }
 
 /**
  * Every router of the config and its router files. Checked across them all:
  * a gateway must name a router of either (schema.ts: gatewayProblems), and watched
  * devices must name one; a router file must not name the state file as a secret.
+ * Matched files that are the exporter's own are skipped (own-files.ts).
  */
 export function collectRouters(
-  config: Pick<Config, 'routers' | 'devices'> & Partial<Pick<Config, 'state' | 'shard'>>,
+  config: Pick<Config, 'routers' | 'devices'> & Partial<Pick<Config, 'state' | 'shard' | 'secretFiles'>>,
   files: RouterFileSet,
 ): AllRouters {
   const state = config.state ? { path: config.state.path, shard: config.shard ?? null } : null;
-  const fromFiles = files.read(new Set(config.routers.map((router) => router.name)), state);
+  const own = state !== null || config.secretFiles ? new OwnFiles(state, config.secretFiles ?? []) : null;
+  const fromFiles = files.read(new Set(config.routers.map((router) => router.name)), state, own);
   const routers = [...config.routers, ...fromFiles.routers];
   const fleetProblems: ConfigProblem[] = [];
   for (const { index, message } of gatewayProblems(routers)) {
@@ -256,5 +305,7 @@ export function collectRouters(
     newProblems: fromFiles.newProblems,
     fleetProblems,
     files: fromFiles.files,
+    skipped: fromFiles.skipped,
+    newSkipped: fromFiles.newSkipped,
   };
 }

@@ -35,7 +35,7 @@ export function shardStatePath(statePath: string, shard: Shard | null): string {
  * journal and lock beside it. With shards, those of every shard: each instance
  * of the fleet reads the same config and writes its shard's file.
  */
-function stateFiles(statePath: string, shard: Shard | null): string[] {
+export function stateFiles(statePath: string, shard: Shard | null): string[] {
   const snapshots =
     shard === null || shard.count === 1
       ? [statePath]
@@ -44,7 +44,7 @@ function stateFiles(statePath: string, shard: Shard | null): string[] {
 }
 
 /** Where a path really leads: symlinks resolved as far as the path exists. */
-function realPath(file: string): string {
+export function realPath(file: string): string {
   const absolute = path.resolve(file);
   try {
     return realpathSync(absolute);
@@ -57,7 +57,8 @@ function realPath(file: string): string {
   }
 }
 
-function identity(file: string): string | null {
+/** Device and inode of a file (hard links share them); null when it does not exist. */
+export function identity(file: string): string | null {
   try {
     const info = statSync(file);
     return `${info.dev}:${info.ino}`;

@@ -138,3 +138,72 @@ describe('SIGHUP with gateways in router files', () => {
     expect(exporter.child.exitCode).toBeNull();
   });
 });
+
+describe("a routerFiles glob that matches the exporter's own files", () => {
+  const SECRET = 'own-files-pw-7f3a9c';
+  let exporter: ExporterProcess | undefined;
+
+  afterAll(async () => {
+    await exporter?.stop('SIGKILL');
+  });
+
+  /** Everything in one directory, matched by `<dir>/*`: the config, a password file, the state files, one router file. */
+  function ownDirectory() {
+    const dir = mkdtempSync(path.join(tmpdir(), 'netmon-own-files-'));
+    const at = (name: string) => path.join(dir, name);
+    writeFileSync(at('pw'), `${SECRET}\n`, { mode: 0o600 });
+    writeFileSync(at('routers.json'), JSON.stringify([router('filed')]));
+    const { password: _, ...withoutPassword } = router('inline');
+    const document = {
+      routers: [{ ...withoutPassword, passwordFile: at('pw') }],
+      routerFiles: [path.join(dir, '*')],
+      poll: { intervalSeconds: 1 },
+      state: { path: at('state.json') },
+    };
+    writeFileSync(at('config.json'), JSON.stringify(document), { mode: 0o600 });
+    return { configPath: at('config.json'), at };
+  }
+
+  const line = (file: string, is: string) => `${file} matches routerFiles but is ${is}; skipped (not a router file)`;
+
+  it('serve skips them with one log line each, also for state files written after the start', async () => {
+    const { configPath, at } = ownDirectory();
+    exporter = await startExporter({ configPath, env: { NETMON_SHARD: '' } });
+    const running = exporter;
+    const beside = 'a file the exporter writes beside the state file ($.state.path)';
+    const expected = [
+      line(at('config.json'), 'the configuration file'),
+      line(at('pw'), 'a file named by $.routers[0].passwordFile'),
+      line(at('state.json.lock'), beside),
+      line(at('state.json'), 'the state file ($.state.path)'),
+    ];
+    await waitFor(
+      () => (expected.every((text) => running.output().includes(`"msg":"${text}"`)) ? true : undefined),
+      10_000,
+      'a skip line for each own file',
+    );
+    // Re-scanned every second: still one line per file after two more scans.
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    const output = running.output();
+    for (const text of expected) expect(output.split(`"msg":"${text}"`).length - 1, text).toBe(1);
+    expect(output).not.toContain('router file refused');
+    expect(output).not.toContain('not valid JSON');
+    expect(output).not.toContain(SECRET);
+    const up = (await (await fetch(`${running.url}/metrics`)).text()).match(/^netmon_router_up\{router="[^"]+"\}/gm);
+    expect(up).toEqual(['netmon_router_up{router="inline"}', 'netmon_router_up{router="filed"}']);
+    expect(await running.stop('SIGTERM')).toBe(0);
+
+    // check-config says the same of each (the journal and backup are there now too), and passes.
+    const check = await runCli(['check-config', '--config', configPath], { NETMON_SHARD: '' });
+    const warnings = check.stderr.split('\n').filter(Boolean);
+    expect(warnings).toContain(`warning: ${line(at('config.json'), 'the configuration file')}`);
+    expect(warnings).toContain(`warning: ${line(at('pw'), 'a file named by $.routers[0].passwordFile')}`);
+    expect(warnings).toContain(`warning: ${line(at('state.json'), 'the state file ($.state.path)')}`);
+    expect(warnings.every((text) => text.startsWith('warning: ') && text.endsWith('; skipped (not a router file)'))).toBe(true);
+    expect(check.stderr).not.toContain(SECRET);
+    expect(check.stdout).toBe(
+      `${configPath}: OK (2 routers from the config and 1 router file: inline, filed; 0 watched devices)\n`,
+    );
+    expect(check.status).toBe(0);
+  });
+});
