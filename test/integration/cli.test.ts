@@ -1,27 +1,12 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningSimulator, startSimulator } from '../../src/simulator/index.js';
+import { runCli } from '../security/cli.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-
-function run(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/cli.ts'), ...args], {
-      cwd: ROOT,
-      env: { ...process.env, NETMON_CONFIG: '', LOG_LEVEL: '', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+/** The CLI with no config path or log level from the environment unless a test gives one. */
+const run = (args: string[], env: NodeJS.ProcessEnv = {}) => runCli(args, { NETMON_CONFIG: '', LOG_LEVEL: '', ...env });
 
 function writeConfig(document: unknown): string {
   const file = path.join(mkdtempSync(path.join(tmpdir(), 'netmon-cli-')), 'config.json');
@@ -49,26 +34,26 @@ describe('CLI', () => {
 
   it('prints its version and help', async () => {
     const version = await run(['--version']);
-    expect(version.code).toBe(0);
+    expect(version.status).toBe(0);
     expect(version.stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
     const help = await run(['--help']);
-    expect(help.code).toBe(0);
+    expect(help.status).toBe(0);
     expect(help.stdout).toContain('network-monitor serve [--config FILE] [--demo]');
     const unknown = await run(['frobnicate']);
-    expect(unknown.code).toBe(2);
+    expect(unknown.status).toBe(2);
     expect(unknown.stderr).toContain('unknown command "frobnicate"');
   });
 
   it('check-config: OK summary, or every problem with its path and exit 1', async () => {
     const good = await run(['check-config', '--config', writeConfig({ routers: [router()] })]);
-    expect(good.code).toBe(0);
+    expect(good.status).toBe(0);
     expect(good.stdout).toMatch(/OK \(1 router: home; 0 watched devices\)\n$/);
     const badFile = writeConfig({
       routers: [{ name: 'home', host: '', user: 'u', password: 'p' }],
       poll: { intervalSeconds: -1 },
     });
     const bad = await run(['check-config', '--config', badFile]);
-    expect(bad.code).toBe(1);
+    expect(bad.status).toBe(1);
     expect(bad.stderr).toBe(
       `${badFile}: 2 problems\n` +
         '  $.routers[0].host: must not be empty\n' +
@@ -80,7 +65,7 @@ describe('CLI', () => {
   it('check-config: required keys, ranges and typos in the words of the file', async () => {
     const file = writeConfig({ routers: [{ name: 'home', user: 'u', password: 'p', port: 0 }], poll: { intervalSecond: 5 } });
     const result = await run(['check-config', '--config', file]);
-    expect(result.code).toBe(1);
+    expect(result.status).toBe(1);
     expect(result.stderr).toBe(
       `${file}: 3 problems\n` +
         '  $.routers[0].host: required\n' +
@@ -97,25 +82,25 @@ describe('CLI', () => {
       `  cp configuration/config.example.json ${missing}\n` +
       'To try the exporter without a router: network-monitor serve --demo\n';
     const check = await run(['check-config', '--config', missing]);
-    expect(check.code).toBe(1);
+    expect(check.status).toBe(1);
     expect(check.stderr).toBe(`${missing}: 1 problem\n  $: no such file\n${hint}`);
     for (const command of ['devices', 'serve']) {
       const result = await run([command], { NETMON_CONFIG: missing });
-      expect(result.code).toBe(1);
+      expect(result.status).toBe(1);
       expect(result.stderr).toBe(`network-monitor: invalid configuration ${missing}:\n  $: no such file\n${hint}`);
     }
   });
 
   it('devices --demo prints the demo home network without a config', async () => {
     const result = await run(['devices', '--demo'], { NETMON_CONFIG: '/nonexistent/config.json' });
-    expect(result.code).toBe(0);
+    expect(result.status).toBe(0);
     const lines = result.stdout.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^NAME +IP +MAC +VENDOR +ROUTER/);
     expect(lines.at(-1)).toMatch(/^64 devices: \d+ present, \d+ absent, 3 watched$/);
     expect(result.stdout).toMatch(/^nas +192\.168\.88\.10 +00:11:32:ED:E6:61 +Synology/m);
     expect(result.stdout).toMatch(/^old laptop +00:1B:63:00:00:01 /m);
     const json = await run(['devices', '--demo', '--json']);
-    expect(json.code).toBe(0);
+    expect(json.status).toBe(0);
     const devices = JSON.parse(json.stdout) as Array<{ router: string }>;
     expect(devices).toHaveLength(64); // the sample network, plus a Wi-Fi-only camera and an IPv6-only sensor
     expect(new Set(devices.map((device) => device.router))).toEqual(new Set(['demo']));
@@ -123,12 +108,12 @@ describe('CLI', () => {
 
   it('check-config reads NETMON_CONFIG when --config is absent', async () => {
     const result = await run(['check-config'], { NETMON_CONFIG: writeConfig({ routers: [router()] }) });
-    expect(result.code).toBe(0);
+    expect(result.status).toBe(0);
   });
 
   it('devices --json polls once and prints every device', async () => {
     const result = await run(['devices', '--json', '--config', writeConfig({ routers: [router()] })]);
-    expect(result.code).toBe(0);
+    expect(result.status).toBe(0);
     const devices = JSON.parse(result.stdout) as Array<{ router: string; mac: string; present: boolean }>;
     expect(devices.length).toBeGreaterThan(50);
     expect(devices.every((d) => d.router === 'home' && /^([0-9A-F]{2}:){5}[0-9A-F]{2}$/.test(d.mac))).toBe(true);
@@ -138,7 +123,7 @@ describe('CLI', () => {
 
   it('devices prints a table when piped, and fails with one line per unreachable router', async () => {
     const table = await run(['devices', '--config', writeConfig({ routers: [router()] })]);
-    expect(table.code).toBe(0);
+    expect(table.status).toBe(0);
     expect(table.stdout.split('\n')[0]).toMatch(/MAC/);
     expect(table.stdout).not.toContain('\u001b[');
 
@@ -147,7 +132,7 @@ describe('CLI', () => {
       '--config',
       writeConfig({ routers: [router(), { ...router(), name: 'office', password: 'wrong-password-xyz' }] }),
     ]);
-    expect(failing.code).toBe(1);
+    expect(failing.status).toBe(1);
     const lines = failing.stderr.trim().split('\n');
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/^router office: auth: /);

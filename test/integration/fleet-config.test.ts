@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../security/cli.js';
-import { type ExporterProcess, startExporter, waitFor } from '../support/exporter-process.js';
+import { type ExporterProcess, reload, startExporter, waitFor } from '../support/exporter-process.js';
 
 /**
  * Checks across the config and its router files, in the real `check-config`
@@ -106,23 +106,10 @@ describe('SIGHUP with gateways in router files', () => {
     await exporter?.stop('SIGKILL');
   });
 
-  /** Output since `before` (taken before the change, which the file watcher may see first) once it matches. */
-  async function hup(before: number, expectLog: RegExp): Promise<string> {
-    exporter.child.kill('SIGHUP');
-    return waitFor(
-      () => {
-        const since = exporter.output().slice(before);
-        return expectLog.test(since) ? since : undefined;
-      },
-      15_000,
-      `log ${expectLog}`,
-    );
-  }
-
   it('logs a gateway that no longer names a router, with the file and the router, and keeps serving', async () => {
     const before = exporter.output().length;
     writeFileSync(setup.file('gateways.json'), JSON.stringify([router('home-2')]));
-    const log = await hup(before, /configuration reloaded/);
+    const log = await reload(exporter, /configuration reloaded/, before);
     expect(log).toContain(
       `"problem":"${setup.file('aps.json')}:$[0].gateway: router \\"ap-upstairs\\": unknown router \\"home\\": name one of the configured routers (ap-upstairs, home-2)"`,
     );
@@ -133,7 +120,7 @@ describe('SIGHUP with gateways in router files', () => {
   it('refuses a reloaded config whose own gateway names no router, and keeps the running one', async () => {
     const document = JSON.parse(readFileSync(setup.configPath, 'utf8')) as Record<string, unknown>;
     writeFileSync(setup.configPath, JSON.stringify({ ...document, routers: [router('ap-hall', { gateway: 'nowhere' })] }));
-    const log = await hup(exporter.output().length, /reload refused, the running configuration stays/);
+    const log = await reload(exporter, /reload refused, the running configuration stays/);
     expect(log).toContain('$.routers[0].gateway: unknown router \\"nowhere\\": name one of the configured routers');
     expect(exporter.child.exitCode).toBeNull();
   });

@@ -3,7 +3,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningFleet, startSimulatorFleet } from '../../src/simulator/index.js';
-import { type ExporterProcess, startExporter, startShards, waitFor, writeFleetConfig } from '../support/exporter-process.js';
+import {
+  type ExporterProcess,
+  reload,
+  startExporter,
+  startShards,
+  waitFor,
+  writeFleetConfig,
+} from '../support/exporter-process.js';
 import { parseExposition } from '../support/exposition-parser.js';
 
 /**
@@ -128,13 +135,8 @@ describe('a fleet from router files across two shards', () => {
     const south = routers.slice(13, 24).map((r) => r.name as string);
     const before = shards.map((s) => s.output().length);
     writeRouterFile('south.json', '[{"name": "half-written", ');
-    for (const exporter of shards) exporter.child.kill('SIGHUP');
-    for (const [index, exporter] of shards.entries()) {
-      await waitFor(
-        () => (/configuration reloaded/.test(exporter.output().slice(before[index])) ? true : undefined),
-        10_000,
-        'reload',
-      );
+    await Promise.all(shards.map((exporter, index) => reload(exporter, /configuration reloaded/, before[index], 10_000)));
+    for (const exporter of shards) {
       expect(exporter.output()).toMatch(/router file refused; its last good version stays/);
       expect(exporter.output()).toContain('south.json:$');
       expect(exporter.child.exitCode).toBeNull();

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateLan, type RunningSimulator, startSimulator } from '../../src/simulator/index.js';
-import { type ExporterProcess, startExporter, waitFor } from '../support/exporter-process.js';
+import { type ExporterProcess, reload, startExporter, waitFor } from '../support/exporter-process.js';
 import { parseExposition } from '../support/exposition-parser.js';
 
 /** SIGHUP against the real `serve` process and the simulator: routers added, removed, reconnected; bad configs refused. */
@@ -49,11 +49,7 @@ describe('SIGHUP reload in the real process', () => {
     writeFileSync(configPath, typeof document === 'string' ? document : JSON.stringify(document), { mode: 0o600 });
   }
 
-  async function hup(expectLog: RegExp): Promise<void> {
-    const before = exporter.output().length;
-    exporter.child.kill('SIGHUP');
-    await waitFor(() => (expectLog.test(exporter.output().slice(before)) ? true : undefined), 15_000, `log ${expectLog}`);
-  }
+  const hup = (expectLog: RegExp) => reload(exporter, expectLog);
 
   beforeAll(async () => {
     for (const [index, name] of (['keep', 'drop', 'add'] as const).entries()) {
@@ -241,10 +237,7 @@ describe('SIGHUP with changed watched devices, shown at the next scrape without 
       }),
       { mode: 0o600 },
     );
-    const before = exporter.output().length;
-    exporter.child.kill('SIGHUP');
-    const running = exporter;
-    await waitFor(() => (/configuration reloaded/.test(running.output().slice(before)) ? true : undefined), 15_000, 'reload');
+    await reload(exporter, /configuration reloaded/);
 
     // The first scrape after the reload, no waiting for a poll.
     const samples = parseExposition(await (await fetch(`${exporter.url}/metrics`)).text());

@@ -120,6 +120,28 @@ export async function startShards(configPath: string, count: number): Promise<Ex
   return shards;
 }
 
+/**
+ * Sends SIGHUP and resolves with what the process logged since `since` once it
+ * matches `expectLog`. Take `since` (an output length) before changing a file
+ * the process watches, as it may log that change before the signal.
+ */
+export function reload(
+  exporter: ExporterProcess,
+  expectLog: RegExp,
+  since = exporter.output().length,
+  timeoutMs = 15_000,
+): Promise<string> {
+  exporter.child.kill('SIGHUP');
+  return waitFor(
+    () => {
+      const logged = exporter.output().slice(since);
+      return expectLog.test(logged) ? logged : undefined;
+    },
+    timeoutMs,
+    `log ${expectLog}`,
+  );
+}
+
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
