@@ -1,34 +1,20 @@
-import { type Demo, startDemo } from '../app/demo.js';
 import { createRegistry, createRouterClient, routersToPoll } from '../app/runtime.js';
-import { type Config, ConfigError, loadConfigFile, resolveConfigPath } from '../config/load.js';
+import { type Config, ConfigError } from '../config/load.js';
 import { RouterFileSet } from '../config/router-files.js';
 import { createLogger } from '../logging.js';
 import { Monitor } from '../monitor.js';
+import { commandConfig } from './command-config.js';
 import { renderDeviceTable, useColor } from './device-table.js';
 
 /** One poll of every router, printed; nothing is persisted, so it is safe beside a running `serve`. */
 export async function devicesCommand(options: { configPath?: string; json: boolean; demo?: boolean }): Promise<number> {
-  let config: Config;
-  let demo: Demo | null = null;
-  if (options.demo) {
-    // The same simulated home network `serve --demo` serves, read once.
-    demo = await startDemo(process.env);
-    config = demo.config;
-  } else {
-    try {
-      config = loadConfigFile(resolveConfigPath(options.configPath)).config;
-    } catch (error) {
-      if (error instanceof ConfigError) {
-        process.stderr.write(`network-monitor: ${error.message}\n`);
-        return 1;
-      }
-      throw error;
-    }
-  }
+  // With --demo, the same simulated home network `serve --demo` serves, read once.
+  const loaded = await commandConfig(options);
+  if (loaded === null) return 1;
   try {
-    return await pollAndPrint(config, options.json);
+    return await pollAndPrint(loaded.config, options.json);
   } finally {
-    await demo?.close();
+    await loaded.demo?.close();
   }
 }
 

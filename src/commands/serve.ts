@@ -1,37 +1,18 @@
-import { type Demo, startDemo } from '../app/demo.js';
 import { type Runtime, startRuntime } from '../app/runtime.js';
-import { type Config, ConfigError, loadConfigFile, resolveConfigPath } from '../config/load.js';
+import { type Config, ConfigError, loadConfigFile } from '../config/load.js';
 import { StateLockedError } from '../inventory/state-lock.js';
 import { createLogger, type Logger } from '../logging.js';
+import { commandConfig } from './command-config.js';
 
 const SHUTDOWN_DEADLINE_MS = 5000;
 
 export async function serveCommand(options: { configPath?: string; demo: boolean }): Promise<number> {
-  let config: Config;
-  let demo: Demo | null = null;
-  let logger: Logger;
-  let configFile: string | null = null;
-  if (options.demo) {
-    demo = await startDemo(process.env);
-    config = demo.config;
-    logger = createLogger(config.log.level);
-    logger.info({ simulator: `${demo.simulatorHost}:${demo.simulatorPort}` }, 'demo: simulated RouterOS router started');
-  } else {
-    const file = resolveConfigPath(options.configPath);
-    configFile = file;
-    try {
-      const loaded = loadConfigFile(file);
-      config = loaded.config;
-      logger = createLogger(config.log.level);
-      for (const warning of loaded.warnings) logger.warn(warning);
-    } catch (error) {
-      if (error instanceof ConfigError) {
-        process.stderr.write(`network-monitor: ${error.message}\n`);
-        return 1;
-      }
-      throw error;
-    }
-  }
+  const loaded = await commandConfig(options);
+  if (loaded === null) return 1;
+  const { config, demo, file: configFile } = loaded;
+  const logger = createLogger(config.log.level);
+  if (demo) logger.info({ simulator: `${demo.simulatorHost}:${demo.simulatorPort}` }, 'demo: simulated RouterOS router started');
+  for (const warning of loaded.warnings) logger.warn(warning);
 
   let runtime: Runtime;
   try {
@@ -89,17 +70,19 @@ async function reloadConfig(file: string | null, runtime: Runtime, logger: Logge
     logger.warn('reload: the demo has no configuration file; nothing to re-read');
     return;
   }
+  // A config that does not validate, alone or with the router files, changes nothing.
+  const refused = (error: unknown): boolean => {
+    if (!(error instanceof ConfigError)) return false;
+    logger.error({ problems: error.problems }, `reload refused, the running configuration stays: ${error.message}`);
+    return true;
+  };
   let next: Config;
   try {
     const loaded = loadConfigFile(file);
     next = loaded.config;
     for (const warning of loaded.warnings) logger.warn(warning);
   } catch (error) {
-    if (error instanceof ConfigError) {
-      logger.error({ problems: error.problems }, `reload refused, the running configuration stays: ${error.message}`);
-      return;
-    }
-    logger.error({ err: error }, 'reload failed, the running configuration stays');
+    if (!refused(error)) logger.error({ err: error }, 'reload failed, the running configuration stays');
     return;
   }
   try {
@@ -116,11 +99,7 @@ async function reloadConfig(file: string | null, runtime: Runtime, logger: Logge
       `configuration reloaded: ${result.added.length} router(s) added, ${result.removed.length} removed, ${result.changed.length} reconnected`,
     );
   } catch (error) {
-    if (error instanceof ConfigError) {
-      logger.error({ problems: error.problems }, `reload refused, the running configuration stays: ${error.message}`);
-      return;
-    }
-    logger.error({ err: error }, 'reload failed');
+    if (!refused(error)) logger.error({ err: error }, 'reload failed');
   }
 }
 
