@@ -72,7 +72,7 @@ export class StateWriter implements StatePersistence {
   private lastRefreshMs: number;
 
   constructor(
-    private readonly registry: Pick<DeviceRegistry, 'drainStateChanges' | 'exportState'>,
+    private readonly registry: Pick<DeviceRegistry, 'drainStateChanges' | 'stateToSave'>,
     private readonly store: StateStore,
     private readonly clock: () => number = Date.now,
   ) {
@@ -113,7 +113,7 @@ export class StateWriter implements StatePersistence {
     if (full || store.needsCompaction || store.snapshotBytes === 0 || journalTooLarge) {
       // Drained and exported together: whatever was pending is in this snapshot.
       this.registry.drainStateChanges(true);
-      const state = this.registry.exportState(now / 1000);
+      const state = this.registry.stateToSave(now / 1000);
       this.lastRefreshMs = now;
       await store.save(state);
       return;

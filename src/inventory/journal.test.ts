@@ -1,6 +1,7 @@
 import { crc32 } from 'node:zlib';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { encodeHeader, encodeRecord, encodeRecordBytes, readJournal, replay } from './journal.js';
+import { encodeHeader, encodeRecord, encodeRecordBytes, readJournal, recordPieces, replay } from './journal.js';
 import type { PersistedDevice, PersistedState } from './persisted-state.js';
 import type { StateChanges } from './registry.js';
 import { savedDevice } from './test-support.js';
@@ -115,5 +116,91 @@ describe('state journal: encoding and replay', () => {
     expect(readJournal(Buffer.from('root:x:0:0:root:/root:/bin/bash\n'))).toEqual({ kind: 'bad-header' });
     expect(readJournal(Buffer.alloc(0))).toEqual({ kind: 'bad-header' });
     expect(readJournal(journal(encodeRecord(changes({}), 1)))).toEqual({ kind: 'bad-header' });
+  });
+});
+
+/** The record's JSON as it was encoded before it was written in pieces: one object, one JSON.stringify. */
+function recordJsonAsOneString(changes: StateChanges, at: number): string {
+  const record: Record<string, unknown> = { at };
+  if (changes.removed.length > 0) record.removed = changes.removed.map((gone) => [gone.router, gone.mac]);
+  if (changes.changed.length > 0) record.changed = changes.changed;
+  if (changes.refreshed.length > 0) {
+    const byRouter: Record<string, unknown[]> = {};
+    for (const device of changes.refreshed) {
+      const list = byRouter[device.router] ?? [];
+      byRouter[device.router] = list;
+      list.push(
+        device.lastListedAt === device.lastSeen
+          ? [device.mac, device.lastSeen]
+          : [device.mac, device.lastSeen, device.lastListedAt],
+      );
+    }
+    record.refreshed = byRouter;
+  }
+  if (changes.routers.length > 0) record.routers = changes.routers;
+  return JSON.stringify(record);
+}
+
+describe('state journal: a record in pieces', () => {
+  const text = fc.oneof(fc.string({ maxLength: 20 }), fc.string({ unit: 'binary', maxLength: 20 }));
+  const nullableText = fc.option(text, { nil: null });
+  const time = fc.option(fc.oneof(fc.integer({ min: 0, max: 2e9 }), fc.double({ min: 0, max: 2e9, noNaN: true })), { nil: null });
+  // Router names as configured: never integer-like (a JSON object would list those first), never "__proto__".
+  const router = fc.constantFrom('home', 'office', 'r0', 'Küche "AP"', 'a\nb');
+  const persisted = fc.record({
+    router,
+    mac: text,
+    firstSeen: time,
+    lastSeen: time,
+    lastListedAt: time,
+    ip: nullableText,
+    hostname: nullableText,
+    leaseComment: nullableText,
+    interface: nullableText,
+    bridgePort: nullableText,
+    dhcpServer: nullableText,
+    lease: fc.constantFrom('dynamic' as const, 'static' as const, 'none' as const),
+  });
+  const changesArbitrary = fc.record({
+    changed: fc.array(persisted, { maxLength: 5 }),
+    refreshed: fc.array(fc.record({ router, mac: text, lastSeen: time, lastListedAt: time }), { maxLength: 8 }),
+    removed: fc.array(fc.record({ router, mac: text }), { maxLength: 4 }),
+    routers: fc.array(fc.record({ name: router, lastGoodPollAt: time }), { maxLength: 3 }),
+  });
+
+  it('joined, the pieces are the JSON of the record as one string was, for any changes and hostile text', () => {
+    fc.assert(
+      fc.property(changesArbitrary, fc.double({ min: 0, max: 2e9, noNaN: true }), (changes, at) => {
+        expect([...recordPieces(changes, at)].join('')).toBe(recordJsonAsOneString(changes, at));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('every piece but the frame holds at most one device, one removal or one refreshed time', () => {
+    const changes: StateChanges = {
+      changed: [device(A, 1), device(B, 2)],
+      refreshed: [
+        { router: 'home', mac: A, lastSeen: 3, lastListedAt: 3 },
+        { router: 'office', mac: B, lastSeen: 3, lastListedAt: 4 },
+      ],
+      removed: [{ router: 'home', mac: B }],
+      routers: [{ name: 'home', lastGoodPollAt: 4 }],
+    };
+    expect([...recordPieces(changes, 5)]).toEqual([
+      '{"at":5',
+      `,"removed":[["home","${B}"]`,
+      ']',
+      `,"changed":[${JSON.stringify(device(A, 1))}`,
+      `,${JSON.stringify(device(B, 2))}`,
+      ']',
+      `,"refreshed":{"home":[["${A}",3]`,
+      ']',
+      `,"office":[["${B}",3,4]`,
+      ']',
+      '}',
+      ',"routers":[{"name":"home","lastGoodPollAt":4}]',
+      '}',
+    ]);
   });
 });

@@ -1,7 +1,8 @@
 import { crc32 } from 'node:zlib';
 import { z } from 'zod';
+import type { ChunkedWriter } from './chunked-writer.js';
 import { type PersistedDevice, type PersistedState, persistedDeviceSchema, persistedRouterSchema } from './persisted-state.js';
-import type { StateChanges } from './registry.js';
+import type { RefreshedDevice, StateChanges } from './registry.js';
 
 /**
  * The state journal: `<state path>.journal`, an append-only file of what
@@ -79,24 +80,83 @@ export function encodeRecord(changes: StateChanges, at: number): string {
 
 /** encodeRecord's line as the bytes written to the journal. */
 export function encodeRecordBytes(changes: StateChanges, at: number): Buffer {
-  const record: Record<string, unknown> = { at };
-  if (changes.removed.length > 0) record.removed = changes.removed.map((gone) => [gone.router, gone.mac]);
-  if (changes.changed.length > 0) record.changed = changes.changed;
-  if (changes.refreshed.length > 0) {
-    const byRouter: Record<string, unknown[]> = {};
-    for (const device of changes.refreshed) {
-      const list = byRouter[device.router] ?? [];
-      byRouter[device.router] = list;
-      list.push(
-        device.lastListedAt === device.lastSeen
-          ? [device.mac, device.lastSeen]
-          : [device.mac, device.lastSeen, device.lastListedAt],
-      );
+  return frameBytes([...recordPieces(changes, at)].join(''));
+}
+
+/**
+ * The JSON of a record (without its frame), in pieces of at most one device
+ * or refreshed time each, so a large one can be written through a bounded
+ * buffer (chunked-writer.ts): the first poll of a 50k-device LAN makes a
+ * 13 MB record. Joined, the pieces are the JSON.stringify() of the record
+ * object { at, removed?, changed?, refreshed?, routers? } with refreshed
+ * devices grouped by router (journal.test.ts holds the two equal).
+ */
+export function* recordPieces(changes: StateChanges, at: number): Generator<string> {
+  yield `{"at":${JSON.stringify(at)}`;
+  if (changes.removed.length > 0) {
+    let separator = ',"removed":[';
+    for (const gone of changes.removed) {
+      yield separator + JSON.stringify([gone.router, gone.mac]);
+      separator = ',';
     }
-    record.refreshed = byRouter;
+    yield ']';
   }
-  if (changes.routers.length > 0) record.routers = changes.routers;
-  return frameBytes(JSON.stringify(record));
+  if (changes.changed.length > 0) {
+    let separator = ',"changed":[';
+    for (const device of changes.changed) {
+      yield separator + JSON.stringify(device);
+      separator = ',';
+    }
+    yield ']';
+  }
+  if (changes.refreshed.length > 0) {
+    const byRouter = new Map<string, RefreshedDevice[]>();
+    for (const device of changes.refreshed) {
+      const list = byRouter.get(device.router);
+      if (list === undefined) byRouter.set(device.router, [device]);
+      else list.push(device);
+    }
+    let routerSeparator = ',"refreshed":{';
+    for (const [router, list] of byRouter) {
+      let separator = `${routerSeparator}${JSON.stringify(router)}:[`;
+      for (const device of list) {
+        yield separator +
+          JSON.stringify(
+            device.lastListedAt === device.lastSeen
+              ? [device.mac, device.lastSeen]
+              : [device.mac, device.lastSeen, device.lastListedAt],
+          );
+        separator = ',';
+      }
+      yield ']';
+      routerSeparator = ',';
+    }
+    yield '}';
+  }
+  if (changes.routers.length > 0) yield `,"routers":${JSON.stringify(changes.routers)}`;
+  yield '}';
+}
+
+/** The 9 bytes in front of a record's JSON: its CRC-32 as 8 hex digits and a space. */
+export function checksumPrefix(crc: number): Buffer {
+  return Buffer.from(`${crc.toString(16).padStart(8, '0')} `, 'latin1');
+}
+
+/**
+ * Writes one record's line through `writer`, which starts where the line
+ * goes: a placeholder no reader accepts ('?' is not a hex digit) where the
+ * checksum goes, the JSON piece by piece, the newline, and the checksum
+ * last (in the same write when the line fit in the buffer).
+ */
+export async function writeRecordLine(writer: ChunkedWriter, pieces: Iterable<string>): Promise<void> {
+  writer.reserve(9, 0x3f);
+  for (const piece of pieces) {
+    const pending = writer.add(piece);
+    if (pending !== undefined) await pending;
+  }
+  const checksum = writer.checksum();
+  await writer.add('\n');
+  await writer.finish(checksumPrefix(checksum));
 }
 
 export type JournalReadResult =

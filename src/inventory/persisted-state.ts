@@ -51,3 +51,26 @@ export const snapshotFileSchema = persistedStateSchema.extend({
 export type PersistedDevice = z.output<typeof persistedDeviceSchema>;
 export type PersistedRouter = z.output<typeof persistedRouterSchema>;
 export type PersistedState = z.output<typeof persistedStateSchema>;
+
+/** A state to save whose devices may be produced one by one as they are written (DeviceRegistry.stateToSave). */
+export interface StateToSave {
+  version: typeof STATE_VERSION;
+  savedAt: number;
+  routers: PersistedRouter[];
+  devices: Iterable<PersistedDevice>;
+}
+
+/**
+ * The snapshot file's JSON in pieces of at most one device each, for
+ * writing through a bounded buffer: joined, they are
+ * JSON.stringify({ version, savedAt, routers, devices, generation }).
+ */
+export function* snapshotPieces(state: StateToSave, generation: number): Generator<string> {
+  const head = JSON.stringify({ version: state.version, savedAt: state.savedAt, routers: state.routers });
+  let separator = `${head.slice(0, -1)},"devices":[`;
+  for (const device of state.devices) {
+    yield separator + JSON.stringify(device);
+    separator = ',';
+  }
+  yield `${separator === ',' ? '' : separator}],"generation":${JSON.stringify(generation)}}`;
+}

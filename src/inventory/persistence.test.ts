@@ -1,11 +1,12 @@
 import { spawn } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../logging.js';
-import { type PersistedState, persistedStateSchema } from './persisted-state.js';
+import { type PersistedDevice, type PersistedState, persistedStateSchema, snapshotPieces } from './persisted-state.js';
 import { StateStore, type StoreLogger } from './persistence.js';
 import type { StateChanges } from './registry.js';
 import { savedDevice } from './test-support.js';
@@ -156,6 +157,40 @@ describe('StateStore: round trip and backup', () => {
     await writeFile(join(dir, 'unrelated.tmp-1'), 'keep me');
     expect((await new StateStore(path).load())!.savedAt).toBe(1);
     expect(await names()).toEqual(['state.json', 'state.json.journal', 'unrelated.tmp-1']);
+  });
+});
+
+describe('StateStore: a snapshot written in pieces', () => {
+  it('joined, the pieces are the JSON.stringify of the state and its generation', () => {
+    for (const count of [0, 1, 3, 40]) {
+      const saved = state(100 + count, count);
+      expect([...snapshotPieces(saved, 7)].join('')).toBe(JSON.stringify({ ...saved, generation: 7 }));
+    }
+  });
+
+  it('writes devices as they are produced, before the last one exists, and loads back every one', async () => {
+    const path = join(dir, 'state.json');
+    const store = new StateStore(path);
+    await store.load();
+    const full = state(300, 3000);
+    const sizesOnDisk: number[] = [];
+    function* devices(): Generator<PersistedDevice> {
+      for (let i = 0; i < full.devices.length; i++) {
+        if (i === 2999) {
+          // Before the last device is made, most of the file is already on disk (a 64 kB buffer holds about 250).
+          const temp = readdirSync(dir).find((name) => name.startsWith('state.json.tmp-'))!;
+          sizesOnDisk.push(statSync(join(dir, temp)).size);
+        }
+        yield full.devices[i]!;
+      }
+    }
+    expect((await store.save({ ...full, devices: devices() })).ok).toBe(true);
+    expect(sizesOnDisk).toHaveLength(1);
+    expect(sizesOnDisk[0]).toBeGreaterThan(600_000);
+    expect(store.snapshotBytes).toBe(Buffer.byteLength(JSON.stringify({ ...full, generation: 1 })));
+    expect(await readFile(path, 'utf8')).toBe(JSON.stringify({ ...full, generation: 1 }));
+    expect(await new StateStore(path).load()).toEqual(full);
+    await store.close();
   });
 });
 
@@ -535,6 +570,53 @@ for (;;) {
       expect(seqs.slice(0, lastAcked)).toEqual(Array.from({ length: lastAcked }, (_, i) => i + 1));
       expect(seqs.length).toBeLessThanOrEqual(lastAcked + 1);
       lastAcked = seqs.length;
+      await store.close();
+    }
+  }, 180_000); // a guard only: fsync latency on a shared, busy machine stretches these loops several times
+});
+
+describe('StateStore: kill -9 while appending records larger than the write buffer', () => {
+  it('every acknowledged record survives whole, a record cut short is never applied, nothing is corrupt', async () => {
+    const script = join(dir, 'big-journal-writer.mjs');
+    await writeFile(
+      script,
+      `import { StateStore } from ${JSON.stringify(PERSISTENCE_MODULE)};
+const store = new StateStore(process.argv[2]);
+const loaded = await store.load();
+let batch = loaded ? Math.max(...loaded.devices.map((d) => d.firstSeen)) : 0;
+if (loaded) await store.save(loaded);
+for (;;) {
+  batch++;
+  const changed = [];
+  for (let i = 0; i < 400; i++) {
+    const mac = '02:' + String(batch).padStart(6, '0').replace(/(..)(..)(..)/, '$1:$2:$3') + ':' + String(i).padStart(4, '0').replace(/(..)(..)/, '$1:$2');
+    changed.push({ router: 'home', mac, firstSeen: batch, lastSeen: batch, lastListedAt: batch, ip: null,
+      hostname: 'host \u00e9 "' + i + '"', leaseComment: null, interface: null, bridgePort: null, dhcpServer: null, lease: 'none' });
+  }
+  // About 100 kB: larger than the 64 kB buffer, so the line is written in several writes and its checksum last.
+  const result = await store.append({ changed, refreshed: [], removed: [], routers: [] });
+  if (!result.ok) { console.error(result.error); process.exit(3); }
+  process.stdout.write(batch + '\\n');
+}
+`,
+    );
+    const path = join(dir, 'big', 'state.json');
+    await mkdir(join(dir, 'big'));
+    let lastAcked = 0;
+    for (let kill = 0; kill < 6; kill++) {
+      const acked = await runUntilKilled(script, path, lastAcked, kill % 2 === 0 ? Math.random() * 5 : Math.random() * 40);
+      lastAcked = Math.max(lastAcked, acked);
+      const store = new StateStore(path);
+      const loaded = await store.load();
+      expect(store.corruptFilesTotal).toBe(0);
+      const perBatch = new Map<number, number>();
+      for (const device of loaded!.devices) perBatch.set(device.firstSeen!, (perBatch.get(device.firstSeen!) ?? 0) + 1);
+      const batches = [...perBatch.keys()].sort((a, b) => a - b);
+      // Every acknowledged batch, whole; at most the one in flight after them, and whole too.
+      expect(batches.slice(0, lastAcked)).toEqual(Array.from({ length: lastAcked }, (_, i) => i + 1));
+      expect(batches.length).toBeLessThanOrEqual(lastAcked + 1);
+      expect([...perBatch.values()].every((count) => count === 400)).toBe(true);
+      lastAcked = batches.length;
       await store.close();
     }
   }, 180_000); // a guard only: fsync latency on a shared, busy machine stretches these loops several times

@@ -1,8 +1,23 @@
 import { copyFile, type FileHandle, link, mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { describeJsonError } from '../config/load.js';
-import { encodeHeader, encodeRecordBytes, isEmptyChange, type JournalRecord, readJournal, replay } from './journal.js';
-import { type PersistedState, persistedStateSchema, snapshotFileSchema } from './persisted-state.js';
+import { ChunkedWriter, writePieces } from './chunked-writer.js';
+import {
+  encodeHeader,
+  isEmptyChange,
+  type JournalRecord,
+  readJournal,
+  recordPieces,
+  replay,
+  writeRecordLine,
+} from './journal.js';
+import {
+  type PersistedState,
+  persistedStateSchema,
+  type StateToSave,
+  snapshotFileSchema,
+  snapshotPieces,
+} from './persisted-state.js';
 import type { StateChanges } from './registry.js';
 
 /**
@@ -22,6 +37,14 @@ import type { StateChanges } from './registry.js';
  * Journal write path (append()): one line per call, appended and fdatasynced
  * before the call resolves. A failed append is cut back to the last good
  * record where possible; otherwise appends stop until the next compaction.
+ *
+ * Both are written in pieces through one 64 kB buffer (chunked-writer.ts),
+ * never as one string: the first poll of a large LAN writes every device to
+ * the journal and then to the first snapshot, at the moment the heap is
+ * fullest. A journal line larger than the buffer gets its checksum (at its
+ * start) written last, after the rest of the line: until then the line has
+ * a placeholder no reader accepts, so a crash in between leaves a torn tail,
+ * as a crash inside a one-piece write does.
  *
  * Read path: `<path>`, else `<path>.bak`, then the journal replayed on top
  * (when its generation is not older). A file that cannot be read, parsed or
@@ -124,15 +147,16 @@ export class StateStore {
    * (compaction); resolves (never rejects) with the outcome. Writes (saves and
    * appends) run one at a time, in call order.
    */
-  save(state: PersistedState): Promise<SaveResult> {
+  save(state: StateToSave): Promise<SaveResult> {
     return this.serialised(() => this.saveNow(state));
   }
 
   /** Appends one record of changes to the journal and fdatasyncs it; resolves (never rejects) with the outcome. */
   append(changes: StateChanges): Promise<SaveResult> {
-    // Encoded now, in call order with the registry's drains, whatever waits in the queue.
-    const line = isEmptyChange(changes) ? null : encodeRecordBytes(changes, this.clock() / 1000);
-    return this.serialised(() => this.appendNow(line));
+    // Stamped now, in call order with the registry's drains; encoded as it is written (the changes are the drain's own copies).
+    const at = this.clock() / 1000;
+    const pieces = isEmptyChange(changes) ? null : recordPieces(changes, at);
+    return this.serialised(() => this.appendNow(pieces));
   }
 
   /** Closes the journal (the files stay as they are). */
@@ -229,13 +253,12 @@ export class StateStore {
     // Appends continue this journal (cut back past a torn tail) until the next compaction.
     this.generation = read.generation;
     try {
+      // Not O_APPEND: appends write at journalBytes themselves (see ChunkedWriter).
       this.journal = await open(this.journalPath, 'r+');
       if (read.tail === 'torn') {
         await this.journal.truncate(read.validBytes);
         await this.journal.sync();
       }
-      await this.journal.close();
-      this.journal = await open(this.journalPath, 'a', 0o600);
       this.journalStatus = 'open';
       this.journalBytes = read.validBytes;
     } catch {
@@ -313,14 +336,13 @@ export class StateStore {
     }
   }
 
-  private async saveNow(state: PersistedState): Promise<SaveResult> {
+  private async saveNow(state: StateToSave): Promise<SaveResult> {
     const suffix = `${process.pid}-${++this.tempCounter}`;
     const temp = `${this.path}.tmp-${suffix}`;
     const generation = this.generation + 1;
     let previous: string | null = null;
-    let text: string;
+    let bytes = 0;
     try {
-      text = JSON.stringify({ ...state, generation });
       await mkdir(this.dir, { recursive: true });
       if (!this.mainChecked) {
         // Saving before any load (e.g. a one-shot command): never replace a file we have not vetted.
@@ -329,8 +351,10 @@ export class StateStore {
       }
       const handle = await open(temp, 'wx', 0o600);
       try {
-        await handle.writeFile(text, 'utf8');
-        this.bytesWrittenTotal += Buffer.byteLength(text);
+        const writer = new ChunkedWriter(handle, 0);
+        await writePieces(writer, snapshotPieces(state, generation));
+        bytes = writer.written;
+        this.bytesWrittenTotal += bytes;
         await handle.sync();
       } finally {
         await handle.close();
@@ -350,7 +374,7 @@ export class StateStore {
     }
     // The snapshot holds everything now; whatever the old journal says is in it.
     this.generation = generation;
-    this.snapshotBytes = Buffer.byteLength(text);
+    this.snapshotBytes = bytes;
     await this.journal?.close().catch(() => undefined);
     this.journal = null;
     this.journalStatus = 'absent';
@@ -384,13 +408,13 @@ export class StateStore {
       await unlink(temp).catch(() => undefined);
       throw error;
     }
-    this.journal = await open(this.journalPath, 'a', 0o600);
+    this.journal = await open(this.journalPath, 'r+');
     this.journalStatus = 'open';
     this.journalBytes = header.length;
   }
 
-  private async appendNow(line: Buffer | null): Promise<SaveResult> {
-    if (line === null) return { ok: true, at: this.clock() / 1000 };
+  private async appendNow(pieces: Iterable<string> | null): Promise<SaveResult> {
+    if (pieces === null) return { ok: true, at: this.clock() / 1000 };
     if (this.journalStatus === 'unknown') {
       // Never loaded: the journal on disk (if any) has not been vetted, so nothing may be added to it.
       return this.failed(new Error('the state journal was not loaded; the next full save writes the state'));
@@ -406,11 +430,12 @@ export class StateStore {
       return this.failed(error);
     }
     const journal = this.journal!;
+    const writer = new ChunkedWriter(journal, this.journalBytes);
     try {
-      await journal.writeFile(line);
-      this.bytesWrittenTotal += line.length;
+      await writeRecordLine(writer, pieces);
+      this.bytesWrittenTotal += writer.written;
       await journal.datasync();
-      this.journalBytes += line.length;
+      this.journalBytes += writer.written;
     } catch (error) {
       // A record cut short must not stay in front of the next one: cut the file back to its good records.
       try {

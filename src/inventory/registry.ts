@@ -12,7 +12,13 @@ import {
   type RowTable,
   resetDevice,
 } from './merge.js';
-import { type PersistedDevice, type PersistedRouter, type PersistedState, STATE_VERSION } from './persisted-state.js';
+import {
+  type PersistedDevice,
+  type PersistedRouter,
+  type PersistedState,
+  STATE_VERSION,
+  type StateToSave,
+} from './persisted-state.js';
 import type { DeviceRecord, DeviceView, RouterDevices } from './types.js';
 
 /**
@@ -732,15 +738,27 @@ export class DeviceRegistry {
 
   /** The history worth keeping across a restart. */
   exportState(savedAt: number = Date.now() / 1000): PersistedState {
+    const state = this.stateToSave(savedAt);
+    return { ...state, devices: [...state.devices] };
+  }
+
+  /**
+   * exportState() whose devices are made one at a time as they are iterated
+   * (StateStore.save writes each as it comes): 50k device objects at once
+   * were 6 MB at the first poll's peak. The set of devices is the one of the
+   * call; each device's facts are read when it is reached, so a poll merged
+   * during a long write may already be in it. That is safe because what a
+   * poll changes is also drained to the journal after the snapshot, and
+   * journal records only ever carry the newest facts and times.
+   */
+  stateToSave(savedAt: number = Date.now() / 1000): StateToSave {
     const routers: PersistedState['routers'] = [];
-    const devices: PersistedDevice[] = [];
+    const lists: Array<{ name: string; entries: Entry[] }> = [];
     for (const state of this.sortedRouters()) {
       routers.push({ name: state.name, lastGoodPollAt: state.lastGoodPoll });
-      for (const entry of this.sortedEntries(state)) {
-        if (isPersisted(entry)) devices.push(persistedDevice(state.name, entry));
-      }
+      lists.push({ name: state.name, entries: this.sortedEntries(state) });
     }
-    return { version: STATE_VERSION, savedAt, routers, devices };
+    return { version: STATE_VERSION, savedAt, routers, devices: persistedDevices(lists) };
   }
 
   /**
@@ -1084,6 +1102,12 @@ export class DeviceRegistry {
 /** A watched device never met is not history: it comes back from the config. */
 function isPersisted(entry: Entry): boolean {
   return entry.lastListedAt !== null || entry.firstSeen !== null;
+}
+
+function* persistedDevices(lists: ReadonlyArray<{ name: string; entries: Entry[] }>): Generator<PersistedDevice> {
+  for (const { name, entries } of lists) {
+    for (const entry of entries) if (isPersisted(entry)) yield persistedDevice(name, entry);
+  }
 }
 
 function persistedDevice(router: string, entry: Entry): PersistedDevice {
