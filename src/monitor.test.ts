@@ -2,34 +2,18 @@ import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { buildConfig } from './config/load.js';
 import { DeviceRegistry } from './inventory/registry.js';
+import { arp, observations } from './inventory/test-support.js';
 import { Monitor, type RouterClient } from './monitor.js';
 import type { RouterObservations } from './routeros/observation-types.js';
 
-const observations = (): RouterObservations => ({
-  leases: [],
-  arp: [
-    {
-      mac: 'AA:BB:CC:DD:EE:01',
-      address: '10.0.0.1',
-      interface: 'bridge',
-      status: 'reachable',
-      dynamic: true,
-      complete: true,
-      invalid: false,
-      disabled: false,
-      comment: null,
-    },
-  ],
-  bridgeHosts: [],
-  system: { identity: 'x', version: '7.19', board: 'b' },
-  missingTables: [],
-});
+/** One device, seen in ARP. */
+const oneDevice = (): RouterObservations => observations({ arp: [arp('AA:BB:CC:DD:EE:01', '10.0.0.1')] });
 
 /** A client whose polls finish when the test says so. */
 function gatedClient() {
   const gates: Array<() => void> = [];
   const client: RouterClient = {
-    poll: () => new Promise((resolve) => gates.push(() => resolve(observations()))),
+    poll: () => new Promise((resolve) => gates.push(() => resolve(oneDevice()))),
     close: async () => undefined,
   };
   return { client, release: () => gates.shift()?.() };
