@@ -1,21 +1,13 @@
 // shell/build_image.sh on its own: label and tag, and the old image removed
 // only once the new one exists.
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { BASE_IMAGE, createSandbox, dockerBuilds, FAKE_BASE_DIGEST, restrictedPath, type Sandbox } from './sandbox.js';
+import { describe, expect, it } from 'vitest';
+import { BASE_IMAGE, dockerBuilds, FAKE_BASE_DIGEST, restrictedPath, type Sandbox, sandboxesPerTest } from './sandbox.js';
 
 const LABEL = 'org.opencontainers.image.revision';
 
-let sandboxes: Sandbox[] = [];
-function sandbox(git = true): Sandbox {
-  const s = createSandbox({ git });
-  sandboxes.push(s);
-  return s;
-}
-afterEach(() => {
-  for (const s of sandboxes) s.cleanup();
-  sandboxes = [];
-});
+const newSandbox = sandboxesPerTest();
+const sandbox = (git = true): Sandbox => newSandbox({ git });
 
 const dockerCommands = (s: Sandbox, env: Record<string, string> = {}) => {
   const r = s.run('build_image.sh', [], env);

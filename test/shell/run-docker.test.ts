@@ -4,30 +4,25 @@
 import { spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   BASE_IMAGE,
-  createSandbox,
   dockerBuilds,
   dockerRun,
   FAKE_BASE_DIGEST,
   flagValues,
   restrictedPath,
   type Sandbox,
+  sandboxesPerTest,
 } from './sandbox.js';
 
 const LABEL = 'org.opencontainers.image.revision';
 
-let sandboxes: Sandbox[] = [];
-afterEach(() => {
-  for (const s of sandboxes) s.cleanup();
-  sandboxes = [];
-});
+const newSandbox = sandboxesPerTest();
 
 /** A git-backed sandbox with a config file, so `serve` without --demo is allowed. */
 function sandbox(opts: { config?: boolean } = {}): Sandbox {
-  const s = createSandbox({ git: true });
-  sandboxes.push(s);
+  const s = newSandbox({ git: true });
   if (opts.config !== false) s.write('configuration/config.json', '{"routers":[]}\n');
   return s;
 }

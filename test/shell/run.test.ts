@@ -3,19 +3,10 @@
 // exec `node dist/cli.js serve` with the arguments untouched.
 import { readFileSync, rmSync, utimesSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { type Call, createSandbox, REPO, restrictedPath, type Sandbox } from './sandbox.js';
+import { describe, expect, it } from 'vitest';
+import { type Call, REPO, restrictedPath, type Sandbox, sandboxesPerTest } from './sandbox.js';
 
-let sandboxes: Sandbox[] = [];
-function sandbox(): Sandbox {
-  const s = createSandbox();
-  sandboxes.push(s);
-  return s;
-}
-afterEach(() => {
-  for (const s of sandboxes) s.cleanup();
-  sandboxes = [];
-});
+const sandbox = sandboxesPerTest();
 
 const npmCalls = (calls: Call[]) => calls.filter((c) => c.cmd === 'npm').map((c) => c.args.join(' '));
 const nodeCalls = (calls: Call[]) => calls.filter((c) => c.cmd === 'node');

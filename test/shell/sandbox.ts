@@ -17,6 +17,7 @@ import {
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterEach } from 'vitest';
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -175,6 +176,20 @@ export interface Sandbox {
 export interface SandboxOptions {
   /** Make the sandbox a git repository (run_docker.sh compares its HEAD). */
   git?: boolean;
+}
+
+/** A sandbox factory for one test file: every sandbox it makes is removed after its test. */
+export function sandboxesPerTest(): (options?: SandboxOptions) => Sandbox {
+  let made: Sandbox[] = [];
+  afterEach(() => {
+    for (const s of made) s.cleanup();
+    made = [];
+  });
+  return (options) => {
+    const s = createSandbox(options);
+    made.push(s);
+    return s;
+  };
 }
 
 const GIT_ID = ['-c', 'user.name=test', '-c', 'user.email=test@example.invalid', '-c', 'commit.gpgsign=false'];

@@ -1,18 +1,13 @@
 // shell/source_environment.sh: which file is read, how its lines are read
 // (literally, like `docker run --env-file`), precedence, and the once-only guard.
 import { spawnSync } from 'node:child_process';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createSandbox, type Sandbox } from './sandbox.js';
+import { describe, expect, it } from 'vitest';
+import { type Sandbox, sandboxesPerTest } from './sandbox.js';
 
-let sandboxes: Sandbox[] = [];
-afterEach(() => {
-  for (const s of sandboxes) s.cleanup();
-  sandboxes = [];
-});
+const newSandbox = sandboxesPerTest();
 
 function sandbox(properties?: string): Sandbox {
-  const s = createSandbox();
-  sandboxes.push(s);
+  const s = newSandbox();
   if (properties !== undefined) s.write('configuration/environment.properties', properties);
   return s;
 }
