@@ -211,12 +211,15 @@ describe('RouterFileSet', () => {
     expect(skippedFileMessage(all.skipped[3]!)).toBe(
       `${at('state.json')} matches routerFiles but is the state file ($.state.path); skipped (not a router file)`,
     );
-    // Said once, not at every re-scan; again when a file comes back or is something else now.
+    // Said once, not at every re-scan, nor when a file comes back or the state store writes through a new temporary file.
     expect(collectRouters(config, files).newSkipped).toEqual([]);
     rmSync(at('state.json.lock'));
+    rmSync(at('state.json.tmp-1'));
     expect(collectRouters(config, files).newSkipped).toEqual([]);
     write('state.json.lock', 'x');
-    expect(collectRouters(config, files).newSkipped).toEqual([{ file: at('state.json.lock'), is: beside }]);
+    write('state.json.tmp-2', 'x');
+    write('state.json.corrupt-20260102T000000Z', 'x');
+    expect(collectRouters(config, files).newSkipped).toEqual([{ file: at('state.json.corrupt-20260102T000000Z'), is: beside }]);
   });
 
   it('recognises an own file by inode and through a symlink, and leaves names that only look alike', () => {

@@ -62,6 +62,7 @@ export interface RouterFilesRead {
 export class RouterFileSet {
   private readonly good = new Map<string, FileVersion>();
   private readonly reported = new Map<string, string>();
+  /** Skipped files reported so far, by skipKey: each is said once while the process runs. */
   private readonly reportedSkips = new Map<string, string>();
 
   constructor(
@@ -164,9 +165,8 @@ export class RouterFileSet {
     for (const file of [...this.good.keys()]) if (!kept.has(file)) this.good.delete(file);
     for (const file of [...this.reported.keys()]) if (!kept.has(file)) this.reported.delete(file);
     skipped.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
-    const newSkipped = skipped.filter((skip) => this.reportedSkips.get(skip.file) !== skip.is);
-    this.reportedSkips.clear();
-    for (const skip of skipped) this.reportedSkips.set(skip.file, skip.is);
+    const newSkipped = skipped.filter((skip) => this.reportedSkips.get(skipKey(skip.file)) !== skip.is);
+    for (const skip of newSkipped) this.reportedSkips.set(skipKey(skip.file), skip.is);
     return { routers, origins, problems, newProblems, files, skipped, newSkipped };
   }
 
@@ -227,6 +227,15 @@ export class RouterFileSet {
     }
     return problems.length > before ? null : { text, routers, secrets };
   }
+}
+
+/**
+ * A skipped file as reported: the state store's temporary files (`<file>.tmp-<suffix>`,
+ * `<lock>.stale-<suffix>`) get a new name at every write, and a re-scan that meets one
+ * must not log it again under its new name.
+ */
+function skipKey(file: string): string {
+  return file.replace(/\.(tmp|stale)-[^/\\]*$/, '.$1-*');
 }
 
 interface FileRead {
