@@ -200,7 +200,8 @@ describe('SIGHUP with changed watched devices, shown at the next scrape without 
     const dir = mkdtempSync(path.join(tmpdir(), 'netmon-reload-watched-'));
     const configPath = path.join(dir, 'config.json');
     const base = {
-      poll: { intervalSeconds: 3600 },
+      // Slots half an hour from now: only the start polls while the test runs.
+      poll: { intervalSeconds: 3600, offsetSeconds: Math.floor((Date.now() / 1000 + 1800) % 3600) },
       state: { path: path.join(dir, 'state.json') },
       routers: [routerEntry('up', sims.up), routerEntry('down', sims.down)],
     };
