@@ -48,28 +48,30 @@ class LinePrefixes {
   }
 }
 
-/**
- * What a device's lines were rendered from, and where each sits in the last
- * fragment of its family (-1: no line).
- */
-interface KeptLines {
-  mac: string;
-  present: boolean;
-  presentStart: number;
-  presentEnd: number;
-  firstSeen: number | null;
-  firstSeenStart: number;
-  firstSeenEnd: number;
-  /** Where the line's value starts (timestamp lines). */
-  firstSeenValue: number;
-  lastSeen: number | null;
-  lastSeenStart: number;
-  lastSeenEnd: number;
-  lastSeenValue: number;
-  leaseExpiresAt: number | null;
-  leaseExpiryStart: number;
-  leaseExpiryEnd: number;
-  leaseExpiryValue: number;
+// Where a device's lines sit in the last fragment of each family (-1: no line), as offsets in KeptLines.positions.
+const PRESENT_START = 0;
+const PRESENT_END = 1;
+const FIRST_SEEN_START = 2;
+const FIRST_SEEN_END = 3;
+/** Where the line's value starts (timestamp lines). */
+const FIRST_SEEN_VALUE = 4;
+const LAST_SEEN_START = 5;
+const LAST_SEEN_END = 6;
+const LAST_SEEN_VALUE = 7;
+const LEASE_EXPIRY_START = 8;
+const LEASE_EXPIRY_END = 9;
+const LEASE_EXPIRY_VALUE = 10;
+const INFO_START = 11;
+const INFO_END_AT = 12;
+const POSITIONS = 13;
+// The times the timestamp lines were written from (NaN: no line), as offsets in KeptLines.times.
+const FIRST_SEEN = 0;
+const LAST_SEEN = 1;
+const LEASE_EXPIRY = 2;
+const TIMES = 3;
+
+/** The descriptive labels an info line was written from; kept only for devices without an infoVersion. */
+interface KeptInfo {
   router: string;
   ip: string | null;
   hostname: string | null;
@@ -80,14 +82,44 @@ interface KeptLines {
   lease: string;
   randomized: boolean;
   watched: boolean;
-  /** The device's infoVersion when the labels above were taken; -1 without one. */
-  infoVersion: number;
-  infoStart: number;
-  infoEnd: number;
 }
 
-function sameInfo(kept: KeptLines, device: DeviceView): boolean {
+/**
+ * What each device's lines were rendered from and where they sit in the
+ * last fragments, one row per device in the order of the last rendering, as
+ * columns: typed arrays for the numbers, and the device's own MAC and router
+ * strings (no copies). One object of 28 fields per device was 14 MB at 50k
+ * devices (with the property arrays it grew as its fields were added); this
+ * is about 100 bytes a device. The info line's labels are kept only for
+ * devices without an infoVersion (records): for the registry's entries the
+ * version alone says whether the line can be reused.
+ */
+class KeptLines {
+  readonly macs: string[];
+  readonly routers: string[];
+  readonly present: Uint8Array;
+  readonly positions: Int32Array;
+  readonly times: Float64Array;
+  /** The device's infoVersion when its info line was written; -1 without one. */
+  readonly infoVersions: Float64Array;
+  /** Per device, the labels of its info line when it had no infoVersion; null while no device needed them. */
+  labels: Array<KeptInfo | undefined> | null = null;
+
+  constructor(readonly count: number) {
+    this.macs = new Array<string>(count);
+    this.routers = new Array<string>(count);
+    this.present = new Uint8Array(count);
+    this.positions = new Int32Array(count * POSITIONS);
+    this.times = new Float64Array(count * TIMES);
+    this.infoVersions = new Float64Array(count);
+  }
+}
+
+const NO_LINES = new KeptLines(0);
+
+function sameInfo(kept: KeptInfo | undefined, device: DeviceView): boolean {
   return (
+    kept !== undefined &&
     kept.ip === device.ip &&
     kept.hostname === device.hostname &&
     kept.name === device.name &&
@@ -99,6 +131,21 @@ function sameInfo(kept: KeptLines, device: DeviceView): boolean {
     kept.watched === device.watched &&
     kept.router === device.router
   );
+}
+
+function infoOf(device: DeviceView): KeptInfo {
+  return {
+    router: device.router,
+    ip: device.ip,
+    hostname: device.hostname,
+    name: device.name,
+    interface: device.interface,
+    bridgePort: device.bridgePort,
+    dhcpServer: device.dhcpServer,
+    lease: device.lease,
+    randomized: device.randomized,
+    watched: device.watched,
+  };
 }
 
 interface Fragments {
@@ -127,7 +174,7 @@ interface Fragments {
 export class DeviceFamiliesRenderer {
   private last: Fragments | null = null;
   /** In the order of the last rendering (by MAC, as the registry lists devices). */
-  private kept: KeptLines[] = [];
+  private kept: KeptLines = NO_LINES;
   private lastDevices: ReadonlyArray<DeviceView> | null = null;
   private sizes = new Map<string, number>();
 
@@ -147,11 +194,16 @@ export class DeviceFamiliesRenderer {
     const lastSeenText = new MillisecondsText();
     const leaseExpiryText = new MillisecondsText();
     const last = this.last;
-    const previous = this.kept;
+    const previous = last === null ? NO_LINES : this.kept;
+    const oldMacs = previous.macs;
+    const oldPositions = previous.positions;
+    const oldTimes = previous.times;
     // The same list as last time (the registry's own array, while no device came or went): every device is
-    // found at its own index, so the index is updated in place.
-    const kept: KeptLines[] = devices === this.lastDevices ? previous : new Array<KeptLines>(devices.length);
+    // found at its own index, so its row is updated in place (read before it is written). Otherwise new columns.
+    const kept = devices === this.lastDevices && previous.count === devices.length ? previous : new KeptLines(devices.length);
     this.lastDevices = devices;
+    const positions = kept.positions;
+    const times = kept.times;
     // Both lists are sorted by MAC: walk them side by side instead of hashing every MAC.
     // Out of order, a device is just not found and is written afresh.
     let j = 0;
@@ -162,18 +214,22 @@ export class DeviceFamiliesRenderer {
       const p = prefixes.for(router);
       const mac = device.mac;
       // Mostly the same device as at this position last time (the same MAC string): no comparison of MAC texts.
-      let candidate = previous[j];
-      if (candidate !== undefined && candidate.mac !== mac) {
-        while (j < previous.length && previous[j]!.mac < mac) j++;
-        candidate = previous[j];
+      if (j < previous.count && oldMacs[j] !== mac) {
+        while (j < previous.count && oldMacs[j]! < mac) j++;
       }
-      const found = last !== null && candidate !== undefined && candidate.mac === mac ? previous[j++]! : undefined;
-      const old = found !== undefined && found.router === router ? found : undefined;
+      // `o`: the row of this device's lines in the last rendering, or -1 when they are not reusable.
+      let o = -1;
+      if (j < previous.count && oldMacs[j] === mac) {
+        if (previous.routers[j] === router) o = j;
+        j++;
+      }
+      const op = o * POSITIONS;
+      const ot = o * TIMES;
 
       const isPresent = device.present;
       const presentStart = present.length;
-      if (old !== undefined && old.present === isPresent) {
-        present.reuse(last!.present, old.presentStart, old.presentEnd);
+      if (o >= 0 && (previous.present[o] === 1) === isPresent) {
+        present.reuse(last!.present, oldPositions[op + PRESENT_START]!, oldPositions[op + PRESENT_END]!);
       } else {
         present.bytes(p.present);
         present.labelValue(mac);
@@ -187,18 +243,21 @@ export class DeviceFamiliesRenderer {
       let firstSeenValue = -1;
       if (first !== null) {
         firstSeenStart = firstSeen.length;
-        firstSeenValue = keptTimestampLine(
-          firstSeen,
-          last?.firstSeen,
-          p.firstSeen,
-          mac,
-          first,
-          firstSeenText,
-          old?.firstSeen ?? null,
-          old?.firstSeenStart ?? -1,
-          old?.firstSeenEnd ?? -1,
-          old?.firstSeenValue ?? -1,
-        );
+        firstSeenValue =
+          o < 0
+            ? timestampLine(firstSeen, p.firstSeen, mac, first, firstSeenText)
+            : keptTimestampLine(
+                firstSeen,
+                last!.firstSeen,
+                p.firstSeen,
+                mac,
+                first,
+                firstSeenText,
+                oldTimes[ot + FIRST_SEEN]!,
+                oldPositions[op + FIRST_SEEN_START]!,
+                oldPositions[op + FIRST_SEEN_END]!,
+                oldPositions[op + FIRST_SEEN_VALUE]!,
+              );
         firstSeenEnd = firstSeen.length;
       }
 
@@ -208,18 +267,21 @@ export class DeviceFamiliesRenderer {
       let lastSeenValue = -1;
       if (seen !== null) {
         lastSeenStart = lastSeen.length;
-        lastSeenValue = keptTimestampLine(
-          lastSeen,
-          last?.lastSeen,
-          p.lastSeen,
-          mac,
-          seen,
-          lastSeenText,
-          old?.lastSeen ?? null,
-          old?.lastSeenStart ?? -1,
-          old?.lastSeenEnd ?? -1,
-          old?.lastSeenValue ?? -1,
-        );
+        lastSeenValue =
+          o < 0
+            ? timestampLine(lastSeen, p.lastSeen, mac, seen, lastSeenText)
+            : keptTimestampLine(
+                lastSeen,
+                last!.lastSeen,
+                p.lastSeen,
+                mac,
+                seen,
+                lastSeenText,
+                oldTimes[ot + LAST_SEEN]!,
+                oldPositions[op + LAST_SEEN_START]!,
+                oldPositions[op + LAST_SEEN_END]!,
+                oldPositions[op + LAST_SEEN_VALUE]!,
+              );
         lastSeenEnd = lastSeen.length;
       }
 
@@ -229,61 +291,59 @@ export class DeviceFamiliesRenderer {
       let leaseExpiryValue = -1;
       if (expires !== null) {
         leaseExpiryStart = leaseExpiry.length;
-        leaseExpiryValue = keptTimestampLine(
-          leaseExpiry,
-          last?.leaseExpiry,
-          p.leaseExpiry,
-          mac,
-          expires,
-          leaseExpiryText,
-          old?.leaseExpiresAt ?? null,
-          old?.leaseExpiryStart ?? -1,
-          old?.leaseExpiryEnd ?? -1,
-          old?.leaseExpiryValue ?? -1,
-        );
+        leaseExpiryValue =
+          o < 0
+            ? timestampLine(leaseExpiry, p.leaseExpiry, mac, expires, leaseExpiryText)
+            : keptTimestampLine(
+                leaseExpiry,
+                last!.leaseExpiry,
+                p.leaseExpiry,
+                mac,
+                expires,
+                leaseExpiryText,
+                oldTimes[ot + LEASE_EXPIRY]!,
+                oldPositions[op + LEASE_EXPIRY_START]!,
+                oldPositions[op + LEASE_EXPIRY_END]!,
+                oldPositions[op + LEASE_EXPIRY_VALUE]!,
+              );
         leaseExpiryEnd = leaseExpiry.length;
       }
 
       const infoStart = info.length;
       const version = device.infoVersion;
-      const infoSame = old !== undefined && ((version !== undefined && old.infoVersion === version) || sameInfo(old, device));
-      if (infoSame) info.reuse(last!.info, old.infoStart, old.infoEnd);
+      const oldInfo = o >= 0 && version === undefined ? (previous.labels?.[o] ?? undefined) : undefined;
+      const infoSame = o >= 0 && (version !== undefined ? previous.infoVersions[o] === version : sameInfo(oldInfo, device));
+      if (infoSame) info.reuse(last!.info, oldPositions[op + INFO_START]!, oldPositions[op + INFO_END_AT]!);
       else infoLine(info, p.info, device);
       const infoEnd = info.length;
 
-      // Steady state allocates nothing per device: the record of what was written is updated in place.
-      const entry: KeptLines = found ?? ({ mac } as KeptLines);
-      entry.present = isPresent;
-      entry.presentStart = presentStart;
-      entry.presentEnd = presentEnd;
-      entry.firstSeen = first;
-      entry.firstSeenStart = firstSeenStart;
-      entry.firstSeenEnd = firstSeenEnd;
-      entry.firstSeenValue = firstSeenValue;
-      entry.lastSeen = seen;
-      entry.lastSeenStart = lastSeenStart;
-      entry.lastSeenEnd = lastSeenEnd;
-      entry.lastSeenValue = lastSeenValue;
-      entry.leaseExpiresAt = expires;
-      entry.leaseExpiryStart = leaseExpiryStart;
-      entry.leaseExpiryEnd = leaseExpiryEnd;
-      entry.leaseExpiryValue = leaseExpiryValue;
-      if (!infoSame) {
-        entry.router = router;
-        entry.ip = device.ip;
-        entry.hostname = device.hostname;
-        entry.name = device.name;
-        entry.interface = device.interface;
-        entry.bridgePort = device.bridgePort;
-        entry.dhcpServer = device.dhcpServer;
-        entry.lease = device.lease;
-        entry.randomized = device.randomized;
-        entry.watched = device.watched;
-      }
-      entry.infoVersion = version ?? -1;
-      entry.infoStart = infoStart;
-      entry.infoEnd = infoEnd;
-      kept[i] = entry;
+      // Steady state allocates nothing per device: the row of what was written is updated in place.
+      const np = i * POSITIONS;
+      const nt = i * TIMES;
+      kept.macs[i] = mac;
+      kept.routers[i] = router;
+      kept.present[i] = isPresent ? 1 : 0;
+      positions[np + PRESENT_START] = presentStart;
+      positions[np + PRESENT_END] = presentEnd;
+      positions[np + FIRST_SEEN_START] = firstSeenStart;
+      positions[np + FIRST_SEEN_END] = firstSeenEnd;
+      positions[np + FIRST_SEEN_VALUE] = firstSeenValue;
+      positions[np + LAST_SEEN_START] = lastSeenStart;
+      positions[np + LAST_SEEN_END] = lastSeenEnd;
+      positions[np + LAST_SEEN_VALUE] = lastSeenValue;
+      positions[np + LEASE_EXPIRY_START] = leaseExpiryStart;
+      positions[np + LEASE_EXPIRY_END] = leaseExpiryEnd;
+      positions[np + LEASE_EXPIRY_VALUE] = leaseExpiryValue;
+      positions[np + INFO_START] = infoStart;
+      positions[np + INFO_END_AT] = infoEnd;
+      times[nt + FIRST_SEEN] = first ?? Number.NaN;
+      times[nt + LAST_SEEN] = seen ?? Number.NaN;
+      times[nt + LEASE_EXPIRY] = expires ?? Number.NaN;
+      kept.infoVersions[i] = version ?? -1;
+      if (version === undefined) {
+        kept.labels ??= new Array<KeptInfo | undefined>(kept.count);
+        kept.labels[i] = infoSame ? oldInfo : infoOf(device);
+      } else if (kept.labels !== null) kept.labels[i] = undefined;
     }
     const fragments = new Map([
       [F.present.name, present.finish()],
@@ -355,12 +415,12 @@ function timestampLine(writer: ByteWriter, prefix: Buffer, mac: string, seconds:
  */
 function keptTimestampLine(
   writer: ByteWriter,
-  last: Buffer | undefined,
+  last: Buffer,
   prefix: Buffer,
   mac: string,
   seconds: number,
   text: MillisecondsText,
-  oldSeconds: number | null,
+  oldSeconds: number,
   start: number,
   end: number,
   valueAt: number,
@@ -369,14 +429,14 @@ function keptTimestampLine(
   const valueOffset = valueAt - start;
   if (oldSeconds === seconds) {
     const at = writer.length + valueOffset;
-    writer.reuse(last!, start, end);
+    writer.reuse(last, start, end);
     return at;
   }
   // The old value runs up to the line's newline.
   const width = text.of(seconds);
   if (width !== end - 1 - valueAt) return timestampLine(writer, prefix, mac, seconds, text);
   const at = writer.length + valueOffset;
-  writer.reuseWith(last!, start, end, valueOffset, text);
+  writer.reuseWith(last, start, end, valueOffset, text);
   return at;
 }
 
