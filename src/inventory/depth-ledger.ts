@@ -38,6 +38,13 @@ export interface WifiFacts
 
 export type TrafficSource = 'kid-control' | 'wifi';
 
+/** A Wi-Fi client's byte counters (down is to the client) as of the poll time `at` of the access point that listed it. */
+export interface WifiBytes {
+  down: number;
+  up: number;
+  at: number;
+}
+
 export interface TrafficFacts {
   source: TrafficSource;
   /** Counters as the router counts them: down is to the device. */
@@ -52,8 +59,9 @@ export interface TrafficFacts {
  * What one gateway poll (with its access points) says about one MAC's depth.
  * The ledger updates these in place from poll to poll: read one during the
  * poll that produced it, never keep it. The facts it points to (wifi,
- * kidControl, wifiBytes, ipv6) are never changed once handed out; one that is
- * equal to the last poll's is that same object.
+ * kidControl, ipv6) are never changed once handed out; one that is equal to
+ * the last poll's is that same object. `wifiBytes` is the sighting's own and
+ * is rewritten at each poll (its `at` moves every poll): copy its numbers.
  */
 export interface DepthSighting {
   readonly mac: string;
@@ -64,7 +72,7 @@ export interface DepthSighting {
   wifi: WifiFacts | null;
   /** Counters of the sources present now; the registry picks the device's kept source. */
   kidControl: { bytesDown: number; bytesUp: number; rateDownBps: number | null; rateUpBps: number | null } | null;
-  wifiBytes: { down: number; up: number; at: number } | null;
+  wifiBytes: Readonly<WifiBytes> | null;
   /** Sorted; the same array as the last poll's when the addresses did not change. */
   ipv6: string[];
 }
@@ -75,8 +83,13 @@ class Sighting implements DepthSighting {
   seenBy: string;
   wifi: WifiFacts | null = null;
   kidControl: DepthSighting['kidControl'] = null;
-  wifiBytes: DepthSighting['wifiBytes'] = null;
+  wifiBytes: WifiBytes | null = null;
   ipv6: string[] = NO_ADDRESSES;
+  /**
+   * What wifiBytes points to when set: rewritten in place, since `at` is the poll time and
+   * differs at every poll (a new object per client per poll lived one poll and fed the old generation).
+   */
+  readonly ownWifiBytes: WifiBytes = { down: 0, up: 0, at: 0 };
   /** The gateway's poll counter when this was last reset (its facts belong to that poll). */
   poll = -1;
   /** Set when the ledger forgets the MAC: a row slot still naming this sighting must look the MAC up again. */
@@ -86,7 +99,6 @@ class Sighting implements DepthSighting {
   /** Last poll's facts, for reuse when unchanged. */
   previousWifi: WifiFacts | null = null;
   previousKidControl: DepthSighting['kidControl'] = null;
-  previousWifiBytes: DepthSighting['wifiBytes'] = null;
   previousIpv6: string[] = NO_ADDRESSES;
   /** This poll's addresses as they are gathered. */
   readonly addresses: string[] = [];
@@ -105,7 +117,6 @@ class Sighting implements DepthSighting {
     this.seenBy = by;
     this.previousWifi = this.wifi;
     this.previousKidControl = this.kidControl;
-    this.previousWifiBytes = this.wifiBytes;
     this.previousIpv6 = this.ipv6;
     this.wifi = null;
     this.kidControl = null;
@@ -272,8 +283,19 @@ export class DepthLedger {
         // Roaming: the poll that saw the client last wins.
         if (sighting.wifiAt > at) continue;
         sighting.wifiAt = at;
-        const connectedSince = client.uptimeSeconds === null ? null : Math.round(at - client.uptimeSeconds);
         const previous = sighting.previousWifi;
+        let connectedSince = client.uptimeSeconds === null ? null : Math.round(at - client.uptimeSeconds);
+        // RouterOS counts uptime in whole seconds and a poll lands anywhere within a second, so the same
+        // association computes to its start or a second either side: keep the start already known.
+        if (
+          connectedSince !== null &&
+          previous !== null &&
+          previous.ap === ap &&
+          previous.connectedSince !== null &&
+          Math.abs(connectedSince - previous.connectedSince) <= 1
+        ) {
+          connectedSince = previous.connectedSince;
+        }
         sighting.wifi =
           previous !== null && sameWifi(previous, ap, client, connectedSince)
             ? previous
@@ -290,11 +312,11 @@ export class DepthLedger {
         if (client.bytesToClient === null || client.bytesFromClient === null) {
           sighting.wifiBytes = null;
         } else {
-          const before = sighting.previousWifiBytes;
-          sighting.wifiBytes =
-            before !== null && before.down === client.bytesToClient && before.up === client.bytesFromClient && before.at === at
-              ? before
-              : { down: client.bytesToClient, up: client.bytesFromClient, at };
+          const bytes = sighting.ownWifiBytes;
+          bytes.down = client.bytesToClient;
+          bytes.up = client.bytesFromClient;
+          bytes.at = at;
+          sighting.wifiBytes = bytes;
         }
       }
     };

@@ -222,6 +222,38 @@ describe('device depth in the registry', () => {
     expect(third.sensor.ipv6Addresses).toEqual(['fe80::1', 'fe80::3']);
   });
 
+  it('a start time a second off (uptime counts whole seconds) keeps the known start; a new association does not', () => {
+    const reg = registry();
+    const poll = (t: number, uptimeSeconds: number, bytesToClient: number) =>
+      reg.applyPoll('gw', observations({ depth: depth({ wifi: [client(PHONE, { uptimeSeconds, bytesToClient })] }) }), t);
+    poll(T + 0.4, 100, 1000);
+    const first = device(reg, PHONE)!;
+    expect(first.wifi?.connectedSince).toBe(T - 100);
+    // 15.6 s later the router says 115 s (it truncates): T + 16 - 115 = T - 99 by rounding, the same association.
+    poll(T + 16, 115, 1000);
+    const second = device(reg, PHONE)!;
+    expect(second.wifi).toBe(first.wifi);
+    expect(second.traffic).toEqual({ source: 'wifi', bytesDown: 1000, bytesUp: 500, rateDownBps: 0, rateUpBps: 0 });
+    // Idle: the same traffic object, the rate still computed from this poll's counters.
+    poll(T + 31, 130, 1000);
+    expect(device(reg, PHONE)!.traffic).toBe(second.traffic);
+    poll(T + 41, 140, 11_000);
+    expect(device(reg, PHONE)!.traffic).toEqual({
+      source: 'wifi',
+      bytesDown: 11_000,
+      bytesUp: 500,
+      rateDownBps: 8000,
+      rateUpBps: 0,
+    });
+    // Reconnected: uptime starts again, so does the start time.
+    poll(T + 56, 3, 11_000);
+    expect(device(reg, PHONE)!.wifi?.connectedSince).toBe(T + 53);
+    poll(T + 71, 17, 11_000);
+    expect(device(reg, PHONE)!.wifi?.connectedSince).toBe(T + 53);
+    poll(T + 86, 30, 11_000);
+    expect(device(reg, PHONE)!.wifi?.connectedSince).toBe(T + 56);
+  });
+
   it('rows that move, leave and come back (and devices forgotten in between) keep their own facts', () => {
     const reg = registry();
     const macs = [PHONE, CAMERA, SENSOR, LAPTOP];

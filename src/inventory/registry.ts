@@ -1,6 +1,13 @@
 import { isLocallyAdministered, normalizeMac } from '../net/mac.js';
 import type { RouterObservations } from '../routeros/observation-types.js';
-import { DepthLedger, type DepthSighting, type TrafficFacts, type TrafficSource, type WifiFacts } from './depth-ledger.js';
+import {
+  DepthLedger,
+  type DepthSighting,
+  type TrafficFacts,
+  type TrafficSource,
+  type WifiBytes,
+  type WifiFacts,
+} from './depth-ledger.js';
 import {
   ClaimTable,
   type LeaseCount,
@@ -191,7 +198,7 @@ class Entry implements DeviceView {
   /** The traffic source this device was first counted from, kept (a switch would make the counter jump). */
   trafficSource: TrafficSource | null = null;
   /** Last Wi-Fi byte counters, for the rate. */
-  wifiBytes: { down: number; up: number; at: number } | null = null;
+  wifiBytes: WifiBytes | null = null;
   /** The router's poll counter when a depth source last listed the device; -1 never. */
   depthInPoll = -1;
   /** The depth ledger's sighting of this device at that poll (one object per MAC while it is listed). */
@@ -677,19 +684,34 @@ export class DeviceRegistry {
               rateUpBps: kid.rateUpBps,
             };
     } else if (entry.trafficSource === 'wifi' && bytes !== null) {
-      const before = entry.wifiBytes;
+      // The sighting's counters are rewritten at its next poll: the entry keeps a copy of its own.
+      let before = entry.wifiBytes;
       if (before !== null && bytes.at === before.at && entry.traffic !== null) return; // the access point has not polled since
       const elapsed = before === null ? 0 : bytes.at - before.at;
       const rate = (now: number, then: number | undefined): number | null =>
         then === undefined || elapsed <= 0 || now < then ? null : Math.round(((now - then) * 8) / elapsed);
-      entry.traffic = {
-        source: 'wifi',
-        bytesDown: bytes.down,
-        bytesUp: bytes.up,
-        rateDownBps: rate(bytes.down, before?.down),
-        rateUpBps: rate(bytes.up, before?.up),
-      };
-      entry.wifiBytes = bytes;
+      const rateDownBps = rate(bytes.down, before?.down);
+      const rateUpBps = rate(bytes.up, before?.up);
+      const counted = entry.traffic;
+      // An idle client's traffic is the same object from poll to poll (it is kept for as long as nothing changes).
+      if (
+        counted === null ||
+        counted.source !== 'wifi' ||
+        counted.bytesDown !== bytes.down ||
+        counted.bytesUp !== bytes.up ||
+        counted.rateDownBps !== rateDownBps ||
+        counted.rateUpBps !== rateUpBps
+      ) {
+        entry.traffic = { source: 'wifi', bytesDown: bytes.down, bytesUp: bytes.up, rateDownBps, rateUpBps };
+      }
+      if (before === null) {
+        before = { down: bytes.down, up: bytes.up, at: bytes.at };
+        entry.wifiBytes = before;
+      } else {
+        before.down = bytes.down;
+        before.up = bytes.up;
+        before.at = bytes.at;
+      }
     } else {
       entry.traffic = null;
     }
