@@ -1,7 +1,15 @@
 import { isIP } from 'node:net';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isPlainIpv6, mapIpv6Neighbors, mapKidControl, mapPools, mapWifiClients, type WifiTable } from './depth-observations.js';
+import {
+  isPlainIpv6,
+  mapIpv6Neighbors,
+  mapKidControl,
+  mapPools,
+  mapWifiClients,
+  WIFI_CLIENTS,
+  type WifiTable,
+} from './depth-observations.js';
 
 describe('mapWifiClients', () => {
   it('reads a RouterOS 7 wifi row', () => {
@@ -99,6 +107,74 @@ describe('mapWifiClients', () => {
         expect(result.observations.length + result.rejected).toBe(rows.length);
       }),
     );
+  });
+});
+
+describe('WIFI_CLIENTS remap (a row mapped from the previous row at its position and the columns that changed)', () => {
+  // Per column (mac, interface, ssid, band, uptime, bytes, tx-rate, rx-rate, signals): values as registration
+  // tables print them, mostly, so that most previous rows map; and hostile ones.
+  const hostile = fc.oneof(
+    fc.constant(undefined),
+    fc.constant(''),
+    fc.string({ maxLength: 24 }),
+    fc.string({ unit: 'binary', maxLength: 12 }),
+  );
+  const shaped = (...shapes: string[]) =>
+    fc.oneof({ weight: 6, arbitrary: fc.constantFrom(...shapes) }, { weight: 1, arbitrary: hostile });
+  const rate = shaped('866.6Mbps-80MHz/2S/SGI', '58.5Mbps-HT', '6Mbps', '1.2Mbps', '96kbps', '1Gbps');
+  const signal = shaped('-61', '-67@HT20-7', '-74dBm@6Mbps', '-48');
+  const rowValues = fc.tuple(
+    shaped('AA:BB:CC:DD:EE:01', 'aa:bb:cc:dd:ee:02', '00:0C:42:3A:EC:CF'),
+    shaped('wifi1', 'wlan2', 'cap-5g'),
+    shaped('Home', 'bench', 'Caf\u00e9'),
+    shaped('5ghz-ax', '2ghz-n'),
+    shaped('2w6d13:21:53', '1h2m3s', '00:00:07', '7s'),
+    shaped('1090924066,2872515632', '1000,2000', '0,0'),
+    rate,
+    rate,
+    signal,
+    signal,
+  );
+  const tables = fc.constantFrom<WifiTable>('wifi', 'wifiwave2', 'wireless', 'capsman');
+
+  it('gives what map gives, for any previous row and any change of its columns', () => {
+    let remapped = 0;
+    fc.assert(
+      fc.property(
+        tables,
+        rowValues,
+        rowValues,
+        fc.array(fc.boolean(), { minLength: 10, maxLength: 10 }),
+        (table, before, drawn, kept) => {
+          const mapping = WIFI_CLIENTS[table];
+          const columns = mapping.proplist.length;
+          const previousRow: Array<string | undefined> = before.slice(0, columns);
+          // A kept column is the very string of the previous row (what the client reuses); others are drawn anew.
+          const row = previousRow.map((text, c) => (kept[c] ? text : drawn[c]));
+          let changed = 0;
+          for (let c = 0; c < columns; c++) if (row[c] !== previousRow[c]) changed |= 1 << c;
+          const previous = mapping.map(previousRow);
+          if (previous === null) return;
+          remapped++;
+          const result = mapping.remap!(row, changed, previous);
+          expect(result).toEqual(mapping.map(row));
+          if (changed === 0) expect(result).toBe(previous);
+        },
+      ),
+      { numRuns: 3000 },
+    );
+    // Most cases must reach remap for the property to say anything.
+    expect(remapped).toBeGreaterThan(1000);
+  });
+
+  it('parses only the changed columns: an uptime that moved keeps every other value of the previous row', () => {
+    const mapping = WIFI_CLIENTS.wifi;
+    const row = ['AA:BB:CC:DD:EE:01', 'wifi1', 'Home', '5ghz-ax', '1h2m3s', '1000,2000', '6Mbps', '1.2Mbps', '-61'];
+    const previous = mapping.map(row)!;
+    const next = mapping.remap!([...row.slice(0, 4), '1h2m4s', ...row.slice(5)], 1 << 4, previous)!;
+    expect(next).toEqual({ ...previous, uptimeSeconds: 3724 });
+    // A changed column is parsed even when the previous row's value would have been fine.
+    expect(mapping.remap!([...row.slice(0, 8), 'weak'], 1 << 8, previous)).toBeNull();
   });
 });
 

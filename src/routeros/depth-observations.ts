@@ -30,7 +30,7 @@
 import { isIP } from 'node:net';
 import { normalizeMac } from '../net/mac.js';
 import { parseCounter, parseCounterPair, parseRateBitsPerSecond, parseSignalDbm, poolSize } from './depth-values.js';
-import { type Mapped, mapRecords, type TableMapping } from './observations.js';
+import { type Columns, type Mapped, mapRecords, type TableMapping } from './observations.js';
 import { parseDuration, sanitizeText } from './values.js';
 
 /** Which registration table a Wi-Fi row came from. */
@@ -136,43 +136,78 @@ const SIGNAL_ASKED: Record<WifiTable, readonly string[]> = {
   capsman: ['rx-signal'],
 };
 
+/** `changed` with every column set: map() is remap() with nothing to reuse. */
+const ALL_COLUMNS = -1;
+const SIGNAL_COLUMNS_MASK = ~((1 << W_SIGNALS) - 1);
+
+/**
+ * One registration row's observation. Where `previous` is given (the previous
+ * print's observation of the row at this position), a field whose columns are
+ * not in `changed` is taken from it instead of parsed again: every field is a
+ * function of its own columns only, so that is what parsing would give.
+ */
+function wifiClient(
+  table: WifiTable,
+  signalColumns: number,
+  row: Columns,
+  changed: number,
+  previous: WifiClientObservation | null,
+): WifiClientObservation | null {
+  const keep = (column: number) => previous !== null && (changed & (1 << column)) === 0;
+  const mac = keep(W_MAC) ? previous!.mac : usableMac(row[W_MAC]);
+  if (mac === null) return null;
+  let signal: Parsed<number> = null;
+  if (previous !== null && (changed & SIGNAL_COLUMNS_MASK) === 0) {
+    signal = previous.signalDbm;
+  } else {
+    // Columns past the proplist (a signal name not asked for) read as undefined.
+    for (let i = 0; i < signalColumns; i++) {
+      const raw = row[W_SIGNALS + i];
+      if (raw !== undefined && raw !== '') {
+        signal = field(raw, parseSignalDbm);
+        break;
+      }
+    }
+  }
+  const txRate = keep(W_TX_RATE) ? previous!.txRateBps : field(row[W_TX_RATE], parseRateBitsPerSecond);
+  const rxRate = keep(W_RX_RATE) ? previous!.rxRateBps : field(row[W_RX_RATE], parseRateBitsPerSecond);
+  const uptime = keep(W_UPTIME) ? previous!.uptimeSeconds : field(row[W_UPTIME], parseDuration);
+  let bytesToClient: number | null;
+  let bytesFromClient: number | null;
+  if (keep(W_BYTES)) {
+    bytesToClient = previous!.bytesToClient;
+    bytesFromClient = previous!.bytesFromClient;
+  } else {
+    const bytes = field(row[W_BYTES], parseCounterPair);
+    if (bytes === BAD) return null;
+    bytesToClient = bytes?.tx ?? null;
+    bytesFromClient = bytes?.rx ?? null;
+  }
+  if (signal === BAD || txRate === BAD || rxRate === BAD || uptime === BAD) return null;
+  return {
+    mac,
+    table,
+    interface: keep(W_INTERFACE) ? previous!.interface : sanitizeText(row[W_INTERFACE], NAME_MAX_LENGTH),
+    ssid: keep(W_SSID) ? previous!.ssid : sanitizeText(row[W_SSID], SSID_MAX_LENGTH),
+    band: keep(W_BAND) ? previous!.band : sanitizeText(row[W_BAND], WORD_MAX_LENGTH),
+    signalDbm: signal,
+    txRateBps: txRate,
+    rxRateBps: rxRate,
+    uptimeSeconds: uptime,
+    bytesToClient,
+    bytesFromClient,
+  };
+}
+
 function wifiMapping(table: WifiTable): TableMapping<WifiClientObservation> {
   const signalColumns = SIGNAL_FIELDS[table].length;
   return {
     proplist: [...WIFI_COMMON, ...SIGNAL_ASKED[table]],
-    // Uptime moves every poll, so rows rarely repeat; the client stops remembering them by itself when they do not.
+    // Uptime counts and counters move at every poll, so whole rows rarely repeat: the client
+    // remembers them by column (remap) and parses only what changed.
     reuseUnchangedRows: true,
-    map(row) {
-      const mac = usableMac(row[W_MAC]);
-      if (mac === null) return null;
-      // Columns past the proplist (a signal name not asked for) read as undefined.
-      let signal: Parsed<number> = null;
-      for (let i = 0; i < signalColumns; i++) {
-        const raw = row[W_SIGNALS + i];
-        if (raw !== undefined && raw !== '') {
-          signal = field(raw, parseSignalDbm);
-          break;
-        }
-      }
-      const txRate = field(row[W_TX_RATE], parseRateBitsPerSecond);
-      const rxRate = field(row[W_RX_RATE], parseRateBitsPerSecond);
-      const uptime = field(row[W_UPTIME], parseDuration);
-      const bytes = field(row[W_BYTES], parseCounterPair);
-      if (signal === BAD || txRate === BAD || rxRate === BAD || uptime === BAD || bytes === BAD) return null;
-      return {
-        mac,
-        table,
-        interface: sanitizeText(row[W_INTERFACE], NAME_MAX_LENGTH),
-        ssid: sanitizeText(row[W_SSID], SSID_MAX_LENGTH),
-        band: sanitizeText(row[W_BAND], WORD_MAX_LENGTH),
-        signalDbm: signal,
-        txRateBps: txRate,
-        rxRateBps: rxRate,
-        uptimeSeconds: uptime,
-        bytesToClient: bytes?.tx ?? null,
-        bytesFromClient: bytes?.rx ?? null,
-      };
-    },
+    map: (row) => wifiClient(table, signalColumns, row, ALL_COLUMNS, null),
+    remap: (row, changed, previous) => (changed === 0 ? previous : wifiClient(table, signalColumns, row, changed, previous)),
   };
 }
 

@@ -36,6 +36,15 @@ export interface TableMapping<T> {
    * (transport.ts PrintRowsOptions). Default false.
    */
   readonly reuseUnchangedRows?: boolean;
+  /**
+   * Optional: the observation of a row given `previous`, the observation of the
+   * previous print's row at the same position, and `changed`, the columns whose
+   * values differ from that row's (bit c for proplist[c]). Must return what
+   * `map(row)` returns (equal, or `previous` itself when nothing it reads
+   * changed: observations are then read-only), reusing what `previous` holds
+   * for the unchanged columns instead of parsing them again.
+   */
+  remap?(row: Columns, changed: number, previous: T): T | null;
 }
 
 export interface Mapped<T> {

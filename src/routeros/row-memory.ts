@@ -166,3 +166,85 @@ export class RowMemory {
     this.lengths = lengths;
   }
 }
+
+/**
+ * For tables whose rows change at every poll in one or two columns (a Wi-Fi
+ * registration row's `uptime` counts, its byte counters move), where
+ * RowMemory's whole-row comparison never hits: per row position, the previous
+ * print's value of every column and what the row mapped to. The client
+ * compares each word's bytes with the value the same column had in the
+ * previous print's row at this position (WireTransport, ReplyDecoder
+ * decodeColumns), hands back that same string when equal, and gives the
+ * mapping's `remap` the columns that changed and the previous observation, so
+ * only the changed columns are decoded and parsed again.
+ *
+ * Exact by construction: a column counts as unchanged only when its value is
+ * the very string of the previous row (reused because the bytes were equal
+ * ASCII), and `remap` is held to give what `map` gives (a property test with
+ * the plain mapping as the oracle, depth-observations.test.ts). Each row's
+ * values and result are written together, so a print that fails part way
+ * leaves every row position consistent.
+ *
+ * Measured at 10k devices (docs/performance.md, "Device depth").
+ */
+export class ColumnMemory {
+  /** Row r's value of column c is values[r * columns + c]. */
+  readonly values: Array<string | undefined> = [];
+  private results: unknown[] = [];
+  /** Rows of the last complete print. */
+  private count = 0;
+  private row = 0;
+
+  constructor(
+    /** The mapping and proplist the results belong to: a print with others starts afresh. */
+    readonly map: unknown,
+    readonly proplist: string,
+    readonly columns: number,
+  ) {}
+
+  begin(): void {
+    this.row = 0;
+  }
+
+  /** Where the previous print's row at the current position starts in `values`, or -1 when it had none. */
+  previousAt(): number {
+    return this.row < this.count ? this.row * this.columns : -1;
+  }
+
+  /** What the previous print's row at the current position mapped to (null: rejected). Only after previousAt() >= 0. */
+  previousResult(): unknown {
+    return this.results[this.row];
+  }
+
+  /** Bit c set when column c differs from the previous print's row at this position (previousAt() >= 0). */
+  changedColumns(row: ReadonlyArray<string | undefined>): number {
+    const at = this.row * this.columns;
+    let changed = 0;
+    for (let c = 0; c < this.columns; c++) if (row[c] !== this.values[at + c]) changed |= 1 << c;
+    return changed;
+  }
+
+  /** Keeps this row's values and what they mapped to, for the next print. */
+  remember(row: ReadonlyArray<string | undefined>, result: unknown): void {
+    const at = this.row * this.columns;
+    for (let c = 0; c < this.columns; c++) this.values[at + c] = row[c];
+    this.results[this.row] = result;
+    this.row++;
+  }
+
+  end(): void {
+    this.count = this.row;
+    this.values.length = this.row * this.columns;
+    this.results.length = this.row;
+  }
+
+  forget(): void {
+    this.count = 0;
+    this.row = 0;
+    this.values.length = 0;
+    this.results.length = 0;
+  }
+}
+
+/** Columns a ColumnMemory can follow: the changed set is a bit mask of a 32-bit integer. */
+export const COLUMN_MEMORY_MAX_COLUMNS = 30;

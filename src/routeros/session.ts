@@ -148,7 +148,10 @@ export class RouterSession {
       const depth = await this.depth.read(async (path, mapping) => {
         try {
           return await this.deadline(
-            transport.printRows(path, mapping.proplist, mapping.map, { reuseUnchangedRows: mapping.reuseUnchangedRows === true }),
+            transport.printRows(path, mapping.proplist, mapping.map, {
+              reuseUnchangedRows: mapping.reuseUnchangedRows === true,
+              remap: mapping.remap?.bind(mapping),
+            }),
             `${path}/print`,
           );
         } catch (error) {

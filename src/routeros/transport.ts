@@ -75,7 +75,7 @@ export interface RouterTransport {
     path: string,
     proplist: readonly string[],
     map: (row: Columns) => T | null,
-    options?: PrintRowsOptions,
+    options?: PrintRowsOptions<T>,
   ): Promise<Mapped<T>>;
   /** Ends the connection now; pending calls reject. Idempotent. */
   close(): Promise<void>;
@@ -83,7 +83,7 @@ export interface RouterTransport {
   onFailure(listener: (error: import('./errors.js').PollError) => void): void;
 }
 
-export interface PrintRowsOptions {
+export interface PrintRowsOptions<T = unknown> {
   /**
    * The observations are never modified once mapped (nor is anything they
    * hold), so a row whose bytes equal the previous print's row at the same
@@ -91,6 +91,14 @@ export interface PrintRowsOptions {
    * (row-memory.ts). Default false.
    */
   reuseUnchangedRows?: boolean;
+  /**
+   * For rows that change in a few columns at every poll: the observation of a
+   * row given the previous print's observation of the row at the same position
+   * (never null) and the columns that changed since (bit c: proplist[c]). Must
+   * give what `map` gives for the row (TableMapping.remap). The client may use it
+   * instead of `map` (row-memory.ts ColumnMemory).
+   */
+  remap?: ((row: Columns, changed: number, previous: T) => T | null) | undefined;
 }
 
 export type TransportFactory = (options: TransportOptions) => RouterTransport;

@@ -18,6 +18,7 @@ import {
   startSimulator,
 } from '../simulator/index.js';
 import { encodeLength, encodeSentence, FramingError, SentenceReader } from './codec.js';
+import { WIFI_CLIENTS } from './depth-observations.js';
 import { CommandTrap, PollError } from './errors.js';
 import { mapRecords, PROPLISTS } from './observations.js';
 import { POLLED_TABLES, type PolledTable, type RouterSessionOptions, TABLES } from './session.js';
@@ -283,6 +284,51 @@ describe('failures', () => {
     expect(previous.observations.map((lease) => lease.hostname)).toContain('Café');
   });
 
+  it('printRows with a remap maps every print to exactly what the printed records give while Wi-Fi rows change column by column', async () => {
+    const lan = generateLan({ devices: 300, seed: 11, depth: true });
+    const sim = await simulator({ lan });
+    const transport = transportTo(sim);
+    await transport.connect();
+    const path = '/interface/wifi/registration-table';
+    const mapping = WIFI_CLIENTS.wifi;
+    const options = { reuseUnchangedRows: true, remap: mapping.remap!.bind(mapping) };
+    const clients = () => transport.printRows(path, mapping.proplist, mapping.map, options);
+    const rows = sim.tables.wifiRegistrations!;
+    expect(rows.length).toBeGreaterThan(10);
+    const first = await clients();
+    const second = await clients();
+    // Nothing changed (the simulator's uptime counts whole seconds; none passed between these prints, or all did).
+    expect(second).toEqual(first);
+    const changes: Array<() => void> = [
+      () => {
+        for (const row of rows) row.uptimeSeconds += 15;
+        rows[2]!.bytesTx += 1500;
+      },
+      () => {
+        rows[3]!.ssid = Buffer.from([0x43, 0x61, 0x66, 0xe9]); // Windows-1252, then UTF-8 of the same text
+      },
+      () => {
+        rows[3]!.ssid = 'Caf\u00e9';
+        rows[4]!.signal = 'weak';
+        rows[5]!.txRate = '1.2Mbps';
+      },
+      () => {
+        rows.splice(1, 1);
+        rows[6]!.macAddress = rows[7]!.macAddress;
+      },
+    ];
+    for (const change of changes) {
+      change();
+      sim.changed();
+      const records = await transport.print(path, mapping.proplist);
+      const mapped = await clients();
+      expect(mapped).toEqual(mapRecords(records, mapping.proplist, mapping.map));
+    }
+    const last = await clients();
+    expect(last.rejected).toBe(1);
+    expect(last.observations.map((client) => client.ssid)).toContain('Caf\u00e9');
+  });
+
   it('a reply over its row limit fails the print as protocol, naming the limit, and drops the connection', async () => {
     const sim = await simulator();
     const leases = sampleLan().leases.length;
@@ -499,7 +545,7 @@ describe('ReplyDecoder', () => {
     expect(() => decodeOne(['!bogus'])).toThrow(FramingError);
   });
 
-  it('decodeColumns gives each column exactly what decode() gives that attribute, for any run of rows (hostile bytes too)', () => {
+  it('decodeColumns gives each column exactly what decode() gives that attribute, for any run of rows (hostile bytes too), with or without the previous values of a column memory', () => {
     const columns = ['mac-address', 'host-name', 'status', 'Café', 'a'];
     const byName = new Map(columns.map((name, index) => [name, index]));
     // Names and values drawn so that rows repeat each other's words (the decoder's caches) and carry
@@ -511,7 +557,7 @@ describe('ReplyDecoder', () => {
     );
     const valueBytes = fc.oneof(
       fc
-        .constantFrom('true', 'bound', 'AA:BB:CC:DD:EE:FF', 'a=b', '', 'x'.repeat(13), 'x'.repeat(12))
+        .constantFrom('true', 'bound', 'AA:BB:CC:DD:EE:FF', 'a=b', '', 'x'.repeat(13), 'x'.repeat(12), 'Caf\u00e9')
         .map((value) => Buffer.from(value)),
       fc.constant(Buffer.from('Вася')),
       fc.uint8Array({ maxLength: 20 }).map((bytes) => Buffer.from(bytes)),
@@ -539,24 +585,52 @@ describe('ReplyDecoder', () => {
       { weight: 1, arbitrary: fc.uint8Array({ minLength: 1, maxLength: 8 }).map((bytes) => Buffer.from(bytes)) },
     );
     const row = fc.array(word, { minLength: 1, maxLength: 8 });
+    // What a column memory may hold for a column: the last row's value (the common hit), or text that is
+    // not what these bytes decode to but matches them byte for byte or in length (non-ASCII, Latin-1 of UTF-8).
+    const previousValue = fc.oneof(
+      fc.constant(undefined),
+      fc.constantFrom('true', 'bound', 'AA:BB:CC:DD:EE:FF', '', 'Caf\u00e9', 'Caf\u00c3\u00a9', 'Вася', '\u20ac', 'x'.repeat(12)),
+      fc.string({ maxLength: 8 }),
+      fc.string({ unit: 'binary', maxLength: 8 }),
+    );
+    const previousRow = fc.array(fc.option(previousValue, { nil: undefined, freq: 2 }), {
+      minLength: columns.length,
+      maxLength: columns.length,
+    });
     fc.assert(
-      fc.property(fc.array(row, { minLength: 1, maxLength: 12 }), fc.boolean(), (rows, oneChunk) => {
-        const fast = new ReplyDecoder();
-        const oracle = new ReplyDecoder();
-        const got: Array<Array<string | undefined>> = [];
-        const expected: Array<Array<string | undefined>> = [];
-        const values = new Array<string | undefined>(columns.length);
-        const reader = new SentenceReader((buf, start, count, pos, len, ascii) => {
-          fast.decodeColumns(buf, start, count, pos, len, ascii, byName, values);
-          got.push([...values]);
-          const { attributes } = oracle.decode(buf, start, count, pos, len, ascii);
-          expected.push(columns.map((name) => (Object.hasOwn(attributes, name) ? attributes[name] : undefined)));
-        });
-        const bytes = Buffer.concat(rows.map((words) => encodeSentence(['!re', ...words])));
-        if (oneChunk) reader.push(bytes);
-        else for (let i = 0; i < bytes.length; i += 7) reader.push(bytes.subarray(i, i + 7));
-        expect(got).toEqual(expected);
-      }),
+      fc.property(
+        fc.array(row, { minLength: 1, maxLength: 12 }),
+        fc.array(previousRow, { minLength: 12, maxLength: 12 }),
+        fc.boolean(),
+        (rows, previousRows, oneChunk) => {
+          const fast = new ReplyDecoder();
+          const withMemory = new ReplyDecoder();
+          const oracle = new ReplyDecoder();
+          const got: Array<Array<string | undefined>> = [];
+          const gotWithMemory: Array<Array<string | undefined>> = [];
+          const expected: Array<Array<string | undefined>> = [];
+          const values = new Array<string | undefined>(columns.length);
+          let lastValues: Array<string | undefined> = new Array<string | undefined>(columns.length);
+          let n = 0;
+          const reader = new SentenceReader((buf, start, count, pos, len, ascii) => {
+            fast.decodeColumns(buf, start, count, pos, len, ascii, byName, values);
+            got.push([...values]);
+            // The memory holds, per column, either the last row's decoded value or a hostile one.
+            const drawn = previousRows[n++]!;
+            const memory = ['pad', 'pad', 'pad', ...drawn.map((value, c) => (value === undefined ? lastValues[c] : value))];
+            withMemory.decodeColumns(buf, start, count, pos, len, ascii, byName, values, memory, 3);
+            gotWithMemory.push([...values]);
+            lastValues = [...values];
+            const { attributes } = oracle.decode(buf, start, count, pos, len, ascii);
+            expected.push(columns.map((name) => (Object.hasOwn(attributes, name) ? attributes[name] : undefined)));
+          });
+          const bytes = Buffer.concat(rows.map((words) => encodeSentence(['!re', ...words])));
+          if (oneChunk) reader.push(bytes);
+          else for (let i = 0; i < bytes.length; i += 7) reader.push(bytes.subarray(i, i + 7));
+          expect(got).toEqual(expected);
+          expect(gotWithMemory).toEqual(expected);
+        },
+      ),
       { numRuns: 400 },
     );
   });

@@ -43,7 +43,7 @@ import {
 } from './codec.js';
 import { CommandTrap, PollError } from './errors.js';
 import type { Columns, Mapped, RawRow } from './observations.js';
-import { NOT_REMEMBERED, RowMemory } from './row-memory.js';
+import { COLUMN_MEMORY_MAX_COLUMNS, ColumnMemory, NOT_REMEMBERED, RowMemory } from './row-memory.js';
 import {
   type PrintRowsOptions,
   type ReplyLimits,
@@ -129,7 +129,9 @@ export class ReplyDecoder {
    * on its own bytes), but from the bytes: a name equal to the one seen at the
    * same word position in the previous row is recognised by comparing bytes,
    * and a short value equal to the previous row's is that same string, so an
-   * unchanged word costs no string at all.
+   * unchanged word costs no string at all. With `previous` (a ColumnMemory's
+   * values, this row position's starting at `previousAt`), a value whose bytes
+   * are ASCII and equal to that column's previous value is that same string.
    */
   decodeColumns(
     buf: Buffer,
@@ -140,6 +142,8 @@ export class ReplyDecoder {
     knownAscii: boolean,
     columns: ReadonlyMap<string, number>,
     values: Array<string | undefined>,
+    previous: ReadonlyArray<string | undefined> | null = null,
+    previousAt = -1,
   ): void {
     values.fill(undefined);
     if (this.cachedFor !== columns) {
@@ -175,7 +179,15 @@ export class ReplyDecoder {
         }
       }
       if (column < 0) continue;
-      values[column] = this.wordValue(i, buf, eq < end ? eq + 1 : end, end, knownAscii);
+      const from = eq < end ? eq + 1 : end;
+      if (previousAt >= 0) {
+        const before = previous![previousAt + column];
+        if (before !== undefined && before.length === end - from && equalsAsciiBytes(buf, from, before)) {
+          values[column] = before;
+          continue;
+        }
+      }
+      values[column] = this.wordValue(i, buf, from, end, knownAscii);
     }
   }
 
@@ -311,6 +323,18 @@ function equalsAscii(buf: Buffer, at: number, text: string): boolean {
   return true;
 }
 
+/**
+ * Whether `buf[at..)` holds `text` as ASCII bytes: every byte below 0x80 and equal to the character
+ * code. Such bytes decode to exactly `text` (wordValue), whatever `text` was decoded from.
+ */
+function equalsAsciiBytes(buf: Buffer, at: number, text: string): boolean {
+  for (let k = 0; k < text.length; k++) {
+    const byte = buf[at + k]!;
+    if (byte >= 0x80 || byte !== text.charCodeAt(k)) return false;
+  }
+  return true;
+}
+
 function isAsciiRange(buf: Buffer, from: number, to: number): boolean {
   for (let k = from; k < to; k++) {
     if (buf[k]! >= 0x80) return false;
@@ -353,6 +377,9 @@ interface RowSink {
   readonly observations: unknown[];
   /** The table's rows as its last print received them, or null when this print goes without. */
   readonly memory: RowMemory | null;
+  /** With a remap: the table's column values as its last print received them (row-memory.ts ColumnMemory). */
+  readonly columnMemory: ColumnMemory | null;
+  readonly remap: ((row: Columns, changed: number, previous: unknown) => unknown) | null;
   rejected: number;
 }
 
@@ -396,6 +423,8 @@ export class WireTransport implements RouterTransport {
   private readonly rowsByTag: Array<Pending | undefined> = [];
   /** Per print command, its rows as the last print received them (row-memory.ts). */
   private readonly rowMemories = new Map<string, RowMemory>();
+  /** Per print command with a remap, its column values as the last print received them. */
+  private readonly columnMemories = new Map<string, ColumnMemory>();
   private readonly freeTags: number[] = [];
   private nextTag = 0;
   private readonly failureListeners: Array<(error: PollError) => void> = [];
@@ -462,28 +491,45 @@ export class WireTransport implements RouterTransport {
     path: string,
     proplist: readonly string[],
     map: (row: Columns) => T | null,
-    options: PrintRowsOptions = {},
+    options: PrintRowsOptions<T> = {},
   ): Promise<Mapped<T>> {
     const command = `${path}/print`;
     if (!this.loggedIn && !this.failure && !this.closed) throw new PollError('protocol', `${command} before login`);
     const fields = proplist.join(',');
-    const memory = options.reuseUnchangedRows === true ? this.memoryOf(command, fields, map) : null;
+    const remap = options.remap !== undefined && proplist.length <= COLUMN_MEMORY_MAX_COLUMNS ? options.remap : null;
+    // A table with a remap changes in a few columns at every poll: remembered by column, not by whole row.
+    const columnMemory = remap !== null ? this.columnMemoryOf(command, fields, map, proplist.length) : null;
+    const memory = columnMemory === null && options.reuseUnchangedRows === true ? this.memoryOf(command, fields, map) : null;
+    columnMemory?.begin();
     const sink: RowSink = {
       columns: new Map(proplist.map((name, index) => [name, index])),
       values: new Array<string | undefined>(proplist.length).fill(undefined),
       map,
       observations: [],
       memory: memory?.begin() ? memory : null,
+      columnMemory,
+      remap: remap as RowSink['remap'],
       rejected: 0,
     };
     try {
       await this.send(command, [`=.proplist=${fields}`], sink);
     } catch (error) {
       memory?.forget();
+      columnMemory?.forget();
       throw error;
     }
     memory?.end();
+    columnMemory?.end();
     return { observations: sink.observations as T[], rejected: sink.rejected };
+  }
+
+  /** The column memory of one print command, for this mapping and proplist. */
+  private columnMemoryOf(command: string, proplist: string, map: unknown, columns: number): ColumnMemory {
+    const known = this.columnMemories.get(command);
+    if (known !== undefined && known.map === map && known.proplist === proplist) return known;
+    const memory = new ColumnMemory(map, proplist, columns);
+    this.columnMemories.set(command, memory);
+    return memory;
   }
 
   /** The row memory of one print command, for this mapping and proplist. */
@@ -646,7 +692,18 @@ export class WireTransport implements RouterTransport {
           }
         }
         let observation = rowFrom < 0 ? NOT_REMEMBERED : memory!.recall(buf, rowFrom, rowTo);
-        if (observation === NOT_REMEMBERED) {
+        const columnMemory = sink.columnMemory;
+        if (columnMemory !== null) {
+          const previousAt = columnMemory.previousAt();
+          const values = sink.values;
+          this.decoder.decodeColumns(buf, start, count, pos, len, ascii, sink.columns, values, columnMemory.values, previousAt);
+          const previous = previousAt >= 0 ? columnMemory.previousResult() : null;
+          observation =
+            previous === null || previous === undefined
+              ? sink.map(values)
+              : sink.remap!(values, columnMemory.changedColumns(values), previous);
+          columnMemory.remember(values, observation);
+        } else if (observation === NOT_REMEMBERED) {
           this.decoder.decodeColumns(buf, start, count, pos, len, ascii, sink.columns, sink.values);
           observation = sink.map(sink.values);
         }
