@@ -47,7 +47,9 @@ interface KeptDepthLines {
   infoEnd: number;
   bytesDown: number | null;
   bytesUp: number | null;
+  /** The traffic lines: down from trafficStart, up from trafficUpStart, to trafficEnd. */
   trafficStart: number;
+  trafficUpStart: number;
   trafficEnd: number;
 }
 
@@ -60,12 +62,17 @@ interface DepthBytes {
   traffic: Buffer;
 }
 
+const DOWN = ',direction="down"';
+const UP = ',direction="up"';
+
 /**
- * One `name{labels} value` line of a device. With the device's line of the last
- * rendering (same labels; `oldValue` the value it carries), the line is copied
- * whole when the value is the same, else copied up to its value and the new
- * value written after it: the same bytes as sampleLine, without rebuilding the
- * labels. Signals, rates and association times change every few polls.
+ * One `name{labels} value` line of a device (labels: `routerMac` then
+ * `moreLabels`). With the device's line of the last rendering (same labels;
+ * `oldValue` the value it carries), the line is copied whole when the value is
+ * the same, else copied up to its value and the new value written after it: the
+ * same bytes as sampleLine, without rebuilding the labels. Signals, rates and
+ * association times change every few polls; the byte counters of an active
+ * device at every poll.
  */
 function numberLine(
   writer: ByteWriter,
@@ -76,9 +83,10 @@ function numberLine(
   name: string,
   routerMac: string,
   value: number,
+  moreLabels = '',
 ): void {
   if (last === undefined || oldStart < 0 || oldValue === null) {
-    writer.text(sampleLine(name, routerMac, value));
+    writer.text(sampleLine(name, moreLabels === '' ? routerMac : routerMac + moreLabels, value));
   } else if (oldValue === value) {
     writer.reuse(last, oldStart, oldEnd);
   } else {
@@ -229,19 +237,38 @@ export class DepthFamiliesRenderer {
       }
 
       let trafficStart = -1;
+      let trafficUpStart = -1;
       let trafficEnd = -1;
       let bytesDown: number | null = null;
       let bytesUp: number | null = null;
       if (counted !== null) {
         bytesDown = counted.bytesDown;
         bytesUp = counted.bytesUp;
+        const had = old !== undefined && old.trafficStart >= 0 ? old : undefined;
         trafficStart = traffic.length;
-        if (old !== undefined && old.trafficStart >= 0 && old.bytesDown === bytesDown && old.bytesUp === bytesUp) {
-          traffic.reuse(last!.traffic, old.trafficStart, old.trafficEnd);
-        } else {
-          traffic.text(sampleLine(F.traffic.name, `${routerMac},direction="down"`, bytesDown));
-          traffic.text(sampleLine(F.traffic.name, `${routerMac},direction="up"`, bytesUp));
-        }
+        numberLine(
+          traffic,
+          last?.traffic,
+          had?.trafficStart ?? -1,
+          had?.trafficUpStart ?? -1,
+          had?.bytesDown ?? null,
+          F.traffic.name,
+          routerMac,
+          bytesDown,
+          DOWN,
+        );
+        trafficUpStart = traffic.length;
+        numberLine(
+          traffic,
+          last?.traffic,
+          had?.trafficUpStart ?? -1,
+          had?.trafficEnd ?? -1,
+          had?.bytesUp ?? null,
+          F.traffic.name,
+          routerMac,
+          bytesUp,
+          UP,
+        );
         trafficEnd = traffic.length;
       }
 
@@ -270,6 +297,7 @@ export class DepthFamiliesRenderer {
       entry.bytesDown = bytesDown;
       entry.bytesUp = bytesUp;
       entry.trafficStart = trafficStart;
+      entry.trafficUpStart = trafficUpStart;
       entry.trafficEnd = trafficEnd;
       kept.push(entry);
     }
