@@ -77,6 +77,52 @@ export interface DepthSighting {
   ipv6: string[];
 }
 
+// Facts are made by constructors, not object literals: V8 pretenures a literal whose objects outlive young
+// collections (these live a poll or more), and then allocates every one in the old generation, where each
+// poll's replaced facts become work for full collections (measured: WifiClient in depth-observations.ts).
+
+class Association implements WifiFacts {
+  readonly ap: string;
+  readonly interface: string | null;
+  readonly ssid: string | null;
+  readonly band: string | null;
+  readonly signalDbm: number | null;
+  readonly txRateBps: number | null;
+  readonly rxRateBps: number | null;
+  readonly connectedSince: number | null;
+
+  constructor(ap: string, client: WifiClientObservation, connectedSince: number | null) {
+    this.ap = ap;
+    this.interface = client.interface;
+    this.ssid = client.ssid;
+    this.band = client.band;
+    this.signalDbm = client.signalDbm;
+    this.txRateBps = client.txRateBps;
+    this.rxRateBps = client.rxRateBps;
+    this.connectedSince = connectedSince;
+  }
+}
+
+class KidCounters {
+  constructor(
+    readonly bytesDown: number,
+    readonly bytesUp: number,
+    readonly rateDownBps: number | null,
+    readonly rateUpBps: number | null,
+  ) {}
+}
+
+/** A device's traffic facts (a class for the reason above). */
+export class Traffic implements TrafficFacts {
+  constructor(
+    readonly source: TrafficSource,
+    readonly bytesDown: number,
+    readonly bytesUp: number,
+    readonly rateDownBps: number | null,
+    readonly rateUpBps: number | null,
+  ) {}
+}
+
 /** A sighting as the ledger keeps it between polls, with what it needs to reuse last poll's facts. */
 class Sighting implements DepthSighting {
   observedAt: number | null = null;
@@ -299,16 +345,7 @@ export class DepthLedger {
         sighting.wifi =
           previous !== null && sameWifi(previous, ap, client, connectedSince)
             ? previous
-            : {
-                ap,
-                interface: client.interface,
-                ssid: client.ssid,
-                band: client.band,
-                signalDbm: client.signalDbm,
-                txRateBps: client.txRateBps,
-                rxRateBps: client.rxRateBps,
-                connectedSince,
-              };
+            : new Association(ap, client, connectedSince);
         if (client.bytesToClient === null || client.bytesFromClient === null) {
           sighting.wifiBytes = null;
         } else {
@@ -365,7 +402,7 @@ export class DepthLedger {
           before.rateDownBps === kid.rateDownBps &&
           before.rateUpBps === kid.rateUpBps
             ? before
-            : { bytesDown: kid.bytesDown, bytesUp: kid.bytesUp, rateDownBps: kid.rateDownBps, rateUpBps: kid.rateUpBps };
+            : new KidCounters(kid.bytesDown, kid.bytesUp, kid.rateDownBps, kid.rateUpBps);
       }
     }
     for (const sighting of listed) {

@@ -3,6 +3,7 @@ import type { RouterObservations } from '../routeros/observation-types.js';
 import {
   DepthLedger,
   type DepthSighting,
+  Traffic,
   type TrafficFacts,
   type TrafficSource,
   type WifiBytes,
@@ -676,13 +677,7 @@ export class DeviceRegistry {
         counted.rateDownBps === kid.rateDownBps &&
         counted.rateUpBps === kid.rateUpBps
           ? counted
-          : {
-              source: 'kid-control',
-              bytesDown: kid.bytesDown,
-              bytesUp: kid.bytesUp,
-              rateDownBps: kid.rateDownBps,
-              rateUpBps: kid.rateUpBps,
-            };
+          : new Traffic('kid-control', kid.bytesDown, kid.bytesUp, kid.rateDownBps, kid.rateUpBps);
     } else if (entry.trafficSource === 'wifi' && bytes !== null) {
       // The sighting's counters are rewritten at its next poll: the entry keeps a copy of its own.
       let before = entry.wifiBytes;
@@ -702,7 +697,7 @@ export class DeviceRegistry {
         counted.rateDownBps !== rateDownBps ||
         counted.rateUpBps !== rateUpBps
       ) {
-        entry.traffic = { source: 'wifi', bytesDown: bytes.down, bytesUp: bytes.up, rateDownBps, rateUpBps };
+        entry.traffic = new Traffic('wifi', bytes.down, bytes.up, rateDownBps, rateUpBps);
       }
       if (before === null) {
         before = { down: bytes.down, up: bytes.up, at: bytes.at };

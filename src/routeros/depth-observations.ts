@@ -288,9 +288,20 @@ export const KID_CONTROL: TableMapping<KidControlObservation> = {
     const rateDown = field(row[3], parseRateBitsPerSecond);
     const rateUp = field(row[4], parseRateBitsPerSecond);
     if (bytesDown === null || bytesUp === null || rateDown === BAD || rateUp === BAD) return null;
-    return { mac, bytesDown, bytesUp, rateDownBps: rateDown, rateUpBps: rateUp };
+    return new KidControlDevice(mac, bytesDown, bytesUp, rateDown, rateUp);
   },
 };
+
+/** Counters change at every poll for a device in use: a class, for the reason given at WifiClient. */
+class KidControlDevice implements KidControlObservation {
+  constructor(
+    readonly mac: string,
+    readonly bytesDown: number,
+    readonly bytesUp: number,
+    readonly rateDownBps: number | null,
+    readonly rateUpBps: number | null,
+  ) {}
+}
 
 export function mapKidControl(rows: readonly unknown[]): DepthMapped<KidControlObservation> {
   return mapRecords(rows, KID_CONTROL.proplist, KID_CONTROL.map);
