@@ -18,7 +18,7 @@ export interface ServeJob {
   serveDir: string;
   /** Extra environment for serve. */
   env: Record<string, string>;
-  /** Extra node options before the script (V8 flags, --cpu-prof): NODE_OPTIONS refuses some of them. */
+  /** Extra node options before the script (V8 flags, --cpu-prof), after the image's own: NODE_OPTIONS refuses some of them. */
   nodeArgs?: string[];
   routers: number;
   devices: number;
@@ -83,17 +83,31 @@ function stopAutocannonBodyConcatenation(): void {
   queue.prototype.addBody = () => undefined;
 }
 
+function dockerfile(): string {
+  // Compiled, this file runs from node_modules/.cache/...: the repository is the first directory up with a Dockerfile.
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(path.join(dir, 'Dockerfile')) && path.dirname(dir) !== dir) dir = path.dirname(dir);
+  return existsSync(path.join(dir, 'Dockerfile')) ? readFileSync(path.join(dir, 'Dockerfile'), 'utf8') : '';
+}
+
 /**
  * The malloc setting the image runs with (Dockerfile ENV, also exported by
  * shell/run.sh): the bench measures the process as it is deployed.
  */
 export function deployedMallocEnv(): Record<string, string> {
-  // Compiled, this file runs from node_modules/.cache/...: the repository is the first directory up with a Dockerfile.
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(path.join(dir, 'Dockerfile')) && path.dirname(dir) !== dir) dir = path.dirname(dir);
-  const dockerfile = existsSync(path.join(dir, 'Dockerfile')) ? readFileSync(path.join(dir, 'Dockerfile'), 'utf8') : '';
-  const value = /^ENV MALLOC_MMAP_THRESHOLD_=(\d+)$/m.exec(dockerfile)?.[1];
+  const value = /^ENV MALLOC_MMAP_THRESHOLD_=(\d+)$/m.exec(dockerfile())?.[1];
   return value === undefined ? {} : { MALLOC_MMAP_THRESHOLD_: value };
+}
+
+/**
+ * The node options the image starts the exporter with (the Dockerfile's ENTRYPOINT between
+ * `node` and `dist/cli.js`; shell/run.sh passes the same): V8's heap sizing is measured as deployed.
+ */
+export function deployedNodeArgs(): string[] {
+  const entrypoint = /^ENTRYPOINT (\[.*\])$/m.exec(dockerfile())?.[1];
+  if (entrypoint === undefined) return [];
+  const words = JSON.parse(entrypoint) as string[];
+  return words.slice(1, words.indexOf('dist/cli.js'));
 }
 
 export async function startServe(
@@ -102,7 +116,9 @@ export async function startServe(
   extraEnv: Record<string, string>,
   nodeArgs: string[] = [],
 ): Promise<Running> {
-  const child = spawn(process.execPath, [...nodeArgs, path.join(serveDir, 'src/cli.js'), 'serve', '--config', configPath], {
+  // Options given here come after the deployed ones, so a measurement can override them.
+  const args = [...deployedNodeArgs(), ...nodeArgs, path.join(serveDir, 'src/cli.js'), 'serve', '--config', configPath];
+  const child = spawn(process.execPath, args, {
     env: {
       ...process.env,
       NETMON_LISTEN: '127.0.0.1:0',

@@ -84,9 +84,13 @@ done
 MALLOC_MMAP_THRESHOLD_=${MALLOC_MMAP_THRESHOLD_:-131072}
 export MALLOC_MMAP_THRESHOLD_
 
+# What the image's ENTRYPOINT passes (see the Dockerfile): V8's young generation
+# capped at 8 MB per semi-space (--max-semi-space-size, Node's CLI docs).
+NODE_HEAP_OPTIONS=--max-semi-space-size=8
+
 # `check-config` and `devices` as the first argument run that command on the
 # same install and build (the README's first-run steps); anything else is serve.
 case ${1:-} in
-  check-config | devices) exec node dist/cli.js "$@" ;;
-  *) exec node dist/cli.js serve "$@" ;;
+  check-config | devices) exec node "$NODE_HEAP_OPTIONS" dist/cli.js "$@" ;;
+  *) exec node "$NODE_HEAP_OPTIONS" dist/cli.js serve "$@" ;;
 esac

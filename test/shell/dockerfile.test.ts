@@ -152,8 +152,8 @@ describe('Dockerfile', () => {
     expect(cmd.slice(0, 2)).toEqual(['node', '-e']);
   });
 
-  it('starts `node dist/cli.js serve`, the package bin, so arguments append to serve', () => {
-    expect(execForm(finalOf('ENTRYPOINT')[0]?.args ?? '')).toEqual(['node', 'dist/cli.js']);
+  it('starts `node dist/cli.js serve` (V8 heap options between), the package bin, so arguments append to serve', () => {
+    expect(execForm(finalOf('ENTRYPOINT')[0]?.args ?? '')).toEqual(['node', '--max-semi-space-size=8', 'dist/cli.js']);
     expect(execForm(finalOf('CMD')[0]?.args ?? '')).toEqual(['serve']);
     expect(Object.values(pkg.bin)).toContain('dist/cli.js');
   });

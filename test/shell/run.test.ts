@@ -8,6 +8,12 @@ import { type Call, REPO, restrictedPath, type Sandbox, sandboxesPerTest } from 
 
 const sandbox = sandboxesPerTest();
 
+/** The node options of the image's ENTRYPOINT (between `node` and `dist/cli.js`): run.sh passes the same. */
+const IMAGE_ENTRYPOINT = JSON.parse(
+  /^ENTRYPOINT (\[.*\])$/m.exec(readFileSync(path.join(REPO, 'Dockerfile'), 'utf8'))?.[1] ?? '[]',
+) as string[];
+const IMAGE_NODE_OPTIONS = IMAGE_ENTRYPOINT.slice(1, IMAGE_ENTRYPOINT.indexOf('dist/cli.js'));
+
 const npmCalls = (calls: Call[]) => calls.filter((c) => c.cmd === 'npm').map((c) => c.args.join(' '));
 const nodeCalls = (calls: Call[]) => calls.filter((c) => c.cmd === 'node');
 
@@ -26,7 +32,7 @@ describe('shell/run.sh', () => {
     expect(npmCalls(r.calls)).toEqual(['ci --no-audit --no-fund', 'run build']);
     const [serve, ...others] = nodeCalls(r.calls);
     expect(others).toEqual([]);
-    expect(serve?.args).toEqual(['dist/cli.js', 'serve', '--demo', 'two words', '--flag=a"b']);
+    expect(serve?.args).toEqual([...IMAGE_NODE_OPTIONS, 'dist/cli.js', 'serve', '--demo', 'two words', '--flag=a"b']);
     // Relative dist/cli.js only works from the repository root.
     expect(serve?.cwd).toBe(s.root);
     expect(s.read('node_modules/.install-stamp').trim()).toMatch(/^\d+ \d+$/);
@@ -45,6 +51,14 @@ describe('shell/run.sh', () => {
     expect(nodeCalls(own.calls)[0]?.env.MALLOC_MMAP_THRESHOLD_).toBe('65536');
   });
 
+  it("starts node with the image's heap options (Dockerfile ENTRYPOINT)", () => {
+    expect(IMAGE_NODE_OPTIONS).toEqual(['--max-semi-space-size=8']);
+    const s = sandbox();
+    const r = s.run('run.sh', ['--demo']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(nodeCalls(r.calls)[0]?.args.slice(0, IMAGE_NODE_OPTIONS.length)).toEqual(IMAGE_NODE_OPTIONS);
+  });
+
   it('skips npm ci and the build when nothing changed since the last run', () => {
     const s = sandbox();
     expect(s.run('run.sh').status).toBe(0);
@@ -52,7 +66,7 @@ describe('shell/run.sh', () => {
 
     expect(r.status, r.stderr).toBe(0);
     expect(npmCalls(r.calls)).toEqual([]);
-    expect(nodeCalls(r.calls).map((c) => c.args)).toEqual([['dist/cli.js', 'serve', '--demo']]);
+    expect(nodeCalls(r.calls).map((c) => c.args)).toEqual([[...IMAGE_NODE_OPTIONS, 'dist/cli.js', 'serve', '--demo']]);
   });
 
   it('runs npm ci (and rebuilds) when package-lock.json changed', () => {
@@ -140,9 +154,11 @@ describe('shell/run.sh', () => {
     const s = sandbox();
     const check = s.run('run.sh', ['check-config', '--config', 'x.json']);
     expect(check.status, check.stderr).toBe(0);
-    expect(nodeCalls(check.calls).map((c) => c.args)).toEqual([['dist/cli.js', 'check-config', '--config', 'x.json']]);
+    expect(nodeCalls(check.calls).map((c) => c.args)).toEqual([
+      [...IMAGE_NODE_OPTIONS, 'dist/cli.js', 'check-config', '--config', 'x.json'],
+    ]);
     const devices = s.run('run.sh', ['devices', '--json']);
-    expect(nodeCalls(devices.calls).map((c) => c.args)).toEqual([['dist/cli.js', 'devices', '--json']]);
+    expect(nodeCalls(devices.calls).map((c) => c.args)).toEqual([[...IMAGE_NODE_OPTIONS, 'dist/cli.js', 'devices', '--json']]);
     // Built once, by the first of them.
     expect(npmCalls([...check.calls, ...devices.calls])).toEqual(['ci --no-audit --no-fund', 'run build']);
   });
