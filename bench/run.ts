@@ -21,7 +21,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { type Builds, buildForBench, ROOT } from './build.js';
+import { type Builds, buildForBench } from './build.js';
+import { deployedMallocEnv, deployedNodeArgs, imageNodeVersion } from './image.js';
 import type { PollJob, PollResult } from './poll-worker.js';
 import type { ProtocolJob, ProtocolResult } from './protocol-worker.js';
 import type { ServeJob } from './serve-bench.js';
@@ -193,10 +194,11 @@ function targetsTable(): string {
 
 function worker<T>(builds: Builds, script: string, job: unknown): Promise<T> {
   return new Promise((resolve, reject) => {
+    // With the image's node options and malloc setting, as serve runs (bench/image.ts).
     execFile(
       process.execPath,
-      [path.join(builds.base, 'bench', script), JSON.stringify(job)],
-      { maxBuffer: 16 * 1024 * 1024, env: { ...process.env, NODE_OPTIONS: '' } },
+      [...deployedNodeArgs(), path.join(builds.base, 'bench', script), JSON.stringify(job)],
+      { maxBuffer: 16 * 1024 * 1024, env: { ...process.env, NODE_OPTIONS: '', ...deployedMallocEnv() } },
       (error, stdout, stderr) => {
         if (error) reject(new Error(`${script} failed: ${stderr.slice(-2000) || error.message}`));
         else resolve(JSON.parse(stdout.trim().split('\n').at(-1)!) as T);
@@ -472,8 +474,7 @@ const ALL_SECTIONS: Array<{ name: string; run: Section }> = [
  * (shell/shipped_node.sh); run directly with another node, the report says so.
  */
 function nodeRelease(): string {
-  const dockerfile = readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8');
-  const shipped = /^ARG NODE_IMAGE=node:(\d+\.\d+\.\d+)-/m.exec(dockerfile)?.[1];
+  const shipped = imageNodeVersion();
   if (shipped === undefined) return 'the Dockerfile names no Node release';
   return process.versions.node === shipped
     ? 'the release the image ships'
@@ -484,7 +485,7 @@ async function main(): Promise<void> {
   const started = Date.now();
   const builds = buildForBench(log);
   const report: string[] = [];
-  const header = `network-monitor bench${QUICK ? ' (--quick)' : ''}: Node.js ${process.version} (${nodeRelease()}), ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, load average ${os
+  const header = `network-monitor bench${QUICK ? ' (--quick)' : ''}: Node.js ${process.version} (${nodeRelease()}; the image's node options: ${deployedNodeArgs().join(' ') || 'none'}), ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, load average ${os
     .loadavg()
     .map((l) => l.toFixed(2))
     .join(' ')} at start`;

@@ -4,12 +4,12 @@
  * size of the page, the process's peak RSS, and its CPU while idle between polls.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import { deployedMallocEnv, deployedNodeArgs } from './image.js';
 import { startSimulatorProcess } from './sim-client.js';
 import { BENCH_PASSWORD, BENCH_USER } from './sim-process.js';
 
@@ -83,32 +83,8 @@ function stopAutocannonBodyConcatenation(): void {
   queue.prototype.addBody = () => undefined;
 }
 
-function dockerfile(): string {
-  // Compiled, this file runs from node_modules/.cache/...: the repository is the first directory up with a Dockerfile.
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(path.join(dir, 'Dockerfile')) && path.dirname(dir) !== dir) dir = path.dirname(dir);
-  return existsSync(path.join(dir, 'Dockerfile')) ? readFileSync(path.join(dir, 'Dockerfile'), 'utf8') : '';
-}
-
-/**
- * The malloc setting the image runs with (Dockerfile ENV, also exported by
- * shell/run.sh): the bench measures the process as it is deployed.
- */
-export function deployedMallocEnv(): Record<string, string> {
-  const value = /^ENV MALLOC_MMAP_THRESHOLD_=(\d+)$/m.exec(dockerfile())?.[1];
-  return value === undefined ? {} : { MALLOC_MMAP_THRESHOLD_: value };
-}
-
-/**
- * The node options the image starts the exporter with (the Dockerfile's ENTRYPOINT between
- * `node` and `dist/cli.js`; shell/run.sh passes the same): V8's heap sizing is measured as deployed.
- */
-export function deployedNodeArgs(): string[] {
-  const entrypoint = /^ENTRYPOINT (\[.*\])$/m.exec(dockerfile())?.[1];
-  if (entrypoint === undefined) return [];
-  const words = JSON.parse(entrypoint) as string[];
-  return words.slice(1, words.indexOf('dist/cli.js'));
-}
+// Where scripts outside the bench have imported it from.
+export { deployedMallocEnv } from './image.js';
 
 export async function startServe(
   serveDir: string,
