@@ -12,6 +12,14 @@ import type { LeaseKind } from './types.js';
  * the per-poll objects were what made GC, and with it the poll, superlinear).
  * mergeObservations() is the same merge into fresh objects.
  *
+ * A row whose MAC equals its device's (the usual case: RouterOS sends the
+ * normalised form) is given the device's own string in its place
+ * (MergeTarget.deviceForRow, where the two are compared anyway). The read
+ * path keeps unchanged rows' observations from poll to poll, and each held
+ * its own copy of the MAC: 185k MAC strings for 50k devices (an entry, a
+ * lease, an ARP and a bridge row each), now one per device. The value is
+ * the same, so every poll that shares the observation sees the same row.
+ *
  * Rules (docs/devices.md), and the choices behind them:
  * - Disabled rows (lease or ARP) describe configuration, not a device on the
  *   wire: they neither create devices nor claim addresses. They are still
@@ -163,6 +171,11 @@ export function resetDevice(device: MergedDevice): void {
   device.conflicts = NO_CONFLICTS;
 }
 
+/** A lease, ARP or bridge row: the MAC it names, as the router sent it (ARP rows without one are skipped before). */
+export interface MacRow {
+  mac: string;
+}
+
 /** The tables whose rows name a device, as numbered for MergeTarget.deviceForRow. */
 export const LEASE_ROWS = 0;
 export const ARP_ROWS = 1;
@@ -181,8 +194,10 @@ export interface MergeTarget {
    * deviceFor() for the MAC of row `row` of `table`, as the router sent it;
    * null when it is not a MAC. A target may remember which device each row
    * position named last time: routers list their tables in a stable order.
+   * It may also give the row its device's own MAC string when the two are
+   * equal (see the file header).
    */
-  deviceForRow(table: RowTable, row: number, rawMac: string): MergedDevice | null;
+  deviceForRow(table: RowTable, row: number, named: MacRow): MergedDevice | null;
   /** Every object deviceFor() handed out in this poll. */
   readonly touched: ReadonlyArray<MergedDevice>;
 }
@@ -295,8 +310,8 @@ export function mergeObservations(
   };
   const target: MergeTarget = {
     deviceFor,
-    deviceForRow(_table, _row, rawMac) {
-      const mac = normalizeMac(rawMac);
+    deviceForRow(_table, _row, named) {
+      const mac = normalizeMac(named.mac);
       return mac === null ? null : deviceFor(mac);
     },
     touched,
@@ -338,7 +353,7 @@ export function mergeInto(
     else byStatus.set(status, { server, status, count: 1 });
 
     if (lease.disabled) continue;
-    const device = target.deviceForRow(LEASE_ROWS, row, lease.mac);
+    const device = target.deviceForRow(LEASE_ROWS, row, lease);
     if (device === null) continue;
     // The device's own MAC string, not the row's: claims outlive the poll, the row's strings should not.
     const mac = device.mac;
@@ -365,7 +380,7 @@ export function mergeInto(
   for (let index = 0; index < arp.length; index++) {
     const row = arp[index]!;
     if (row.disabled || row.mac === null || row.mac === undefined) continue;
-    const device = target.deviceForRow(ARP_ROWS, index, row.mac);
+    const device = target.deviceForRow(ARP_ROWS, index, row as MacRow);
     if (device === null) continue;
     const mac = device.mac;
     const first = !device.sources.arp;
@@ -397,7 +412,7 @@ export function mergeInto(
   for (let row = 0; row < bridgeHosts.length; row++) {
     const host = bridgeHosts[row]!;
     if (host.local) continue;
-    const device = target.deviceForRow(BRIDGE_ROWS, row, host.mac);
+    const device = target.deviceForRow(BRIDGE_ROWS, row, host);
     if (device === null) continue;
     const mac = device.mac;
     const first = !device.sources.bridge;

@@ -924,3 +924,43 @@ describe('DeviceRegistry: times from the future', () => {
     );
   });
 });
+
+describe('DeviceRegistry: memory', () => {
+  /** How many strings in this process's heap hold `text` (a heap snapshot collects garbage first). */
+  async function stringsHolding(text: string): Promise<number> {
+    const { getHeapSnapshot } = await import('node:v8');
+    const chunks: string[] = [];
+    for await (const chunk of getHeapSnapshot()) chunks.push(String(chunk));
+    const snapshot = JSON.parse(chunks.join('')) as {
+      snapshot: { meta: { node_fields: string[]; node_types: [string[]] } };
+      nodes: number[];
+      strings: string[];
+    };
+    const fields = snapshot.snapshot.meta.node_fields;
+    const typeNames = snapshot.snapshot.meta.node_types[0];
+    const stringTypes = new Set(['string', 'concatenated string', 'sliced string'].map((name) => typeNames.indexOf(name)));
+    const wanted = snapshot.strings.indexOf(text);
+    let count = 0;
+    for (let i = 0; i < snapshot.nodes.length; i += fields.length) {
+      if (stringTypes.has(snapshot.nodes[i]!) && snapshot.nodes[i + 1] === wanted) count++;
+    }
+    return count;
+  }
+
+  it("holds one string per MAC: a poll's lease, ARP and bridge rows are given their device's own", async () => {
+    // Each call makes a new string in the heap, as decoding three rows of a reply does.
+    const mac = () => ['D0', 'BB', 'CC', '7E', '57', '01'].join(':');
+    const reg = registry();
+    const polled = observations({
+      leases: [lease(mac(), '10.0.0.7')],
+      arp: [arp(mac(), '10.0.0.7')],
+      bridgeHosts: [bridgeHost(mac())],
+    });
+    reg.applyPoll('home', polled, T);
+    const needle = mac();
+    // The device's string (its entry, its facts, its address claim) and the needle: the rows hold no copy of their own.
+    expect(await stringsHolding(needle)).toBe(2);
+    expect([polled.leases[0]!.mac, polled.arp[0]!.mac, polled.bridgeHosts[0]!.mac]).toEqual([needle, needle, needle]);
+    expect(reg.routerSummary('home').present).toBe(1);
+  }, 60_000);
+});

@@ -12,6 +12,7 @@ import {
 import {
   ClaimTable,
   type LeaseCount,
+  type MacRow,
   type MergedDevice,
   type MergeTarget,
   mergeInto,
@@ -971,8 +972,9 @@ export class DeviceRegistry {
     };
     return {
       deviceFor: (mac) => touch(state.entries.get(mac) ?? this.entry(state, mac)),
-      deviceForRow: (table: RowTable, row: number, rawMac: string) => {
+      deviceForRow: (table: RowTable, row: number, named: MacRow) => {
         const slots = state.rowEntries[table];
+        const rawMac = named.mac;
         let entry = slots[row];
         // Equal to an entry's MAC, the row's is already normalised.
         if (entry === undefined || entry.mac !== rawMac) {
@@ -980,7 +982,10 @@ export class DeviceRegistry {
           if (mac === null) return null;
           entry = state.entries.get(mac) ?? this.entry(state, mac);
           slots[row] = entry;
+          if (entry.mac !== rawMac) return touch(entry); // spelled otherwise: the row keeps what the router sent
         }
+        // The same value: the row holds the entry's string instead of its own copy (merge.ts, file header).
+        named.mac = entry.mac;
         return touch(entry);
       },
       touched: state.touchedFacts,

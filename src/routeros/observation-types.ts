@@ -7,7 +7,9 @@
  *
  * Lease, ARP and bridge-host observations are read-only: the client hands back
  * the previous poll's object for a row whose bytes did not change
- * (row-memory.ts), so one object may be in several polls' results.
+ * (row-memory.ts), so one object may be in several polls' results. The one
+ * write allowed keeps the value: the inventory's merge replaces a row's MAC
+ * by an equal string (its device's own), so that one string is held per MAC.
  */
 
 import type { DepthObservations } from './depth-sources.js';
