@@ -51,16 +51,12 @@ class LinePrefixes {
 // Where a device's lines sit in the last fragment of each family (-1: no line), as offsets in KeptLines.positions.
 const PRESENT_START = 0;
 const PRESENT_END = 1;
+// A timestamp family's three: its line's start, its end and where its value starts, at START + these.
 const FIRST_SEEN_START = 2;
-const FIRST_SEEN_END = 3;
-/** Where the line's value starts (timestamp lines). */
-const FIRST_SEEN_VALUE = 4;
 const LAST_SEEN_START = 5;
-const LAST_SEEN_END = 6;
-const LAST_SEEN_VALUE = 7;
 const LEASE_EXPIRY_START = 8;
-const LEASE_EXPIRY_END = 9;
-const LEASE_EXPIRY_VALUE = 10;
+const END = 1;
+const VALUE = 2;
 const INFO_START = 11;
 const INFO_END_AT = 12;
 const POSITIONS = 13;
@@ -197,13 +193,11 @@ export class DeviceFamiliesRenderer {
     const previous = last === null ? NO_LINES : this.kept;
     const oldMacs = previous.macs;
     const oldPositions = previous.positions;
-    const oldTimes = previous.times;
     // The same list as last time (the registry's own array, while no device came or went): every device is
     // found at its own index, so its row is updated in place (read before it is written). Otherwise new columns.
     const kept = devices === this.lastDevices && previous.count === devices.length ? previous : new KeptLines(devices.length);
     this.lastDevices = devices;
     const positions = kept.positions;
-    const times = kept.times;
     // Both lists are sorted by MAC: walk them side by side instead of hashing every MAC.
     // Out of order, a device is just not found and is written afresh.
     let j = 0;
@@ -224,7 +218,6 @@ export class DeviceFamiliesRenderer {
         j++;
       }
       const op = o * POSITIONS;
-      const ot = o * TIMES;
 
       const isPresent = device.present;
       const presentStart = present.length;
@@ -237,77 +230,49 @@ export class DeviceFamiliesRenderer {
       }
       const presentEnd = present.length;
 
-      const first = device.firstSeen;
-      let firstSeenStart = -1;
-      let firstSeenEnd = -1;
-      let firstSeenValue = -1;
-      if (first !== null) {
-        firstSeenStart = firstSeen.length;
-        firstSeenValue =
-          o < 0
-            ? timestampLine(firstSeen, p.firstSeen, mac, first, firstSeenText)
-            : keptTimestampLine(
-                firstSeen,
-                last!.firstSeen,
-                p.firstSeen,
-                mac,
-                first,
-                firstSeenText,
-                oldTimes[ot + FIRST_SEEN]!,
-                oldPositions[op + FIRST_SEEN_START]!,
-                oldPositions[op + FIRST_SEEN_END]!,
-                oldPositions[op + FIRST_SEEN_VALUE]!,
-              );
-        firstSeenEnd = firstSeen.length;
-      }
-
-      const seen = device.lastSeen;
-      let lastSeenStart = -1;
-      let lastSeenEnd = -1;
-      let lastSeenValue = -1;
-      if (seen !== null) {
-        lastSeenStart = lastSeen.length;
-        lastSeenValue =
-          o < 0
-            ? timestampLine(lastSeen, p.lastSeen, mac, seen, lastSeenText)
-            : keptTimestampLine(
-                lastSeen,
-                last!.lastSeen,
-                p.lastSeen,
-                mac,
-                seen,
-                lastSeenText,
-                oldTimes[ot + LAST_SEEN]!,
-                oldPositions[op + LAST_SEEN_START]!,
-                oldPositions[op + LAST_SEEN_END]!,
-                oldPositions[op + LAST_SEEN_VALUE]!,
-              );
-        lastSeenEnd = lastSeen.length;
-      }
-
-      const expires = device.leaseExpiresAt;
-      let leaseExpiryStart = -1;
-      let leaseExpiryEnd = -1;
-      let leaseExpiryValue = -1;
-      if (expires !== null) {
-        leaseExpiryStart = leaseExpiry.length;
-        leaseExpiryValue =
-          o < 0
-            ? timestampLine(leaseExpiry, p.leaseExpiry, mac, expires, leaseExpiryText)
-            : keptTimestampLine(
-                leaseExpiry,
-                last!.leaseExpiry,
-                p.leaseExpiry,
-                mac,
-                expires,
-                leaseExpiryText,
-                oldTimes[ot + LEASE_EXPIRY]!,
-                oldPositions[op + LEASE_EXPIRY_START]!,
-                oldPositions[op + LEASE_EXPIRY_END]!,
-                oldPositions[op + LEASE_EXPIRY_VALUE]!,
-              );
-        leaseExpiryEnd = leaseExpiry.length;
-      }
+      // Each timestamp family's line, and where it now sits, into row i (row o, when it is i, is read first).
+      timestampFamily(
+        firstSeen,
+        last?.firstSeen,
+        p.firstSeen,
+        mac,
+        device.firstSeen,
+        firstSeenText,
+        previous,
+        o,
+        kept,
+        i,
+        FIRST_SEEN_START,
+        FIRST_SEEN,
+      );
+      timestampFamily(
+        lastSeen,
+        last?.lastSeen,
+        p.lastSeen,
+        mac,
+        device.lastSeen,
+        lastSeenText,
+        previous,
+        o,
+        kept,
+        i,
+        LAST_SEEN_START,
+        LAST_SEEN,
+      );
+      timestampFamily(
+        leaseExpiry,
+        last?.leaseExpiry,
+        p.leaseExpiry,
+        mac,
+        device.leaseExpiresAt,
+        leaseExpiryText,
+        previous,
+        o,
+        kept,
+        i,
+        LEASE_EXPIRY_START,
+        LEASE_EXPIRY,
+      );
 
       const infoStart = info.length;
       const version = device.infoVersion;
@@ -319,26 +284,13 @@ export class DeviceFamiliesRenderer {
 
       // Steady state allocates nothing per device: the row of what was written is updated in place.
       const np = i * POSITIONS;
-      const nt = i * TIMES;
       kept.macs[i] = mac;
       kept.routers[i] = router;
       kept.present[i] = isPresent ? 1 : 0;
       positions[np + PRESENT_START] = presentStart;
       positions[np + PRESENT_END] = presentEnd;
-      positions[np + FIRST_SEEN_START] = firstSeenStart;
-      positions[np + FIRST_SEEN_END] = firstSeenEnd;
-      positions[np + FIRST_SEEN_VALUE] = firstSeenValue;
-      positions[np + LAST_SEEN_START] = lastSeenStart;
-      positions[np + LAST_SEEN_END] = lastSeenEnd;
-      positions[np + LAST_SEEN_VALUE] = lastSeenValue;
-      positions[np + LEASE_EXPIRY_START] = leaseExpiryStart;
-      positions[np + LEASE_EXPIRY_END] = leaseExpiryEnd;
-      positions[np + LEASE_EXPIRY_VALUE] = leaseExpiryValue;
       positions[np + INFO_START] = infoStart;
       positions[np + INFO_END_AT] = infoEnd;
-      times[nt + FIRST_SEEN] = first ?? Number.NaN;
-      times[nt + LAST_SEEN] = seen ?? Number.NaN;
-      times[nt + LEASE_EXPIRY] = expires ?? Number.NaN;
       kept.infoVersions[i] = version ?? -1;
       if (version === undefined) {
         kept.labels ??= new Array<KeptInfo | undefined>(kept.count);
@@ -392,6 +344,58 @@ function infoLine(info: ByteWriter, prefix: Buffer, device: DeviceView): void {
   info.bytes(LABEL.watched);
   info.ascii(device.watched ? 'true' : 'false');
   info.bytes(INFO_END);
+}
+
+/**
+ * One timestamp family's line of a device (none when `seconds` is null),
+ * reusing row `o` of `previous` (-1: nothing to reuse), and where it now sits
+ * into row `i` of `kept`, at `at` (the family's START) and time `time`.
+ * Reads row `o` before writing row `i`: they are the same row when the
+ * columns are updated in place.
+ */
+function timestampFamily(
+  writer: ByteWriter,
+  last: Buffer | undefined,
+  prefix: Buffer,
+  mac: string,
+  seconds: number | null,
+  text: MillisecondsText,
+  previous: KeptLines,
+  o: number,
+  kept: KeptLines,
+  i: number,
+  at: number,
+  time: number,
+): void {
+  let start = -1;
+  let end = -1;
+  let value = -1;
+  if (seconds !== null) {
+    start = writer.length;
+    if (o < 0) value = timestampLine(writer, prefix, mac, seconds, text);
+    else {
+      const op = o * POSITIONS + at;
+      const old = previous.positions;
+      value = keptTimestampLine(
+        writer,
+        last!,
+        prefix,
+        mac,
+        seconds,
+        text,
+        previous.times[o * TIMES + time]!,
+        old[op]!,
+        old[op + END]!,
+        old[op + VALUE]!,
+      );
+    }
+    end = writer.length;
+  }
+  const np = i * POSITIONS + at;
+  kept.positions[np] = start;
+  kept.positions[np + END] = end;
+  kept.positions[np + VALUE] = value;
+  kept.times[i * TIMES + time] = seconds ?? Number.NaN;
 }
 
 /** Writes a timestamp line afresh; returns where its value starts. */
