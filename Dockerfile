@@ -62,8 +62,9 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
 # doubled without pointer compression, as node builds; Node 20 stopped at 16), and the
 # pages it gives back after the first poll of a large LAN stay resident in V8's page
 # pool until a memory-reducing GC. At 50k devices, Node 24: peak RSS of serve after
-# polls 398 -> 341 MB, poll CPU 304 -> 271 ms (10k: 49.7 -> 46.3 ms), medians of
-# interleaved runs (docs/performance.md, "Memory and serving"). shell/run.sh and
+# polls 398 -> 341 MB and 397 -> 356 MB (two sets of interleaved runs), poll CPU
+# 304 -> 271 ms (10k: 49.7 -> 46.3 ms), medians (docs/performance.md, "Memory and
+# serving"). shell/run.sh and
 # `npm start` pass the same, and `npm run bench` reads it from here.
 ENTRYPOINT ["node", "--max-semi-space-size=8", "dist/cli.js"]
 CMD ["serve"]
