@@ -24,6 +24,9 @@ const F = DEPTH_FAMILIES;
 interface KeptDepthLines {
   mac: string;
   router: string;
+  /** The facts the lines were rendered from (never changed once handed out: the same object means the same lines). */
+  wifiFacts: DeviceView['wifi'];
+  trafficFacts: DeviceView['traffic'];
   /** `router="..",mac=".."`, escaped. */
   routerMac: string;
   signalDbm: number | null;
@@ -97,6 +100,56 @@ function numberLine(
   }
 }
 
+/** Copies a device's lines from the last rendering unchanged, and notes where they now sit. */
+function keepLines(
+  lines: KeptDepthLines,
+  last: DepthBytes,
+  signal: ByteWriter,
+  txRate: ByteWriter,
+  rxRate: ByteWriter,
+  since: ByteWriter,
+  info: ByteWriter,
+  traffic: ByteWriter,
+): void {
+  if (lines.signalStart >= 0) {
+    const start = signal.length;
+    signal.reuse(last.signal, lines.signalStart, lines.signalEnd);
+    lines.signalStart = start;
+    lines.signalEnd = signal.length;
+  }
+  if (lines.txRateStart >= 0) {
+    const start = txRate.length;
+    txRate.reuse(last.txRate, lines.txRateStart, lines.txRateEnd);
+    lines.txRateStart = start;
+    lines.txRateEnd = txRate.length;
+  }
+  if (lines.rxRateStart >= 0) {
+    const start = rxRate.length;
+    rxRate.reuse(last.rxRate, lines.rxRateStart, lines.rxRateEnd);
+    lines.rxRateStart = start;
+    lines.rxRateEnd = rxRate.length;
+  }
+  if (lines.sinceStart >= 0) {
+    const start = since.length;
+    since.reuse(last.since, lines.sinceStart, lines.sinceEnd);
+    lines.sinceStart = start;
+    lines.sinceEnd = since.length;
+  }
+  if (lines.infoStart >= 0) {
+    const start = info.length;
+    info.reuse(last.info, lines.infoStart, lines.infoEnd);
+    lines.infoStart = start;
+    lines.infoEnd = info.length;
+  }
+  if (lines.trafficStart >= 0) {
+    const start = traffic.length;
+    traffic.reuse(last.traffic, lines.trafficStart, lines.trafficEnd);
+    lines.trafficUpStart = start + (lines.trafficUpStart - lines.trafficStart);
+    lines.trafficStart = start;
+    lines.trafficEnd = traffic.length;
+  }
+}
+
 /** Renders one router's depth families as UTF-8 bytes, reusing what did not change since its last call. */
 export class DepthFamiliesRenderer {
   private last: DepthBytes | null = null;
@@ -127,6 +180,12 @@ export class DepthFamiliesRenderer {
       while (j < previous.length && previous[j]!.mac < mac) j++;
       const found = last !== null && j < previous.length && previous[j]!.mac === mac ? previous[j++]! : undefined;
       const old = found !== undefined && found.router === router ? found : undefined;
+      if (old !== undefined && old.wifiFacts === wifi && old.trafficFacts === counted) {
+        // The same facts as the last rendering: every line of the device is the one it had.
+        keepLines(old, last!, signal, txRate, rxRate, since, info, traffic);
+        kept.push(old);
+        continue;
+      }
       const routerMac =
         old !== undefined
           ? old.routerMac
@@ -275,6 +334,8 @@ export class DepthFamiliesRenderer {
       // Steady state allocates no record per device: the one from the last poll is updated in place.
       const entry: KeptDepthLines = found ?? ({ mac } as KeptDepthLines);
       entry.router = router;
+      entry.wifiFacts = wifi;
+      entry.trafficFacts = counted;
       entry.routerMac = routerMac;
       entry.signalDbm = signalDbm;
       entry.signalStart = signalStart;
