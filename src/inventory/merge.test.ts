@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { referenceMergeObservations } from '../../test/support/reference-merge.js';
 import { normalizeMac } from '../net/mac.js';
 import type {
   ArpObservation,
@@ -370,6 +371,20 @@ describe('mergeObservations: properties', () => {
         expect(result.leasesByServerStatus.reduce((sum, c) => sum + c.count, 0)).toBe(obs.leases.length);
       }),
       { numRuns: 500 },
+    );
+  });
+
+  it('gives the same devices, facts, conflicts and lease counts as the merge that wrote scratch facts row by row', () => {
+    fc.assert(
+      fc.property(obsArb, arpStatesArb, fc.double({ min: 0, max: 2e9, noNaN: true }), (obs, arpStates, pollTime) => {
+        const config = { timeoutSeconds: 300, arpStates };
+        const result = mergeObservations('r', obs, pollTime, config);
+        const reference = referenceMergeObservations('r', obs, pollTime, config);
+        expect([...result.devices.entries()]).toEqual([...reference.devices.entries()]);
+        expect(result.conflictCount).toBe(reference.conflictCount);
+        expect(result.leasesByServerStatus).toEqual(reference.leasesByServerStatus);
+      }),
+      { numRuns: 2000 },
     );
   });
 

@@ -1,16 +1,27 @@
 import { normalizeMac } from '../net/mac.js';
-import type { ArpObservation, LeaseObservation, RouterObservations } from '../routeros/observation-types.js';
+import type {
+  ArpObservation,
+  BridgeHostObservation,
+  LeaseObservation,
+  RouterObservations,
+} from '../routeros/observation-types.js';
 import type { LeaseKind } from './types.js';
 
 /**
  * One poll of one router, merged into one entry per MAC. No clock, no I/O;
  * the registry decides what the merged facts mean over time.
  *
- * mergeInto() writes into facts objects its caller owns: the registry hands
- * out each device's own scratch object, reset on first use in a poll, so a
- * poll of an unchanged LAN allocates no per-device objects (at 50k devices
- * the per-poll objects were what made GC, and with it the poll, superlinear).
- * mergeObservations() is the same merge into fresh objects.
+ * mergeInto() notes, per device, which row of each table it chose and what
+ * the rows say about when the device was seen and what it conflicts with, in
+ * a MergeSlot its caller owns (the registry's entries are their own slots,
+ * reset on first use in a poll); mergedFacts() then writes the facts those
+ * rows give into any MergedDevice. The registry writes them into one scratch
+ * object for all devices and publishes a copy only when they differ from the
+ * device's facts: one facts object per device, and a poll of an unchanged
+ * LAN allocates none (at 50k devices the per-poll objects were what made GC,
+ * and with it the poll, superlinear; a second facts object per device as the
+ * merge's scratch was 7.5 MB). mergeObservations() is the same merge into
+ * fresh objects.
  *
  * A row whose MAC equals its device's (the usual case: RouterOS sends the
  * normalised form) is given the device's own string in its place
@@ -126,8 +137,9 @@ const SOURCES: readonly DeviceSources[] = Array.from({ length: 8 }, (_, bits) =>
   Object.freeze({ dhcp: (bits & DHCP) !== 0, arp: (bits & ARP) !== 0, bridge: (bits & BRIDGE) !== 0 }),
 );
 
-function bitsOf(sources: DeviceSources): number {
-  return (sources.dhcp ? DHCP : 0) | (sources.arp ? ARP : 0) | (sources.bridge ? BRIDGE : 0);
+/** How well an ARP row describes a device: current with an address 2, the lease's address 1; the best row wins, the first on a tie. */
+function arpScore(current: boolean, address: string | null, leaseAddress: string | null): number {
+  return (current && address !== null ? 2 : 0) + (address !== null && address === leaseAddress ? 1 : 0);
 }
 
 /** A device with no facts yet; the registry also uses it for devices a poll did not list. */
@@ -152,23 +164,111 @@ export function newDevice(mac: string): MergedDevice {
   };
 }
 
-/** Sets every field back to newDevice()'s values, in place (the MAC stays). */
-export function resetDevice(device: MergedDevice): void {
-  device.ip = null;
-  device.hostname = null;
-  device.leaseComment = null;
-  device.lease = 'none';
-  device.leaseStatus = null;
-  device.leaseExpiresAt = null;
-  device.leaseAddress = null;
-  device.dhcpServer = null;
-  device.interface = null;
-  device.arpStatus = null;
-  device.arpAddress = null;
-  device.bridgePort = null;
-  device.sources = SOURCES[0]!;
-  device.observedAt = null;
-  device.conflicts = NO_CONFLICTS;
+/** Writes the facts of `device` (every field but the MAC) into `copy`, in place. */
+export function copyDevice(device: MergedDevice, copy: MergedDevice): void {
+  copy.ip = device.ip;
+  copy.hostname = device.hostname;
+  copy.leaseComment = device.leaseComment;
+  copy.lease = device.lease;
+  copy.leaseStatus = device.leaseStatus;
+  copy.leaseExpiresAt = device.leaseExpiresAt;
+  copy.leaseAddress = device.leaseAddress;
+  copy.dhcpServer = device.dhcpServer;
+  copy.interface = device.interface;
+  copy.arpStatus = device.arpStatus;
+  copy.arpAddress = device.arpAddress;
+  copy.bridgePort = device.bridgePort;
+  copy.sources = device.sources;
+  copy.observedAt = device.observedAt;
+  copy.conflicts = device.conflicts;
+}
+
+/**
+ * What one poll found about one device while its rows are merged: the row of
+ * each table chosen for it (null: none listed it), its latest sighting and
+ * its conflicts. mergedFacts() turns it into facts.
+ */
+export interface MergeSlot {
+  readonly mac: string;
+  pollLease: LeaseObservation | null;
+  pollArp: ArpObservation | null;
+  /** Whether pollArp is a current entry (isCurrentArp). */
+  pollArpCurrent: boolean;
+  pollBridge: BridgeHostObservation | null;
+  /** The latest moment this poll proves the device was on the network. */
+  pollObservedAt: number | null;
+  pollConflicts: string[];
+}
+
+/** Empties a slot for a new poll (the rows of the last one are not held). */
+export function resetSlot(slot: MergeSlot): void {
+  slot.pollLease = null;
+  slot.pollArp = null;
+  slot.pollArpCurrent = false;
+  slot.pollBridge = null;
+  slot.pollObservedAt = null;
+  slot.pollConflicts = NO_CONFLICTS;
+}
+
+function newSlot(mac: string): MergeSlot {
+  return {
+    mac,
+    pollLease: null,
+    pollArp: null,
+    pollArpCurrent: false,
+    pollBridge: null,
+    pollObservedAt: null,
+    pollConflicts: NO_CONFLICTS,
+  };
+}
+
+function leaseStatusOf(lease: LeaseObservation): string {
+  return typeof lease.status === 'string' ? lease.status : '';
+}
+
+/** Writes into `into` (every field but the MAC) the facts of a merged slot, as of a poll at pollTime. */
+export function mergedFacts(slot: MergeSlot, pollTime: number, into: MergedDevice): void {
+  const lease = slot.pollLease;
+  const arp = slot.pollArp;
+  const bridge = slot.pollBridge;
+  into.sources = SOURCES[(lease !== null ? DHCP : 0) | (arp !== null ? ARP : 0) | (bridge !== null ? BRIDGE : 0)]!;
+  if (lease !== null) {
+    const status = leaseStatusOf(lease);
+    const expires = lease.expiresAfterSeconds;
+    into.hostname = nonEmpty(lease.hostname);
+    into.leaseComment = nonEmpty(lease.comment);
+    into.lease = lease.dynamic ? 'dynamic' : 'static';
+    into.leaseStatus = status;
+    into.leaseAddress = nonEmpty(lease.address);
+    into.dhcpServer = nonEmpty(lease.server);
+    into.leaseExpiresAt =
+      status === 'bound' && typeof expires === 'number' && Number.isFinite(expires) ? pollTime + expires : null;
+  } else {
+    into.hostname = null;
+    into.leaseComment = null;
+    into.lease = 'none';
+    into.leaseStatus = null;
+    into.leaseAddress = null;
+    into.dhcpServer = null;
+    into.leaseExpiresAt = null;
+  }
+  if (arp !== null) {
+    const address = nonEmpty(arp.address);
+    into.arpAddress = address;
+    into.arpStatus = nonEmpty(arp.status);
+    into.interface = nonEmpty(arp.interface);
+    into.ip = slot.pollArpCurrent ? address : null;
+  } else {
+    into.arpAddress = null;
+    into.arpStatus = null;
+    into.interface = null;
+    into.ip = null;
+  }
+  // The current ARP address, else the lease's, else a stale ARP address.
+  if (into.ip === null) into.ip = into.leaseAddress ?? into.arpAddress;
+  into.bridgePort = bridge !== null ? nonEmpty(bridge.port) : null;
+  into.observedAt = slot.pollObservedAt;
+  into.conflicts = slot.pollConflicts;
 }
 
 /** A lease, ARP or bridge row: the MAC it names, as the router sent it (ARP rows without one are skipped before). */
@@ -185,11 +285,10 @@ export type RowTable = typeof LEASE_ROWS | typeof ARP_ROWS | typeof BRIDGE_ROWS;
 /** Where one poll's facts are merged (see mergeInto). */
 export interface MergeTarget {
   /**
-   * The facts object of `mac` (normalised) for this poll: on the first call
-   * for a MAC in a poll, one with newDevice()'s values; the same object on
-   * later calls.
+   * The slot of `mac` (normalised) for this poll: on the first call for a
+   * MAC in a poll, an empty one (resetSlot); the same slot on later calls.
    */
-  deviceFor(mac: string): MergedDevice;
+  deviceFor(mac: string): MergeSlot;
   /**
    * deviceFor() for the MAC of row `row` of `table`, as the router sent it;
    * null when it is not a MAC. A target may remember which device each row
@@ -197,9 +296,9 @@ export interface MergeTarget {
    * It may also give the row its device's own MAC string when the two are
    * equal (see the file header).
    */
-  deviceForRow(table: RowTable, row: number, named: MacRow): MergedDevice | null;
-  /** Every object deviceFor() handed out in this poll. */
-  readonly touched: ReadonlyArray<MergedDevice>;
+  deviceForRow(table: RowTable, row: number, named: MacRow): MergeSlot | null;
+  /** Every slot deviceFor() handed out in this poll. */
+  readonly touched: ReadonlyArray<MergeSlot>;
 }
 
 /** Who claims an IP in the poll `poll`: a MAC, then the others once a second one does. */
@@ -286,9 +385,9 @@ function later(a: number | null, b: number | null): number | null {
   return b > a ? b : a;
 }
 
-function addConflict(device: MergedDevice, text: string): void {
-  if (device.conflicts === NO_CONFLICTS) device.conflicts = [text];
-  else device.conflicts.push(text);
+function addConflict(slot: MergeSlot, text: string): void {
+  if (slot.pollConflicts === NO_CONFLICTS) slot.pollConflicts = [text];
+  else slot.pollConflicts.push(text);
 }
 
 export function mergeObservations(
@@ -297,13 +396,13 @@ export function mergeObservations(
   pollTime: number,
   presence: PresenceConfig,
 ): MergeResult {
-  const devices = new Map<string, MergedDevice>();
-  const touched: MergedDevice[] = [];
-  const deviceFor = (mac: string): MergedDevice => {
-    let found = devices.get(mac);
+  const slots = new Map<string, MergeSlot>();
+  const touched: MergeSlot[] = [];
+  const deviceFor = (mac: string): MergeSlot => {
+    let found = slots.get(mac);
     if (found === undefined) {
-      found = newDevice(mac);
-      devices.set(mac, found);
+      found = newSlot(mac);
+      slots.set(mac, found);
       touched.push(found);
     }
     return found;
@@ -317,6 +416,12 @@ export function mergeObservations(
     touched,
   };
   const summary = mergeInto(obs, pollTime, presence, target, new ClaimTable());
+  const devices = new Map<string, MergedDevice>();
+  for (const slot of touched) {
+    const device = newDevice(slot.mac);
+    mergedFacts(slot, pollTime, device);
+    devices.set(slot.mac, device);
+  }
   return { router, pollTime, devices, ...summary };
 }
 
@@ -353,26 +458,16 @@ export function mergeInto(
     else byStatus.set(status, { server, status, count: 1 });
 
     if (lease.disabled) continue;
-    const device = target.deviceForRow(LEASE_ROWS, row, lease);
-    if (device === null) continue;
+    const slot = target.deviceForRow(LEASE_ROWS, row, lease);
+    if (slot === null) continue;
     // The device's own MAC string, not the row's: claims outlive the poll, the row's strings should not.
-    const mac = device.mac;
-    const first = !device.sources.dhcp;
-    if (first) device.sources = SOURCES[bitsOf(device.sources) | DHCP]!;
+    const mac = slot.mac;
     const bound = status === 'bound';
     const address = nonEmpty(lease.address);
     if (bound && address !== null) claims.claimAtRow(LEASE_ROWS, row, address, mac);
-    device.observedAt = later(device.observedAt, leaseObservedAt(lease, pollTime));
-    if (first || (bound && device.leaseStatus !== 'bound')) {
-      device.hostname = nonEmpty(lease.hostname);
-      device.leaseComment = nonEmpty(lease.comment);
-      device.lease = lease.dynamic ? 'dynamic' : 'static';
-      device.leaseStatus = status;
-      device.leaseAddress = address;
-      device.dhcpServer = nonEmpty(lease.server);
-      const expires = lease.expiresAfterSeconds;
-      device.leaseExpiresAt = bound && typeof expires === 'number' && Number.isFinite(expires) ? pollTime + expires : null;
-    }
+    slot.pollObservedAt = later(slot.pollObservedAt, leaseObservedAt(lease, pollTime));
+    const chosen = slot.pollLease;
+    if (chosen === null || (bound && leaseStatusOf(chosen) !== 'bound')) slot.pollLease = lease;
   }
 
   // While rows are merged, `ip` holds the chosen ARP address only when that entry is current.
@@ -380,62 +475,53 @@ export function mergeInto(
   for (let index = 0; index < arp.length; index++) {
     const row = arp[index]!;
     if (row.disabled || row.mac === null || row.mac === undefined) continue;
-    const device = target.deviceForRow(ARP_ROWS, index, row as MacRow);
-    if (device === null) continue;
-    const mac = device.mac;
-    const first = !device.sources.arp;
-    if (first) device.sources = SOURCES[bitsOf(device.sources) | ARP]!;
+    const slot = target.deviceForRow(ARP_ROWS, index, row as MacRow);
+    if (slot === null) continue;
+    const mac = slot.mac;
     const current = isCurrentArp(row, arpStates);
     const address = nonEmpty(row.address);
+    const lease = slot.pollLease;
+    const leaseAddress = lease === null ? null : nonEmpty(lease.address);
     if (current) {
-      device.observedAt = later(device.observedAt, pollTime);
+      slot.pollObservedAt = later(slot.pollObservedAt, pollTime);
       // The common case, ARP agreeing with a bound lease, is already claimed: skip the lookup.
-      const alreadyClaimed = address === device.leaseAddress && device.leaseStatus === 'bound';
+      const alreadyClaimed = address === leaseAddress && lease !== null && leaseStatusOf(lease) === 'bound';
       if (address !== null && !alreadyClaimed) claims.claimAtRow(ARP_ROWS, index, address, mac);
     }
-    const leaseAddress = device.leaseAddress;
-    const score = (current && address !== null ? 2 : 0) + (address !== null && address === leaseAddress ? 1 : 0);
-    const chosenScore = first
-      ? -1
-      : (device.ip !== null ? 2 : 0) + (device.arpAddress !== null && device.arpAddress === leaseAddress ? 1 : 0);
-    if (score > chosenScore) {
-      device.arpAddress = address;
-      device.arpStatus = nonEmpty(row.status);
-      device.interface = nonEmpty(row.interface);
-      device.ip = current ? address : null;
+    const chosen = slot.pollArp;
+    if (
+      chosen === null ||
+      arpScore(current, address, leaseAddress) > arpScore(slot.pollArpCurrent, nonEmpty(chosen.address), leaseAddress)
+    ) {
+      slot.pollArp = row;
+      slot.pollArpCurrent = current;
     }
   }
 
-  // MACs whose chosen bridge row is static, to be replaced by a dynamic one (rare: admin-made entries).
-  const staticBridge = new Set<string>();
   const bridgeHosts = obs.bridgeHosts ?? [];
   for (let row = 0; row < bridgeHosts.length; row++) {
     const host = bridgeHosts[row]!;
     if (host.local) continue;
-    const device = target.deviceForRow(BRIDGE_ROWS, row, host);
-    if (device === null) continue;
-    const mac = device.mac;
-    const first = !device.sources.bridge;
-    if (first) device.sources = SOURCES[bitsOf(device.sources) | BRIDGE]!;
-    if (host.dynamic) device.observedAt = later(device.observedAt, pollTime);
-    if (first || (host.dynamic && staticBridge.has(mac))) {
-      device.bridgePort = nonEmpty(host.port);
-      if (host.dynamic) staticBridge.delete(mac);
-      else staticBridge.add(mac);
-    }
+    const slot = target.deviceForRow(BRIDGE_ROWS, row, host);
+    if (slot === null) continue;
+    if (host.dynamic) slot.pollObservedAt = later(slot.pollObservedAt, pollTime);
+    // A static row (admin-made, rare) gives way to a dynamic one.
+    const chosen = slot.pollBridge;
+    if (chosen === null || (host.dynamic && !chosen.dynamic)) slot.pollBridge = host;
   }
 
   const touched = target.touched;
   for (let i = 0; i < touched.length; i++) {
-    const device = touched[i]!;
-    const ip = device.ip;
-    if (ip === null) {
-      device.ip = device.leaseAddress ?? device.arpAddress;
-      continue;
-    }
-    const leaseAddress = device.leaseAddress;
-    if (leaseAddress !== null && leaseAddress !== ip && (device.leaseStatus === 'bound' || device.lease === 'static')) {
-      addConflict(device, `lease address ${leaseAddress} differs from ARP address ${ip}`);
+    const slot = touched[i]!;
+    // A current ARP address that is not the address of a bound or static lease.
+    const arpRow = slot.pollArp;
+    const lease = slot.pollLease;
+    if (arpRow === null || !slot.pollArpCurrent || lease === null) continue;
+    const ip = nonEmpty(arpRow.address);
+    const leaseAddress = nonEmpty(lease.address);
+    if (ip === null || leaseAddress === null || leaseAddress === ip) continue;
+    if (leaseStatusOf(lease) === 'bound' || !lease.dynamic) {
+      addConflict(slot, `lease address ${leaseAddress} differs from ARP address ${ip}`);
     }
   }
 
@@ -453,7 +539,7 @@ export function mergeInto(
     }
   }
   claims.end();
-  for (let i = 0; i < touched.length; i++) if (touched[i]!.conflicts.length > 1) touched[i]!.conflicts.sort();
+  for (let i = 0; i < touched.length; i++) if (touched[i]!.pollConflicts.length > 1) touched[i]!.pollConflicts.sort();
 
   const leasesByServerStatus: LeaseCount[] = [];
   for (const server of [...leaseCounts.keys()].sort(compareText)) {

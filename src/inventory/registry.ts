@@ -1,5 +1,10 @@
 import { isLocallyAdministered, normalizeMac } from '../net/mac.js';
-import type { RouterObservations } from '../routeros/observation-types.js';
+import type {
+  ArpObservation,
+  BridgeHostObservation,
+  LeaseObservation,
+  RouterObservations,
+} from '../routeros/observation-types.js';
 import {
   DepthLedger,
   type DepthSighting,
@@ -11,15 +16,18 @@ import {
 } from './depth-ledger.js';
 import {
   ClaimTable,
+  copyDevice,
   type LeaseCount,
   type MacRow,
   type MergedDevice,
+  type MergeSlot,
   type MergeTarget,
+  mergedFacts,
   mergeInto,
   newDevice,
   type PresenceConfig,
   type RowTable,
-  resetDevice,
+  resetSlot,
 } from './merge.js';
 import {
   type PersistedDevice,
@@ -166,14 +174,15 @@ const CHANGED = 2;
 /**
  * One device of one router, updated in place by every poll. It is also the
  * view the exposition renders (DeviceView), so a poll builds no per-device
- * objects: the merge writes into `next` (this device's own scratch facts),
- * and only when they differ from `facts` are the two swapped.
+ * objects: it is its own MergeSlot (the rows the merge chose for it), whose
+ * facts are written into one scratch object shared by all entries and
+ * compared with `facts`; only when they differ is a copy published.
  *
- * To add a fact: a field in MergedDevice (merge.ts: newDevice, resetDevice,
- * the merge rules), in sameFacts below, in DeviceRecord and recordOf, and a
- * getter here if the exposition reads it.
+ * To add a fact: a field in MergedDevice (merge.ts: newDevice, copyDevice,
+ * mergedFacts and the merge rules), in sameFacts below, in DeviceRecord and
+ * recordOf, and a getter here if the exposition reads it.
  */
-class Entry implements DeviceView {
+class Entry implements DeviceView, MergeSlot {
   /** See DeviceView; taken from infoVersions (unique across entries), set anew by the setters below. */
   infoVersion = ++infoVersions;
   private watchedNameValue: string | null = null;
@@ -185,9 +194,14 @@ class Entry implements DeviceView {
   listedInPoll = -1;
   /** Seen within presence.timeoutSeconds of the router's last good poll; kept by every poll and import. */
   present = false;
-  /** Scratch facts for the poll being merged (see class comment). */
-  next: MergedDevice;
-  /** The router's poll counter when `next` was last reset. */
+  /** The poll being merged (MergeSlot, see class comment); emptied after each poll so no row is held. */
+  pollLease: LeaseObservation | null = null;
+  pollArp: ArpObservation | null = null;
+  pollArpCurrent = false;
+  pollBridge: BridgeHostObservation | null = null;
+  pollObservedAt: number | null = null;
+  pollConflicts: string[] = NO_ADDRESSES;
+  /** The router's poll counter when the slot was last reset. */
   touchedInPoll = -1;
   /** Cached record; null when facts, times or presence changed since it was built. */
   record: DeviceRecord | null = null;
@@ -215,7 +229,6 @@ class Entry implements DeviceView {
     readonly randomized: boolean,
   ) {
     this.publishedFacts = newDevice(mac);
-    this.next = newDevice(mac);
   }
 
   /** Configured name; null when not watched. */
@@ -300,7 +313,6 @@ interface RouterEntries {
   presentCount: number;
   /** Where a poll is merged: each listed device's scratch facts (see Entry). */
   target: MergeTarget;
-  touchedFacts: MergedDevice[];
   touchedEntries: Entry[];
   claims: ClaimTable;
   /**
@@ -317,17 +329,22 @@ interface RouterEntries {
 /** The descriptive facts: what an unlisted device keeps, and what the state file keeps. */
 type KeptFacts = Pick<MergedDevice, 'ip' | 'hostname' | 'leaseComment' | 'lease' | 'dhcpServer' | 'interface' | 'bridgePort'>;
 
-/** Writes into `into` a device with the descriptive facts of `facts` only. */
-function fade(facts: KeptFacts, into: MergedDevice): void {
-  resetDevice(into);
-  into.ip = facts.ip;
-  into.hostname = facts.hostname;
-  into.leaseComment = facts.leaseComment;
-  into.lease = facts.lease;
-  into.dhcpServer = facts.dhcpServer;
-  into.interface = facts.interface;
-  into.bridgePort = facts.bridgePort;
+/** Sets `into` to a device with the descriptive facts of `facts` only (they may be the same object); returns it. */
+function fade(facts: KeptFacts, into: MergedDevice): MergedDevice {
+  const { ip, hostname, leaseComment, lease, dhcpServer, interface: iface, bridgePort } = facts;
+  copyDevice(NO_FACTS, into);
+  into.ip = ip;
+  into.hostname = hostname;
+  into.leaseComment = leaseComment;
+  into.lease = lease;
+  into.dhcpServer = dhcpServer;
+  into.interface = iface;
+  into.bridgePort = bridgePort;
+  return into;
 }
+
+/** Facts of a device no row lists (newDevice's values). */
+const NO_FACTS: MergedDevice = Object.freeze(newDevice('')) as MergedDevice;
 
 function sameList(a: readonly string[], b: readonly string[]): boolean {
   if (a === b) return true;
@@ -404,6 +421,8 @@ export class DeviceRegistry {
   private allRecords: DeviceRecord[] | null = null;
 
   private readonly depth: DepthLedger;
+  /** Where each listed device's facts are written before they are compared with its published ones (see Entry). */
+  private readonly scratch: MergedDevice = newDevice('');
   /** Per router, entries that carry depth facts (cleared when a poll no longer lists them). */
   private readonly depthEntries = new Map<string, { carrying: Entry[]; spare: Entry[]; poll: number }>();
 
@@ -471,15 +490,16 @@ export class DeviceRegistry {
     const futureTimestamps =
       state.latestTime > nowSeconds + FUTURE_TOLERANCE_SECONDS ? this.dropFutureTimes(state, nowSeconds) : 0;
     const poll = ++state.polls;
-    state.touchedFacts.length = 0;
     state.touchedEntries.length = 0;
     const merged = mergeInto(obs, nowSeconds, this.options.presence, state.target, state.claims);
     const fresh: Entry[] = [];
     const conflictChanges: ConflictChange[] = [];
+    const facts = this.scratch;
 
     for (const entry of state.touchedEntries) {
       markListed(state, entry, nowSeconds, poll, fresh);
-      const facts = entry.next;
+      mergedFacts(entry, nowSeconds, facts);
+      resetSlot(entry);
       const seen = facts.observedAt;
       if (seen !== null) {
         if (entry.lastSeen === null || seen > entry.lastSeen) {
@@ -498,16 +518,17 @@ export class DeviceRegistry {
         if (!sameList(previous.conflicts, facts.conflicts)) {
           conflictChanges.push({ router, mac: entry.mac, previous: [...previous.conflicts], current: [...facts.conflicts] });
         }
-        if (samePersistedFacts(previous, facts)) entry.publishSameInfo(facts);
+        // Published in place: records are copies and the exposition reads through the entry, so nothing else holds it.
+        const sameInfo = samePersistedFacts(previous, facts);
+        copyDevice(facts, previous);
+        if (sameInfo) entry.publishSameInfo(previous);
         else {
           markChanged(state, entry);
-          entry.facts = facts;
+          entry.facts = previous;
         }
-        entry.next = previous;
         entry.record = null;
       }
     }
-    state.touchedFacts.length = 0;
     state.touchedEntries.length = 0;
     this.applyDepth(state, obs, poll, nowSeconds, fresh);
 
@@ -526,9 +547,7 @@ export class DeviceRegistry {
           if (facts.conflicts.length > 0) {
             conflictChanges.push({ router, mac: entry.mac, previous: [...facts.conflicts], current: [] });
           }
-          fade(facts, entry.next);
-          entry.facts = entry.next;
-          entry.next = facts;
+          entry.facts = fade(facts, facts);
           entry.record = null;
         }
         if (entry.watchedName === null) {
@@ -618,12 +637,7 @@ export class DeviceRegistry {
         markListed(state, entry, nowSeconds, poll, fresh);
         // Listed by depth sources only: the lease/ARP/bridge facts of an earlier poll are no longer live.
         const live = entry.facts.sources;
-        if (live.dhcp || live.arp || live.bridge) {
-          const facts = entry.facts;
-          fade(facts, entry.next);
-          entry.facts = entry.next;
-          entry.next = facts;
-        }
+        if (live.dhcp || live.arp || live.bridge) entry.facts = fade(entry.facts, entry.facts);
       }
       const seen = sighting.observedAt;
       if (seen !== null && seen <= nowSeconds) {
@@ -861,10 +875,7 @@ export class DeviceRegistry {
         entry.lastSeen = times.lastSeen;
       }
       if (entry.listedInPoll < 0) {
-        fade(device, entry.next);
-        const previous = entry.facts;
-        entry.facts = entry.next;
-        entry.next = previous;
+        entry.facts = fade(device, entry.facts);
         if (times.lastListedAt !== null && (entry.lastListedAt === null || times.lastListedAt > entry.lastListedAt)) {
           entry.lastListedAt = times.lastListedAt;
         }
@@ -940,7 +951,6 @@ export class DeviceRegistry {
         latestTime: Number.NEGATIVE_INFINITY,
         presentCount: 0,
         target: null as unknown as MergeTarget,
-        touchedFacts: [],
         touchedEntries: [],
         claims: new ClaimTable(),
         rowEntries: [[], [], [], []],
@@ -961,14 +971,13 @@ export class DeviceRegistry {
   }
 
   private mergeTarget(state: RouterEntries): MergeTarget {
-    const touch = (entry: Entry): MergedDevice => {
+    const touch = (entry: Entry): Entry => {
       if (entry.touchedInPoll !== state.polls) {
         entry.touchedInPoll = state.polls;
-        resetDevice(entry.next);
-        state.touchedFacts.push(entry.next);
+        resetSlot(entry);
         state.touchedEntries.push(entry);
       }
-      return entry.next;
+      return entry;
     };
     return {
       deviceFor: (mac) => touch(state.entries.get(mac) ?? this.entry(state, mac)),
@@ -988,7 +997,7 @@ export class DeviceRegistry {
         named.mac = entry.mac;
         return touch(entry);
       },
-      touched: state.touchedFacts,
+      touched: state.touchedEntries,
     };
   }
 
