@@ -112,42 +112,38 @@ function keepLines(
   traffic: ByteWriter,
 ): void {
   if (lines.signalStart >= 0) {
-    const start = signal.length;
-    signal.reuse(last.signal, lines.signalStart, lines.signalEnd);
-    lines.signalStart = start;
+    lines.signalStart = copyLine(signal, last.signal, lines.signalStart, lines.signalEnd);
     lines.signalEnd = signal.length;
   }
   if (lines.txRateStart >= 0) {
-    const start = txRate.length;
-    txRate.reuse(last.txRate, lines.txRateStart, lines.txRateEnd);
-    lines.txRateStart = start;
+    lines.txRateStart = copyLine(txRate, last.txRate, lines.txRateStart, lines.txRateEnd);
     lines.txRateEnd = txRate.length;
   }
   if (lines.rxRateStart >= 0) {
-    const start = rxRate.length;
-    rxRate.reuse(last.rxRate, lines.rxRateStart, lines.rxRateEnd);
-    lines.rxRateStart = start;
+    lines.rxRateStart = copyLine(rxRate, last.rxRate, lines.rxRateStart, lines.rxRateEnd);
     lines.rxRateEnd = rxRate.length;
   }
   if (lines.sinceStart >= 0) {
-    const start = since.length;
-    since.reuse(last.since, lines.sinceStart, lines.sinceEnd);
-    lines.sinceStart = start;
+    lines.sinceStart = copyLine(since, last.since, lines.sinceStart, lines.sinceEnd);
     lines.sinceEnd = since.length;
   }
   if (lines.infoStart >= 0) {
-    const start = info.length;
-    info.reuse(last.info, lines.infoStart, lines.infoEnd);
-    lines.infoStart = start;
+    lines.infoStart = copyLine(info, last.info, lines.infoStart, lines.infoEnd);
     lines.infoEnd = info.length;
   }
   if (lines.trafficStart >= 0) {
-    const start = traffic.length;
-    traffic.reuse(last.traffic, lines.trafficStart, lines.trafficEnd);
+    const start = copyLine(traffic, last.traffic, lines.trafficStart, lines.trafficEnd);
     lines.trafficUpStart = start + (lines.trafficUpStart - lines.trafficStart);
     lines.trafficStart = start;
     lines.trafficEnd = traffic.length;
   }
+}
+
+/** Appends `source[start..end)` to `writer`; returns where it starts there. */
+function copyLine(writer: ByteWriter, source: Buffer, start: number, end: number): number {
+  const at = writer.length;
+  writer.reuse(source, start, end);
+  return at;
 }
 
 /** Renders one router's depth families as UTF-8 bytes, reusing what did not change since its last call. */
