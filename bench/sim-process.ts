@@ -66,6 +66,7 @@ function boundReplyCaches(): void {
  * between polls: each bound client was heard a little longer ago and its lease
  * expires sooner (renewed once it runs out). Every lease row then differs from
  * the previous poll's, as on a real router, which the cached replies otherwise hide.
+ * The same seconds pass on the traffic counters (tickTraffic).
  */
 function tickLeases(seconds: number): void {
   for (const sim of sims) {
@@ -75,8 +76,60 @@ function tickLeases(seconds: number): void {
         lease.expiresAfter = lease.expiresAfter > seconds ? lease.expiresAfter - seconds : 600;
       }
     }
+    tickTraffic(sim, seconds);
     sim.changed();
   }
+}
+
+let trafficTicks = 0;
+
+/** A rate as kid control prints it (`96kbps`, `1.2Mbps`, `0bps`), from bits per second. */
+function kidControlRate(bitsPerSecond: number): string {
+  if (bitsPerSecond < 1000) return `${bitsPerSecond}bps`;
+  if (bitsPerSecond < 1_000_000) return `${Math.floor(bitsPerSecond / 1000)}kbps`;
+  return `${(bitsPerSecond / 1_000_000).toFixed(1)}Mbps`;
+}
+
+/**
+ * Lets `seconds` of a busy network pass on the traffic counters: every Wi-Fi
+ * client's `bytes` (and so `packets`) and every kid-control device's
+ * `bytes-down`/`bytes-up` grow, and kid control's `rate-down`/`rate-up` say how
+ * fast. Each device gets its own rate, different at each tick (deterministic:
+ * the same run moves the same bytes), from 0 bps (an idle device, its counters
+ * still) up to about 20 Mbps down. Without this only the Wi-Fi uptime moves
+ * between polls and the row memory reuses every kid-control row whole.
+ */
+function tickTraffic(sim: RunningSimulator, seconds: number): void {
+  trafficTicks++;
+  const wifiTables = [
+    sim.tables.wifiRegistrations,
+    sim.tables.wifiwave2Registrations,
+    sim.tables.wirelessRegistrations,
+    sim.tables.capsmanRegistrations,
+  ];
+  let device = 0;
+  for (const rows of wifiTables) {
+    for (const row of rows ?? []) {
+      const down = busyRate(device++, trafficTicks);
+      row.bytesTx += Math.floor((down * seconds) / 8);
+      row.bytesRx += Math.floor((down * seconds) / 80);
+    }
+  }
+  for (const row of sim.tables.kidControlDevices ?? []) {
+    const down = busyRate(device++, trafficTicks);
+    const up = Math.floor(down / 10);
+    row.bytesDown += Math.floor((down * seconds) / 8);
+    row.bytesUp += Math.floor((up * seconds) / 8);
+    row.rateDown = kidControlRate(down);
+    row.rateUp = kidControlRate(up);
+  }
+}
+
+/** Bits per second of device `device` at tick `tick`: 0 for one device-tick in 16, else 10 kbps to ~20 Mbps. */
+function busyRate(device: number, tick: number): number {
+  const mix = Math.imul(device + 1, 0x9e3779b1) ^ Math.imul(tick, 0x85ebca6b);
+  const roll = (mix >>> 0) % 16_384;
+  return roll < 1024 ? 0 : 10_000 + roll * 1200;
 }
 
 if (process.send) {
