@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   isPlainIpv6,
+  KID_CONTROL,
   mapIpv6Neighbors,
   mapKidControl,
   mapPools,
@@ -197,6 +198,54 @@ describe('mapKidControl', () => {
       { mac: 'AA:BB:CC:DD:EE:01', bytesDown: 5000, bytesUp: 700, rateDownBps: 1_200_000, rateUpBps: 96_000 },
       { mac: 'AA:BB:CC:DD:EE:02', bytesDown: 1, bytesUp: 2, rateDownBps: 1024, rateUpBps: 0 },
     ]);
+  });
+});
+
+describe('KID_CONTROL remap (a row mapped from the previous row at its position and the columns that changed)', () => {
+  // Per column (mac, bytes-down, bytes-up, rate-down, rate-up): values as kid control prints them, mostly, and hostile ones.
+  const hostile = fc.oneof(
+    fc.constant(undefined),
+    fc.constant(''),
+    fc.constantFrom('-1', '1.5', '00:00:00:00:00:00', 'lots', '1.2 Mbps'),
+    fc.string({ maxLength: 24 }),
+    fc.string({ unit: 'binary', maxLength: 12 }),
+  );
+  const shaped = (...shapes: string[]) =>
+    fc.oneof({ weight: 12, arbitrary: fc.constantFrom(...shapes) }, { weight: 1, arbitrary: hostile });
+  const counter = shaped('0', '5000', '1090924066', '18446744073709551615');
+  const rate = shaped('0bps', '96kbps', '1.2Mbps', '19.7Mbps', '1024', '1Gbps');
+  const rowValues = fc.tuple(shaped('AA:BB:CC:DD:EE:01', 'aa:bb:cc:dd:ee:02', '00:0C:42:3A:EC:CF'), counter, counter, rate, rate);
+
+  it('gives what map gives, for any previous row and any change of its columns', () => {
+    let remapped = 0;
+    fc.assert(
+      fc.property(rowValues, rowValues, fc.array(fc.boolean(), { minLength: 5, maxLength: 5 }), (before, drawn, kept) => {
+        const previousRow: Array<string | undefined> = [...before];
+        // A kept column is the very string of the previous row (what the client reuses); others are drawn anew.
+        const row = previousRow.map((text, c) => (kept[c] ? text : drawn[c]));
+        let changed = 0;
+        for (let c = 0; c < row.length; c++) if (row[c] !== previousRow[c]) changed |= 1 << c;
+        const previous = KID_CONTROL.map(previousRow);
+        if (previous === null) return;
+        remapped++;
+        const result = KID_CONTROL.remap!(row, changed, previous);
+        expect(result).toEqual(KID_CONTROL.map(row));
+        if (changed === 0) expect(result).toBe(previous);
+      }),
+      { numRuns: 3000 },
+    );
+    // Most cases must reach remap for the property to say anything.
+    expect(remapped).toBeGreaterThan(1000);
+  });
+
+  it('parses only the changed columns: moved counters keep the MAC and rates of the previous row', () => {
+    const row = ['aa:bb:cc:dd:ee:01', '5000', '700', '1.2Mbps', '96kbps'];
+    const previous = KID_CONTROL.map(row)!;
+    const next = KID_CONTROL.remap!(['aa:bb:cc:dd:ee:01', '9000', '900', '1.2Mbps', '96kbps'], 0b110, previous)!;
+    expect(next).toEqual({ mac: 'AA:BB:CC:DD:EE:01', bytesDown: 9000, bytesUp: 900, rateDownBps: 1_200_000, rateUpBps: 96_000 });
+    expect(next.mac).toBe(previous.mac);
+    // A changed column is parsed even when the previous row's value would have been fine.
+    expect(KID_CONTROL.remap!([...row.slice(0, 3), 'lots', row[4]], 1 << 3, previous)).toBeNull();
   });
 });
 

@@ -276,20 +276,40 @@ export function mapWifiClients(table: WifiTable, rows: readonly unknown[]): Dept
 // ---------------------------------------------------------------------------
 // Kid control
 
-/** A kid-control row without both byte counters carries nothing we export: rejected. */
+const K_MAC = 0;
+const K_BYTES_DOWN = 1;
+const K_BYTES_UP = 2;
+const K_RATE_DOWN = 3;
+const K_RATE_UP = 4;
+
+/**
+ * One kid-control row's observation; with `previous` (the previous print's
+ * observation of the row at this position), a field whose column is not in
+ * `changed` is taken from it instead of parsed again, as for wifiClient. On a
+ * busy network the counters and rates move at every poll and the MAC does not.
+ */
+function kidControlDevice(row: Columns, changed: number, previous: KidControlObservation | null): KidControlObservation | null {
+  const keep = (column: number) => previous !== null && (changed & (1 << column)) === 0;
+  const mac = keep(K_MAC) ? previous!.mac : usableMac(row[K_MAC]);
+  if (mac === null) return null;
+  const bytesDown = keep(K_BYTES_DOWN) ? previous!.bytesDown : parseCounter(row[K_BYTES_DOWN]);
+  const bytesUp = keep(K_BYTES_UP) ? previous!.bytesUp : parseCounter(row[K_BYTES_UP]);
+  const rateDown = keep(K_RATE_DOWN) ? previous!.rateDownBps : field(row[K_RATE_DOWN], parseRateBitsPerSecond);
+  const rateUp = keep(K_RATE_UP) ? previous!.rateUpBps : field(row[K_RATE_UP], parseRateBitsPerSecond);
+  if (bytesDown === null || bytesUp === null || rateDown === BAD || rateUp === BAD) return null;
+  return new KidControlDevice(mac, bytesDown, bytesUp, rateDown, rateUp);
+}
+
+/**
+ * A kid-control row without both byte counters carries nothing we export: rejected.
+ * Its counters move at every poll for a device in use, so whole rows rarely repeat:
+ * remembered by column (remap), like the Wi-Fi tables.
+ */
 export const KID_CONTROL: TableMapping<KidControlObservation> = {
   proplist: ['mac-address', 'bytes-down', 'bytes-up', 'rate-down', 'rate-up'],
   reuseUnchangedRows: true,
-  map(row) {
-    const mac = usableMac(row[0]);
-    if (mac === null) return null;
-    const bytesDown = parseCounter(row[1]);
-    const bytesUp = parseCounter(row[2]);
-    const rateDown = field(row[3], parseRateBitsPerSecond);
-    const rateUp = field(row[4], parseRateBitsPerSecond);
-    if (bytesDown === null || bytesUp === null || rateDown === BAD || rateUp === BAD) return null;
-    return new KidControlDevice(mac, bytesDown, bytesUp, rateDown, rateUp);
-  },
+  map: (row) => kidControlDevice(row, ALL_COLUMNS, null),
+  remap: (row, changed, previous) => (changed === 0 ? previous : kidControlDevice(row, changed, previous)),
 };
 
 /** Counters change at every poll for a device in use: a class, for the reason given at WifiClient. */

@@ -18,7 +18,7 @@ import {
   startSimulator,
 } from '../simulator/index.js';
 import { encodeLength, encodeSentence, FramingError, SentenceReader } from './codec.js';
-import { WIFI_CLIENTS } from './depth-observations.js';
+import { KID_CONTROL, WIFI_CLIENTS } from './depth-observations.js';
 import { CommandTrap, PollError } from './errors.js';
 import { mapRecords, PROPLISTS } from './observations.js';
 import { POLLED_TABLES, type PolledTable, type RouterSessionOptions, TABLES } from './session.js';
@@ -327,6 +327,64 @@ describe('failures', () => {
     const last = await clients();
     expect(last.rejected).toBe(1);
     expect(last.observations.map((client) => client.ssid)).toContain('Caf\u00e9');
+  });
+
+  it('printRows with a remap maps every print to exactly what the printed records give while kid-control counters move', async () => {
+    const lan = generateLan({ devices: 300, seed: 12, depth: true });
+    const sim = await simulator({ lan });
+    const transport = transportTo(sim);
+    await transport.connect();
+    const path = '/ip/kid-control/device';
+    const mapping = KID_CONTROL;
+    const options = { reuseUnchangedRows: true, remap: mapping.remap!.bind(mapping) };
+    const devices = () => transport.printRows(path, mapping.proplist, mapping.map, options);
+    const rows = sim.tables.kidControlDevices!;
+    expect(rows.length).toBeGreaterThan(10);
+    const first = await devices();
+    const second = await devices();
+    expect(second).toEqual(first);
+    // Nothing changed: the very objects of the previous print.
+    expect(second.observations[0]).toBe(first.observations[0]);
+    const changes: Array<() => void> = [
+      () => {
+        // A busy network: every counter moves, every rate is new, one device falls idle.
+        rows.forEach((row, i) => {
+          row.bytesDown += 1500 * (i + 1);
+          row.bytesUp += 40 * (i + 1);
+          row.rateDown = `${i + 1}.5Mbps`;
+          row.rateUp = `${96 + i}kbps`;
+        });
+        rows[1]!.rateDown = '0bps';
+        rows[1]!.rateUp = '0bps';
+      },
+      () => {
+        rows[2]!.rateUp = 'lots';
+        rows[3]!.extra = { 'bytes-down': '\u00ff\u00fe' };
+        rows[4]!.macAddress = '00:00:00:00:00:00';
+      },
+      () => {
+        rows[2]!.rateUp = '96kbps';
+        delete rows[3]!.extra;
+        rows[4]!.macAddress = 'aa:bb:cc:00:00:04';
+        rows[5]!.bytesUp += 1;
+      },
+      () => {
+        rows.splice(1, 1);
+        rows[6]!.macAddress = rows[7]!.macAddress;
+      },
+    ];
+    for (const change of changes) {
+      change();
+      sim.changed();
+      const records = await transport.print(path, mapping.proplist);
+      const mapped = await devices();
+      expect(mapped).toEqual(mapRecords(records, mapping.proplist, mapping.map));
+    }
+    const last = await devices();
+    expect(last.rejected).toBe(0);
+    expect(last.observations).toHaveLength(rows.length);
+    expect(last.observations[3]!.mac).toBe('AA:BB:CC:00:00:04');
+    expect(last.observations[0]!.rateDownBps).toBe(1_500_000);
   });
 
   it('a reply over its row limit fails the print as protocol, naming the limit, and drops the connection', async () => {
