@@ -103,15 +103,6 @@ class Association implements WifiFacts {
   }
 }
 
-class KidCounters {
-  constructor(
-    readonly bytesDown: number,
-    readonly bytesUp: number,
-    readonly rateDownBps: number | null,
-    readonly rateUpBps: number | null,
-  ) {}
-}
-
 /** A device's traffic facts (a class for the reason above). */
 export class Traffic implements TrafficFacts {
   constructor(
@@ -395,6 +386,8 @@ export class DepthLedger {
         const kid = kids[row]!;
         const sighting = sightingOf(kidSlots, row, kid.mac, gateway);
         const before = sighting.previousKidControl;
+        // A changed row's counters are the observation itself (read-only, like the facts), not a copy:
+        // on a busy network every row's counters move at every poll.
         sighting.kidControl =
           before !== null &&
           before.bytesDown === kid.bytesDown &&
@@ -402,7 +395,7 @@ export class DepthLedger {
           before.rateDownBps === kid.rateDownBps &&
           before.rateUpBps === kid.rateUpBps
             ? before
-            : new KidCounters(kid.bytesDown, kid.bytesUp, kid.rateDownBps, kid.rateUpBps);
+            : kid;
       }
     }
     for (const sighting of listed) {

@@ -50,6 +50,31 @@ describe('ByteWriter', () => {
     );
   });
 
+  it('writes whole numbers without a string exactly as the text format does, and any other number through it', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.oneof(
+            fc.maxSafeInteger(),
+            fc.integer({ min: -100, max: 100 }),
+            fc.constantFrom(-0, 2 ** 53, -(2 ** 53), 1e21, 9_007_199_254_740_991, 4.5e15),
+            fc.double(),
+          ),
+          { maxLength: 12 },
+        ),
+        (values) => {
+          // Starts tiny so the digits also land across a growth of the buffer.
+          const writer = new ByteWriter(1);
+          for (const value of values) {
+            writer.sampleValue(value);
+            writer.ascii(' ');
+          }
+          expect(writer.finish().toString()).toBe(values.map((value) => `${formatSampleValue(value)} `).join(''));
+        },
+      ),
+    );
+  });
+
   it('hands back a right-sized copy when the buffer is mostly slack', () => {
     const writer = new ByteWriter(1024 * 1024);
     writer.ascii('short');

@@ -16,7 +16,7 @@ import type { RouterPollStatus } from '../poller/router-poll-status.js';
 import { SOURCE_NAMES } from '../routeros/depth-sources.js';
 import { ByteWriter } from './byte-writer.js';
 import { DEPTH_FAMILIES } from './families.js';
-import { formatLabels, formatSampleValue, sampleLine } from './text-format.js';
+import { formatLabels, sampleLine } from './text-format.js';
 
 const F = DEPTH_FAMILIES;
 
@@ -65,6 +65,7 @@ interface DepthBytes {
   traffic: Buffer;
 }
 
+const SPACE = 0x20;
 const DOWN = ',direction="down"';
 const UP = ',direction="up"';
 
@@ -93,8 +94,10 @@ function numberLine(
   } else if (oldValue === value) {
     writer.reuse(last, oldStart, oldEnd);
   } else {
-    // The old line ends with its value and a newline.
-    writer.reuse(last, oldStart, oldEnd - 1 - formatSampleValue(oldValue).length);
+    // The old line ends with ` value` and a newline, and a value holds no space: its start is after the last space.
+    let valueStart = oldEnd - 2;
+    while (last[valueStart] !== SPACE) valueStart--;
+    writer.reuse(last, oldStart, valueStart + 1);
     writer.sampleValue(value);
     writer.newline();
   }
