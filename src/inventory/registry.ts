@@ -698,10 +698,8 @@ export class DeviceRegistry {
       let before = entry.wifiBytes;
       if (before !== null && bytes.at === before.at && entry.traffic !== null) return; // the access point has not polled since
       const elapsed = before === null ? 0 : bytes.at - before.at;
-      const rate = (now: number, then: number | undefined): number | null =>
-        then === undefined || elapsed <= 0 || now < then ? null : Math.round(((now - then) * 8) / elapsed);
-      const rateDownBps = rate(bytes.down, before?.down);
-      const rateUpBps = rate(bytes.up, before?.up);
+      const rateDownBps = before === null ? null : counterRate(bytes.down, before.down, elapsed);
+      const rateUpBps = before === null ? null : counterRate(bytes.up, before.up, elapsed);
       const counted = entry.traffic;
       // An idle client's traffic is the same object from poll to poll (it is kept for as long as nothing changes).
       if (
@@ -1180,4 +1178,9 @@ function markListed(state: RouterEntries, entry: Entry, nowSeconds: number, poll
   if (entry.lastListedAt !== nowSeconds) markRefreshed(state, entry);
   entry.lastListedAt = nowSeconds;
   entry.listedInPoll = poll;
+}
+
+/** Bits per second between two readings of a byte counter `elapsed` seconds apart; null when it went back (a reset) or no time passed. */
+function counterRate(now: number, then: number, elapsed: number): number | null {
+  return elapsed <= 0 || now < then ? null : Math.round(((now - then) * 8) / elapsed);
 }
