@@ -29,7 +29,14 @@
  */
 import { isIP } from 'node:net';
 import { normalizeMac } from '../net/mac.js';
-import { parseCounter, parseCounterPair, parseRateBitsPerSecond, parseSignalDbm, poolSize } from './depth-values.js';
+import {
+  type CounterPair,
+  parseCounter,
+  parseCounterPairInto,
+  parseRateBitsPerSecond,
+  parseSignalDbm,
+  poolSize,
+} from './depth-values.js';
 import { type Columns, type Mapped, mapRecords, type TableMapping } from './observations.js';
 import { parseDuration, sanitizeText } from './values.js';
 
@@ -136,6 +143,9 @@ const SIGNAL_ASKED: Record<WifiTable, readonly string[]> = {
   capsman: ['rx-signal'],
 };
 
+/** Where wifiClient reads a row's byte counters (read at once, so one object serves every row). */
+const WIFI_BYTES: CounterPair = { tx: 0, rx: 0 };
+
 /** `changed` with every column set: map() is remap() with nothing to reuse. */
 const ALL_COLUMNS = -1;
 const SIGNAL_COLUMNS_MASK = ~((1 << W_SIGNALS) - 1);
@@ -178,10 +188,17 @@ function wifiClient(
     bytesToClient = previous!.bytesToClient;
     bytesFromClient = previous!.bytesFromClient;
   } else {
-    const bytes = field(row[W_BYTES], parseCounterPair);
-    if (bytes === BAD) return null;
-    bytesToClient = bytes?.tx ?? null;
-    bytesFromClient = bytes?.rx ?? null;
+    // As field(row[W_BYTES], parseCounterPair), without a pair object per row.
+    const raw = row[W_BYTES];
+    if (raw === undefined || raw === '') {
+      bytesToClient = null;
+      bytesFromClient = null;
+    } else if (parseCounterPairInto(raw, WIFI_BYTES)) {
+      bytesToClient = WIFI_BYTES.tx;
+      bytesFromClient = WIFI_BYTES.rx;
+    } else {
+      return null;
+    }
   }
   if (signal === BAD || txRate === BAD || rxRate === BAD || uptime === BAD) return null;
   return new WifiClient(

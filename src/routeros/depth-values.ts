@@ -167,17 +167,35 @@ export function parseRateBitsPerSecond(text: unknown): number | null {
 // ---------------------------------------------------------------------------
 // Counter pairs
 
+export interface CounterPair {
+  tx: number;
+  rx: number;
+}
+
 /** "tx,rx" counters as the access point counts them (1-16 digits each); null unless both are safe integers. */
-export function parseCounterPair(text: unknown): { tx: number; rx: number } | null {
-  if (typeof text !== 'string') return null;
+export function parseCounterPair(text: unknown): CounterPair | null {
+  const pair = { tx: 0, rx: 0 };
+  return parseCounterPairInto(text, pair) ? pair : null;
+}
+
+/**
+ * parseCounterPair writing into `out` (false: not a pair, `out` untouched), for the
+ * Wi-Fi mapping, which reads each row's pair at once: on a busy network every
+ * client's counters move, and a pair object per client per poll was garbage.
+ */
+export function parseCounterPairInto(text: unknown, out: CounterPair): boolean {
+  if (typeof text !== 'string') return false;
   const value = trimmed(text);
   const txDigits = digitsFrom(value, 0);
-  if (txDigits < 1 || txDigits > 16 || value.charCodeAt(txDigits) !== COMMA) return null;
+  if (txDigits < 1 || txDigits > 16 || value.charCodeAt(txDigits) !== COMMA) return false;
   const rxDigits = digitsFrom(value, txDigits + 1);
-  if (rxDigits < 1 || rxDigits > 16 || txDigits + 1 + rxDigits !== value.length) return null;
+  if (rxDigits < 1 || rxDigits > 16 || txDigits + 1 + rxDigits !== value.length) return false;
   const tx = digitValue(value, 0, txDigits);
   const rx = digitValue(value, txDigits + 1, rxDigits);
-  return Number.isSafeInteger(tx) && Number.isSafeInteger(rx) ? { tx, rx } : null;
+  if (!Number.isSafeInteger(tx) || !Number.isSafeInteger(rx)) return false;
+  out.tx = tx;
+  out.rx = rx;
+  return true;
 }
 
 /** A single non-negative counter (`bytes-down=123`, 1-16 digits); null unless a safe integer. */
