@@ -84,7 +84,7 @@ describe('state file lock', () => {
   it('takes over when the pid runs again but is another process (reused pid), or is our own', async () => {
     const pid = await liveProcess();
     await writeLock({ pid, host: hostname(), started: `${Number(processStartTime(pid)) - 1}` });
-    (await acquireStateLock(statePath, recorder())).release();
+    await (await acquireStateLock(statePath, recorder())).release();
     await unlink(`${statePath}.lock`).catch(() => undefined);
     await writeLock({ pid: process.pid, host: hostname(), started: '1' });
     const lock = await acquireStateLock(statePath, recorder());
