@@ -20,7 +20,7 @@ import {
 import { encodeLength, encodeSentence, FramingError, SentenceReader } from './codec.js';
 import { KID_CONTROL, WIFI_CLIENTS } from './depth-observations.js';
 import { CommandTrap, PollError } from './errors.js';
-import { mapRecords, PROPLISTS } from './observations.js';
+import { mapRecords, PROPLISTS, type TableMapping } from './observations.js';
 import { POLLED_TABLES, type PolledTable, type RouterSessionOptions, TABLES } from './session.js';
 import { rejectionOf, sessionFor } from './test-support.js';
 import { createWireTransport, type DecodedReply, md5LoginResponse, ReplyDecoder, WireTransport } from './wire-transport.js';
@@ -67,6 +67,27 @@ function transportTo(
 }
 
 const tick = (ms = 5) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * A client printing `path` through `mapping`'s remap (the column memory): `read` prints,
+ * `expectEachChange` applies each change to the simulated rows and checks that the next
+ * print maps to exactly what the printed records give through the plain mapping.
+ */
+async function remappedPrints<T>(sim: RunningSimulator, path: string, mapping: TableMapping<T>) {
+  const transport = transportTo(sim);
+  await transport.connect();
+  const options = { reuseUnchangedRows: true, remap: mapping.remap!.bind(mapping) };
+  const read = () => transport.printRows(path, mapping.proplist, mapping.map, options);
+  const expectEachChange = async (changes: Array<() => void>) => {
+    for (const change of changes) {
+      change();
+      sim.changed();
+      const records = await transport.print(path, mapping.proplist);
+      expect(await read()).toEqual(mapRecords(records, mapping.proplist, mapping.map));
+    }
+  };
+  return { read, expectEachChange };
+}
 
 describe('polls through RouterSession', () => {
   it('returns every row of the sample LAN with one print per table, each with a .proplist', async () => {
@@ -285,14 +306,12 @@ describe('failures', () => {
   });
 
   it('printRows with a remap maps every print to exactly what the printed records give while Wi-Fi rows change column by column', async () => {
-    const lan = generateLan({ devices: 300, seed: 11, depth: true });
-    const sim = await simulator({ lan });
-    const transport = transportTo(sim);
-    await transport.connect();
-    const path = '/interface/wifi/registration-table';
-    const mapping = WIFI_CLIENTS.wifi;
-    const options = { reuseUnchangedRows: true, remap: mapping.remap!.bind(mapping) };
-    const clients = () => transport.printRows(path, mapping.proplist, mapping.map, options);
+    const sim = await simulator({ lan: generateLan({ devices: 300, seed: 11, depth: true }) });
+    const { read: clients, expectEachChange } = await remappedPrints(
+      sim,
+      '/interface/wifi/registration-table',
+      WIFI_CLIENTS.wifi,
+    );
     const rows = sim.tables.wifiRegistrations!;
     expect(rows.length).toBeGreaterThan(10);
     const first = await clients();
@@ -317,27 +336,15 @@ describe('failures', () => {
         rows[6]!.macAddress = rows[7]!.macAddress;
       },
     ];
-    for (const change of changes) {
-      change();
-      sim.changed();
-      const records = await transport.print(path, mapping.proplist);
-      const mapped = await clients();
-      expect(mapped).toEqual(mapRecords(records, mapping.proplist, mapping.map));
-    }
+    await expectEachChange(changes);
     const last = await clients();
     expect(last.rejected).toBe(1);
     expect(last.observations.map((client) => client.ssid)).toContain('Caf\u00e9');
   });
 
   it('printRows with a remap maps every print to exactly what the printed records give while kid-control counters move', async () => {
-    const lan = generateLan({ devices: 300, seed: 12, depth: true });
-    const sim = await simulator({ lan });
-    const transport = transportTo(sim);
-    await transport.connect();
-    const path = '/ip/kid-control/device';
-    const mapping = KID_CONTROL;
-    const options = { reuseUnchangedRows: true, remap: mapping.remap!.bind(mapping) };
-    const devices = () => transport.printRows(path, mapping.proplist, mapping.map, options);
+    const sim = await simulator({ lan: generateLan({ devices: 300, seed: 12, depth: true }) });
+    const { read: devices, expectEachChange } = await remappedPrints(sim, '/ip/kid-control/device', KID_CONTROL);
     const rows = sim.tables.kidControlDevices!;
     expect(rows.length).toBeGreaterThan(10);
     const first = await devices();
@@ -373,13 +380,7 @@ describe('failures', () => {
         rows[6]!.macAddress = rows[7]!.macAddress;
       },
     ];
-    for (const change of changes) {
-      change();
-      sim.changed();
-      const records = await transport.print(path, mapping.proplist);
-      const mapped = await devices();
-      expect(mapped).toEqual(mapRecords(records, mapping.proplist, mapping.map));
-    }
+    await expectEachChange(changes);
     const last = await devices();
     expect(last.rejected).toBe(0);
     expect(last.observations).toHaveLength(rows.length);
