@@ -95,9 +95,10 @@ function kidControlRate(bitsPerSecond: number): string {
  * client's `bytes` (and so `packets`) and every kid-control device's
  * `bytes-down`/`bytes-up` grow, and kid control's `rate-down`/`rate-up` say how
  * fast. Each device gets its own rate, different at each tick (deterministic:
- * the same run moves the same bytes), from 0 bps (an idle device, its counters
- * still) up to about 20 Mbps down. Without this only the Wi-Fi uptime moves
- * between polls and the row memory reuses every kid-control row whole.
+ * the same run moves the same bytes): 1.2 to 19.7 Mbps down and a tenth of it
+ * up, or 0 bps (an idle device, its counters still) one device-tick in
+ * sixteen. Without this only the Wi-Fi uptime moves between polls and the row
+ * memory reuses every kid-control row whole.
  */
 function tickTraffic(sim: RunningSimulator, seconds: number): void {
   trafficTicks++;
@@ -125,7 +126,7 @@ function tickTraffic(sim: RunningSimulator, seconds: number): void {
   }
 }
 
-/** Bits per second of device `device` at tick `tick`: 0 for one device-tick in 16, else 10 kbps to ~20 Mbps. */
+/** Bits per second of device `device` at tick `tick`: 0 for one device-tick in 16, else 1.2 to 19.7 Mbps. */
 function busyRate(device: number, tick: number): number {
   const mix = Math.imul(device + 1, 0x9e3779b1) ^ Math.imul(tick, 0x85ebca6b);
   const roll = (mix >>> 0) % 16_384;
