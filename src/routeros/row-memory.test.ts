@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { NOT_REMEMBERED, RETRY_AFTER_PRINTS, RowMemory } from './row-memory.js';
+import { ColumnMemory, NOT_REMEMBERED, RETRY_AFTER_PRINTS, RowMemory } from './row-memory.js';
 
 /** The mapping under test: a fresh object per call, so a reused result is recognisable by identity. */
 const mapBytes = (bytes: Buffer) => ({ hex: bytes.toString('hex') });
@@ -129,5 +129,84 @@ describe('RowMemory', () => {
       }),
       { numRuns: 1000 },
     );
+  });
+});
+
+type ColumnRow = Array<string | undefined>;
+
+/**
+ * Reads one print through a column memory as WireTransport does (previousAt, changedColumns when the
+ * previous row mapped, remember) and returns each row's changed set (-1: mapped afresh). Row r maps to
+ * null (rejected) when rejected(r).
+ */
+function readColumns(memory: ColumnMemory, rows: readonly ColumnRow[], rejected: (row: number) => boolean): number[] {
+  const changes: number[] = [];
+  memory.begin();
+  for (const [r, row] of rows.entries()) {
+    const at = memory.previousAt();
+    const previous = at >= 0 ? memory.previousResult() : null;
+    changes.push(previous === null || previous === undefined ? -1 : memory.changedColumns(row));
+    memory.remember(row, rejected(r) ? null : { r });
+  }
+  memory.end();
+  return changes;
+}
+
+/** Columns whose value differs from the same row position of the previous print (what remap must be told). */
+function realChanges(before: readonly ColumnRow[] | undefined, row: ColumnRow, r: number): number {
+  const previous = before?.[r];
+  let mask = 0;
+  for (let c = 0; c < row.length; c++) if (previous === undefined || row[c] !== previous[c]) mask |= 1 << c;
+  return mask;
+}
+
+describe('ColumnMemory', () => {
+  it('reports every column that really changed, whatever columns move and stop moving, over any run of prints', () => {
+    const columns = 3;
+    // Few values, so columns repeat, move in most rows for a while, and stop.
+    const value = fc.option(fc.constantFrom('1', '2', '3', '1h2m3s', ''), { nil: undefined, freq: 6 });
+    const print = fc.array(fc.array(value, { minLength: columns, maxLength: columns }), { maxLength: 6 });
+    fc.assert(
+      fc.property(
+        fc.array(print, { minLength: 1, maxLength: 2 * RETRY_AFTER_PRINTS + 8 }),
+        fc.array(fc.nat(5), { maxLength: 3 }),
+        (prints, rejectedRows) => {
+          const memory = new ColumnMemory(null, 'a,b,c', columns);
+          let before: ColumnRow[] | undefined;
+          let beforeRejected: (r: number) => boolean = () => true;
+          for (const rows of prints) {
+            const rejected = (r: number) => rejectedRows.includes(r);
+            const changes = readColumns(memory, rows, rejected);
+            rows.forEach((row, r) => {
+              const remapped = before !== undefined && r < before.length && !beforeRejected(r);
+              expect(changes[r] !== -1).toBe(remapped);
+              if (!remapped) return;
+              const real = realChanges(before, row, r);
+              // A superset is exact (remap parses a changed column as map does); a missed change is not.
+              expect(changes[r]! & real).toBe(real);
+            });
+            before = rows;
+            beforeRejected = rejected;
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('keeps no values of a column that moves in most rows, and keeps them again once it stops', () => {
+    const memory = new ColumnMemory(null, 'mac,uptime', 2);
+    const rows = (tick: number) => [0, 1, 2, 3].map((r): ColumnRow => [`mac-${r}`, `${tick + r}s`]);
+    readColumns(memory, rows(0), () => false);
+    // The second print compares: uptime changed in every row, the MAC in none.
+    expect(readColumns(memory, rows(1), () => false)).toEqual([0b10, 0b10, 0b10, 0b10]);
+    readColumns(memory, rows(2), () => false);
+    expect(memory.values).toEqual(['mac-0', null, 'mac-1', null, 'mac-2', null, 'mac-3', null]);
+    // The clock stops: uptime still counts as changed (not kept) until a print keeps every column again.
+    const stopped: number[][] = [];
+    for (let print = 0; print < RETRY_AFTER_PRINTS + 2; print++) stopped.push(readColumns(memory, rows(2), () => false));
+    expect(stopped[0]).toEqual([0b10, 0b10, 0b10, 0b10]);
+    expect(stopped.at(-1)).toEqual([0, 0, 0, 0]);
+    expect(memory.values).toEqual(['mac-0', '2s', 'mac-1', '3s', 'mac-2', '4s', 'mac-3', '5s']);
   });
 });

@@ -194,32 +194,64 @@ export class RowMemory {
  * mapping's `remap` the columns that changed and the previous observation, so
  * only the changed columns are decoded and parsed again.
  *
+ * Columns that move in most rows at every print (counters, uptimes, kid
+ * control's rates) are not kept: their values are held as null, which no
+ * decoded value equals, so they count as changed (what they nearly always
+ * are). Kept, each such string lived exactly one poll, long enough to be
+ * promoted by the young collections inside the poll and to die in the old
+ * generation: at 10k devices with traffic moving about 15k strings per poll
+ * (docs/performance.md, "The depth poll path with traffic moving"). A print
+ * where more than half the compared rows changed a column marks it moving;
+ * every RETRY_AFTER_PRINTS prints one print keeps every column again and the
+ * next one measures afresh, so a column that stopped moving is kept again.
+ *
  * Exact by construction: a column counts as unchanged only when its value is
  * the very string of the previous row (reused because the bytes were equal
- * ASCII), and `remap` is held to give what `map` gives (a property test with
- * the plain mapping as the oracle, depth-observations.test.ts). Each row's
- * values and result are written together, so a print that fails part way
- * leaves every row position consistent.
+ * ASCII); a moving column is only ever reported as changed more often, and
+ * `remap` of a changed column is `map` of it. `remap` is held to give what
+ * `map` gives (a property test with the plain mapping as the oracle,
+ * depth-observations.test.ts), the changed set to include every real change
+ * (row-memory.test.ts). Each row's values and result are written together,
+ * so a print that fails part way leaves every row position consistent.
  *
  * Measured at 10k devices (docs/performance.md, "Device depth").
  */
 export class ColumnMemory {
-  /** Row r's value of column c is values[r * columns + c]. */
-  readonly values: Array<string | undefined> = [];
+  /** Row r's value of column c is values[r * columns + c]; null: not kept (a moving column), counts as changed. */
+  readonly values: Array<string | undefined | null> = [];
   private results: unknown[] = [];
   /** Rows of the last complete print. */
   private count = 0;
   private row = 0;
+  /** Bit c set: column c moves in most rows, its values are not kept. */
+  private moving = 0;
+  /** Prints left before one keeps every column again. */
+  private untilProbe = 0;
+  /** Whether this print's changes decide which columns move (not the print right after a probe's start). */
+  private measuring = true;
+  /** Rows of this print compared with a previous row, and per column how many of them changed it. */
+  private compared = 0;
+  private readonly changes: Int32Array;
 
   constructor(
     /** The mapping and proplist the results belong to: a print with others starts afresh. */
     readonly map: unknown,
     readonly proplist: string,
     readonly columns: number,
-  ) {}
+  ) {
+    this.changes = new Int32Array(columns);
+  }
 
   begin(): void {
     this.row = 0;
+    this.compared = 0;
+    this.changes.fill(0);
+    this.measuring = true;
+    if (this.moving !== 0 && --this.untilProbe <= 0) {
+      // Probe: this print keeps every column; the next one compares all of them and measures.
+      this.moving = 0;
+      this.measuring = false;
+    }
   }
 
   /** Where the previous print's row at the current position starts in `values`, or -1 when it had none. */
@@ -232,18 +264,25 @@ export class ColumnMemory {
     return this.results[this.row];
   }
 
-  /** Bit c set when column c differs from the previous print's row at this position (previousAt() >= 0). */
+  /** Bit c set when column c differs from the previous print's row at this position, or is not kept (previousAt() >= 0). */
   changedColumns(row: ReadonlyArray<string | undefined>): number {
     const at = this.row * this.columns;
     let changed = 0;
-    for (let c = 0; c < this.columns; c++) if (row[c] !== this.values[at + c]) changed |= 1 << c;
+    for (let c = 0; c < this.columns; c++) {
+      if (row[c] !== this.values[at + c]) {
+        changed |= 1 << c;
+        this.changes[c]!++;
+      }
+    }
+    this.compared++;
     return changed;
   }
 
-  /** Keeps this row's values and what they mapped to, for the next print. */
+  /** Keeps this row's values (but for moving columns) and what they mapped to, for the next print. */
   remember(row: ReadonlyArray<string | undefined>, result: unknown): void {
     const at = this.row * this.columns;
-    for (let c = 0; c < this.columns; c++) this.values[at + c] = row[c];
+    const moving = this.moving;
+    for (let c = 0; c < this.columns; c++) this.values[at + c] = (moving & (1 << c)) === 0 ? row[c] : null;
     this.results[this.row] = result;
     this.row++;
   }
@@ -252,6 +291,12 @@ export class ColumnMemory {
     this.count = this.row;
     this.values.length = this.row * this.columns;
     this.results.length = this.row;
+    if (this.measuring && this.compared > 0) {
+      let moving = 0;
+      for (let c = 0; c < this.columns; c++) if (this.changes[c]! * 2 > this.compared) moving |= 1 << c;
+      if (moving !== 0 && this.moving === 0) this.untilProbe = RETRY_AFTER_PRINTS;
+      this.moving = moving;
+    }
   }
 
   forget(): void {
@@ -259,6 +304,8 @@ export class ColumnMemory {
     this.row = 0;
     this.values.length = 0;
     this.results.length = 0;
+    this.moving = 0;
+    this.measuring = true;
   }
 }
 

@@ -142,7 +142,7 @@ export class ReplyDecoder {
     knownAscii: boolean,
     columns: ReadonlyMap<string, number>,
     values: Array<string | undefined>,
-    previous: ReadonlyArray<string | undefined> | null = null,
+    previous: ReadonlyArray<string | undefined | null> | null = null,
     previousAt = -1,
   ): void {
     values.fill(undefined);
@@ -182,7 +182,7 @@ export class ReplyDecoder {
       const from = eq < end ? eq + 1 : end;
       if (previousAt >= 0) {
         const before = previous![previousAt + column];
-        if (before !== undefined && before.length === end - from && equalsAsciiBytes(buf, from, before)) {
+        if (before !== undefined && before !== null && before.length === end - from && equalsAsciiBytes(buf, from, before)) {
           values[column] = before;
           continue;
         }
