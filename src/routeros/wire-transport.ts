@@ -374,7 +374,9 @@ interface RowSink {
   readonly columns: ReadonlyMap<string, number>;
   readonly values: Array<string | undefined>;
   readonly map: (row: Columns) => unknown;
+  /** Sized for as many rows as the last print of the command mapped; filled up to `mapped`. */
   readonly observations: unknown[];
+  mapped: number;
   /** The table's rows as its last print received them, or null when this print goes without. */
   readonly memory: RowMemory | null;
   /** With a remap: the table's column values as its last print received them (row-memory.ts ColumnMemory). */
@@ -425,6 +427,12 @@ export class WireTransport implements RouterTransport {
   private readonly rowMemories = new Map<string, RowMemory>();
   /** Per print command with a remap, its column values as the last print received them. */
   private readonly columnMemories = new Map<string, ColumnMemory>();
+  /**
+   * Per print command, how many rows its last print mapped: the next print's list is made that
+   * long at once. Grown by push, a list of 9k rows allocated about three times its final size
+   * (measured with V8's sampling heap profiler at 10k devices: 1.3 MB per poll with every source on).
+   */
+  private readonly mappedRows = new Map<string, number>();
   private readonly freeTags: number[] = [];
   private nextTag = 0;
   private readonly failureListeners: Array<(error: PollError) => void> = [];
@@ -505,7 +513,8 @@ export class WireTransport implements RouterTransport {
       columns: new Map(proplist.map((name, index) => [name, index])),
       values: new Array<string | undefined>(proplist.length).fill(undefined),
       map,
-      observations: [],
+      observations: new Array(this.mappedRows.get(command) ?? 0),
+      mapped: 0,
       memory: memory?.begin() ? memory : null,
       columnMemory,
       remap: remap as RowSink['remap'],
@@ -520,6 +529,8 @@ export class WireTransport implements RouterTransport {
     }
     memory?.end();
     columnMemory?.end();
+    sink.observations.length = sink.mapped;
+    this.mappedRows.set(command, sink.mapped);
     return { observations: sink.observations as T[], rejected: sink.rejected };
   }
 
@@ -709,7 +720,7 @@ export class WireTransport implements RouterTransport {
         }
         if (rowFrom >= 0) memory!.remember(buf, rowFrom, rowTo, observation);
         if (observation === null) sink.rejected++;
-        else sink.observations.push(observation);
+        else sink.observations[sink.mapped++] = observation;
         return;
       }
     }
