@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { legacyWirelessAccessPointLan, sampleGatewayLan, sampleLan, wifiAccessPointLan } from '../simulator/index.js';
 import { useSimulatorHarness } from '../simulator/testing/harness.js';
-import { sessionFor } from './test-support.js';
+import { ALL_SOURCES_ON, type CountTable, DepthReader, type PrintTable } from './depth-sources.js';
+import { mapRecords } from './observations.js';
+import { capturingLogger, sessionFor } from './test-support.js';
 
 const { sim } = useSimulatorHarness();
 
@@ -41,7 +43,9 @@ describe('device-depth sources in the poll', () => {
       const prints = s.stats.commandsFor(path);
       const expected = path.includes('registration-table') ? 1 : 2;
       expect(prints, path).toHaveLength(expected);
-      expect(prints[0]!.words.filter((w) => w.startsWith('=.proplist='))).toHaveLength(1);
+      // One pool: its used addresses are counted by the router, not listed.
+      const asked = path === '/ip/pool/used/print' ? '=count-only=' : '=.proplist=';
+      expect(prints[0]!.words.filter((w) => w.startsWith(asked))).toHaveLength(1);
     }
     const skipped = log.lines.filter((line) => line.msg === 'router does not offer this table; skipping it');
     expect(skipped.map((line) => line.table)).toEqual(DEPTH_PRINTS.slice(0, 4).map((p) => p.replace(/\/print$/, '')));
@@ -84,6 +88,61 @@ describe('device-depth sources in the poll', () => {
     expect(result.depth!.sources.wifi).toEqual({ available: true, rows: 4 });
     expect(result.depth!.sources.traffic).toEqual({ available: true, rows: 2 });
     expect(result.rejectedRows).toBe(4);
+  });
+
+  it('several pools: the used addresses are read whole and counted per pool, a row naming no listed pool rejected', async () => {
+    const s = await sim({ lan: sampleGatewayLan() });
+    const used = s.tables.poolUsed!;
+    s.tables.pools = [...s.tables.pools!, { name: 'guest', ranges: '10.5.0.10-10.5.0.19,10.5.1.1' }];
+    s.tables.poolUsed = [
+      ...used,
+      { pool: 'guest', address: '10.5.0.10', owner: 'AA:BB:CC:00:00:01', info: 'guest' },
+      { pool: 'gone', address: '10.6.0.1', owner: 'AA:BB:CC:00:00:02', info: 'guest' },
+    ];
+    const result = await sessionFor(s).session.poll();
+    expect(result.depth!.pools).toEqual([
+      { name: 'default-dhcp', size: 245, used: used.length },
+      { name: 'guest', size: 11, used: 1 },
+    ]);
+    expect(result.depth!.sources.pools).toEqual({ available: true, rows: 2 + used.length + 2 });
+    const [print] = s.stats.commandsFor('/ip/pool/used/print');
+    expect(print!.words).toContain('=.proplist=pool');
+    expect(print!.words).not.toContain('=count-only=');
+    expect(result.rejectedRows).toBe(1 + 1); // the incomplete IPv6 entry and the row naming "gone"
+  });
+
+  it('one pool counted by the router: the count follows the table, and a router that gives no count is read row by row', async () => {
+    const s = await sim({ lan: sampleGatewayLan() });
+    const used = s.tables.poolUsed!;
+    const { session } = sessionFor(s);
+    expect((await session.poll()).depth!.pools).toEqual([{ name: 'default-dhcp', size: 245, used: used.length }]);
+    s.tables.poolUsed = used.slice(1);
+    expect((await session.poll()).depth!.pools).toEqual([{ name: 'default-dhcp', size: 245, used: used.length - 1 }]);
+
+    // No router here leaves out the count; the reader's own seam stands in for one that does.
+    const log = capturingLogger();
+    const reader = new DepthReader('gw', ALL_SOURCES_ON, log.logger);
+    const printed: string[] = [];
+    let counted = 0;
+    const print: PrintTable = async (path, mapping) => {
+      printed.push(path);
+      if (path === '/ip/pool') return mapRecords([{ name: 'dhcp', ranges: '10.0.0.1-10.0.0.9' }], mapping.proplist, mapping.map);
+      if (path === '/ip/pool/used') return mapRecords([{ pool: 'dhcp' }, { pool: 'dhcp' }], mapping.proplist, mapping.map);
+      return { observations: [], rejected: 0 };
+    };
+    const count: CountTable = async () => {
+      counted++;
+      return null;
+    };
+    for (let poll = 0; poll < 2; poll++) {
+      const depth = await reader.read(print, count);
+      expect(depth.pools).toEqual([{ name: 'dhcp', size: 9, used: 2 }]);
+    }
+    expect(counted).toBe(1);
+    expect(printed.filter((path) => path === '/ip/pool/used')).toHaveLength(2);
+    expect(
+      log.lines.filter((line) => line.msg === 'router did not count used pool addresses; reading them row by row'),
+    ).toHaveLength(1);
   });
 
   it('a refused table (no policy) is skipped, not a failed poll; a source turned off is never asked', async () => {

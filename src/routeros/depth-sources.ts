@@ -8,6 +8,14 @@
  * for the rest of the connection: it is logged once, counted as unavailable,
  * and never fails the poll. A new connection (a router reboot may bring a new
  * package) asks again. Transport failures still fail the poll as for any table.
+ *
+ * Used pool addresses: a router with one pool (the common case) is asked only
+ * how many rows /ip/pool/used has (`count-only`), since every used address is
+ * then that pool's: one `!done =ret=N` instead of a row per address (8.5k rows
+ * per poll at 10k devices, docs/performance.md "Device depth"). With several
+ * pools the table is read whole, one print, and its rows are counted per pool.
+ * A router that does not answer the count with a number is read whole for the
+ * rest of the connection.
  */
 import type { Logger } from 'pino';
 import {
@@ -89,9 +97,14 @@ export interface DepthObservations {
  */
 export type PrintTable = <T>(path: string, mapping: TableMapping<T>) => Promise<DepthMapped<T> | { trap: string }>;
 
+/** Counts one table's rows (`count-only`); null when the answer has no count; `{ trap }` for a trap. */
+export type CountTable = (path: string) => Promise<number | null | { trap: string }>;
+
 export class DepthReader {
   private unavailable = new Set<string>();
   private readonly logged = new Set<string>();
+  /** Whether this connection's router answers a `count-only` print of the used pool addresses. */
+  private countsUsedAddresses = true;
 
   constructor(
     private readonly router: string,
@@ -102,9 +115,10 @@ export class DepthReader {
   /** A new connection: menus are learned again (a reboot may have added a package). */
   reconnected(): void {
     this.unavailable = new Set();
+    this.countsUsedAddresses = true;
   }
 
-  async read(print: PrintTable): Promise<DepthObservations> {
+  async read(print: PrintTable, count: CountTable): Promise<DepthObservations> {
     const sources: Record<DepthSource, SourceStatus> = {
       wifi: { available: false, rows: 0 },
       traffic: { available: false, rows: 0 },
@@ -135,7 +149,9 @@ export class DepthReader {
     const kid = await readTable(KID_CONTROL_TABLE);
     const neighbors = await readTable(IPV6_NEIGHBORS_TABLE);
     const pools = await readTable(POOLS_TABLE);
-    const poolsUsed = await readTable(POOLS_USED_TABLE);
+    const usedCount = pools === null ? null : await this.countUsedAddresses(pools, count);
+    const poolsUsed = usedCount === null ? await readTable(POOLS_USED_TABLE) : null;
+    if (usedCount !== null) sources.pools.rows += usedCount;
 
     let rejectedRows = 0;
     const take = <T>(mapped: DepthMapped<T>): T[] => {
@@ -152,15 +168,40 @@ export class DepthReader {
       wifi = wifi.length === 0 ? clients : wifi.concat(clients);
     }
     // Pools need both prints: sizes without usage (or the reverse) would export a wrong "used".
-    const poolsReadable = pools !== null && poolsUsed !== null;
-    if (!poolsReadable) sources.pools.available = false;
+    let poolObservations: PoolObservation[] | null = null;
+    if (pools !== null && usedCount !== null) {
+      const only = pools.observations[0]!;
+      poolObservations = [{ name: only.name, size: only.size, used: usedCount }];
+    } else if (pools !== null && poolsUsed !== null) {
+      poolObservations = take(countPoolUse(pools, poolsUsed));
+    } else {
+      sources.pools.available = false;
+    }
     return {
       wifi,
       kidControl: kid ? take(kid) : [],
       ipv6Neighbors: neighbors ? take(neighbors) : [],
-      pools: poolsReadable ? take(countPoolUse(pools, poolsUsed)) : null,
+      pools: poolObservations,
       sources,
       rejectedRows,
     };
+  }
+
+  /**
+   * With exactly one pool (none rejected): how many addresses /ip/pool/used lists, by a
+   * `count-only` print. Null when the table must be read whole instead (several pools, the
+   * source or table off, or a router that did not answer the count with a number).
+   */
+  private async countUsedAddresses(pools: DepthMapped<PoolObservation>, count: CountTable): Promise<number | null> {
+    if (pools.observations.length !== 1 || pools.rejected !== 0 || !this.countsUsedAddresses) return null;
+    if (this.unavailable.has(POOLS_USED_TABLE.path)) return null;
+    const answer = await count(POOLS_USED_TABLE.path);
+    if (typeof answer === 'number') return answer;
+    this.countsUsedAddresses = false;
+    this.logger.info(
+      { router: this.router, table: POOLS_USED_TABLE.path, answer: answer === null ? 'no count' : answer.trap },
+      'router did not count used pool addresses; reading them row by row',
+    );
+    return null;
   }
 }

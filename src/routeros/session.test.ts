@@ -57,6 +57,7 @@ describe('the transport seam', () => {
         connect: async () => undefined,
         print,
         printRows: async (path, proplist, map) => mapRecords(await print(path), proplist, map),
+        countRows: async (path) => (await print(path)).length,
         close: async () => undefined,
         onFailure: () => undefined,
       };

@@ -145,20 +145,18 @@ export class RouterSession {
       const bridgeHosts = await this.read(transport, TABLES.bridgeHosts, missingTables);
       const identity = await this.read(transport, TABLES.identity, missingTables);
       const resource = await this.read(transport, TABLES.resource, missingTables);
-      const depth = await this.depth.read(async (path, mapping) => {
-        try {
-          return await this.deadline(
+      const depth = await this.depth.read(
+        (path, mapping) =>
+          this.depthCall(
+            transport,
+            path,
             transport.printRows(path, mapping.proplist, mapping.map, {
               reuseUnchangedRows: mapping.reuseUnchangedRows === true,
               remap: mapping.remap?.bind(mapping),
             }),
-            `${path}/print`,
-          );
-        } catch (error) {
-          if (error instanceof CommandTrap) return { trap: error.trapMessage };
-          throw this.failed(transport, error);
-        }
-      });
+          ),
+        (path) => this.depthCall(transport, path, transport.countRows(path)),
+      );
       this.consecutiveFailures = 0;
       this.lastFailure = null;
       return {
@@ -223,6 +221,16 @@ export class RouterSession {
     this.depth.reconnected();
     this.logger.info({ router: this.name, address: this.address, tls: this.options.tls?.enabled ?? false }, 'logged in');
     return transport;
+  }
+
+  /** A depth table's print: a trap is the answer `{ trap }` (the session is fine), any other failure fails the poll. */
+  private async depthCall<T>(transport: RouterTransport, path: string, call: Promise<T>): Promise<T | { trap: string }> {
+    try {
+      return await this.deadline(call, `${path}/print`);
+    } catch (error) {
+      if (error instanceof CommandTrap) return { trap: error.trapMessage };
+      throw this.failed(transport, error);
+    }
   }
 
   /** One table, mapped as it is read; a table the router lacks is listed in `missing` and reads as empty. */

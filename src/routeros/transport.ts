@@ -77,6 +77,12 @@ export interface RouterTransport {
     map: (row: Columns) => T | null,
     options?: PrintRowsOptions<T>,
   ): Promise<Mapped<T>>;
+  /**
+   * `<path>/print =count-only=`: how many rows the table has, which RouterOS
+   * answers with `!done =ret=N` and no rows; null when the answer carries no
+   * such count. Same failures as print().
+   */
+  countRows(path: string): Promise<number | null>;
   /** Ends the connection now; pending calls reject. Idempotent. */
   close(): Promise<void>;
   /** Called once, when the connection is lost after connect() began (not after close()). */

@@ -489,6 +489,14 @@ export class WireTransport implements RouterTransport {
     return done.rows;
   }
 
+  async countRows(path: string): Promise<number | null> {
+    const command = `${path}/print`;
+    if (!this.loggedIn && !this.failure && !this.closed) throw new PollError('protocol', `${command} before login`);
+    const done = await this.send(command, ['=count-only=']);
+    const ret = done.attributes['ret'];
+    return ret !== undefined && /^\d{1,15}$/.test(ret) ? Number(ret) : null;
+  }
+
   /**
    * `<path>/print =.proplist=...` with each `!re` row mapped as it is decoded:
    * its values land by proplist column in one reused array handed to `map`, so
