@@ -85,6 +85,17 @@ export class MillisecondsText {
   }
 }
 
+/**
+ * How many decimal digits sampleValue writes for `value` when it is a whole number in
+ * 0..2^53 (as reuseWithNumber writes it); -1 for any other value.
+ */
+export function digitCount(value: number): number {
+  if (!Number.isSafeInteger(value) || value < 0) return -1;
+  let digits = 1;
+  for (let rest = value; rest >= 10; rest = Math.floor(rest / 10)) digits++;
+  return digits;
+}
+
 export class ByteWriter {
   /** Allocated on the first write: a page that is reused whole never needs one (see finish). */
   private buf: Buffer = EMPTY;
@@ -195,6 +206,43 @@ export class ByteWriter {
     patches[i] = this.length + at;
     patches[i + 1] = this.patchDataUsed - text.width;
     patches[i + 2] = this.patchDataUsed;
+    this.reuse(source, start, end);
+  }
+
+  /**
+   * reuse(), with the whole number `value` written over the reused bytes from offset `at`
+   * of `source[start..end)`, where the old number has exactly `width` digits: the caller
+   * checks that `value` has as many (digitCount). A byte counter that moved keeps its line
+   * in the run; measured at 10k devices with traffic moving, breaking the run at every
+   * counter cost a native copy per line, 9k per poll.
+   */
+  reuseWithNumber(source: Buffer, start: number, end: number, at: number, value: number, width: number): void {
+    let data = this.patchData;
+    if (this.patchDataUsed + width > data.length) {
+      data = Buffer.allocUnsafe(Math.max(4096, 2 * (this.patchDataUsed + width)));
+      data.set(this.patchData.subarray(0, this.patchDataUsed));
+      this.patchData = data;
+    }
+    const from = this.patchDataUsed;
+    let whole = value;
+    for (let k = from + width - 1; k >= from; k--) {
+      const next = Math.floor(whole / 10);
+      data[k] = DIGIT_0 + (whole - next * 10);
+      whole = next;
+    }
+    this.patchDataUsed = from + width;
+    // The kept text is no longer the last one in patchData.
+    this.patchTextOf = null;
+    let patches = this.patches;
+    const i = 3 * this.patchCount++;
+    if (i + 3 > patches.length) {
+      patches = new Int32Array(Math.max(3072, 2 * patches.length));
+      patches.set(this.patches);
+      this.patches = patches;
+    }
+    patches[i] = this.length + at;
+    patches[i + 1] = from;
+    patches[i + 2] = from + width;
     this.reuse(source, start, end);
   }
 

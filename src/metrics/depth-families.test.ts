@@ -14,15 +14,16 @@ const arbitraryWifi = fc.record({
   ssid: fc.option(fc.constantFrom('Home', 'Кафе', 'a"b\\c\nd'), { nil: null }),
   band: fc.option(fc.constantFrom('2ghz-n', '5ghz-ac'), { nil: null }),
   signalDbm: fc.option(fc.constantFrom(-40, -67, -81), { nil: null }),
-  txRateBps: fc.option(fc.constantFrom(6_000_000, 866_700_000), { nil: null }),
+  txRateBps: fc.option(fc.constantFrom(6_000_000, 7_000_000, 866_700_000), { nil: null }),
   rxRateBps: fc.option(fc.constantFrom(1_000_000, 433_300_000), { nil: null }),
   connectedSince: fc.option(fc.constantFrom(1_700_000_000, 1_700_000_100.5), { nil: null }),
 });
 
 const arbitraryTraffic = fc.record({
   source: fc.constant('kid-control' as const),
-  bytesDown: fc.constantFrom(0, 1_000, 2_500_000_000),
-  bytesUp: fc.constantFrom(0, 512, 9_000_000),
+  // Values of one width too: a counter that moved is patched into its kept line.
+  bytesDown: fc.constantFrom(0, 1_000, 1_001, 9_999, 2_500_000_000, 2_500_000_123),
+  bytesUp: fc.constantFrom(0, 512, 513, 9_000_000, 9_000_001),
   rateDownBps: fc.constant(null),
   rateUpBps: fc.constant(null),
 });

@@ -14,7 +14,7 @@
 import type { DeviceView } from '../inventory/types.js';
 import type { RouterPollStatus } from '../poller/router-poll-status.js';
 import { SOURCE_NAMES } from '../routeros/depth-sources.js';
-import { ByteWriter } from './byte-writer.js';
+import { ByteWriter, digitCount } from './byte-writer.js';
 import { DEPTH_FAMILIES } from './families.js';
 import { formatLabels, sampleLine } from './text-format.js';
 
@@ -97,9 +97,15 @@ function numberLine(
     // The old line ends with ` value` and a newline, and a value holds no space: its start is after the last space.
     let valueStart = oldEnd - 2;
     while (last[valueStart] !== SPACE) valueStart--;
-    writer.reuse(last, oldStart, valueStart + 1);
-    writer.sampleValue(value);
-    writer.newline();
+    const width = oldEnd - 2 - valueStart;
+    if (digitCount(value) === width) {
+      // The same width (a counter that moved): the line stays in its run, only the digits are new.
+      writer.reuseWithNumber(last, oldStart, oldEnd, valueStart + 1 - oldStart, value, width);
+    } else {
+      writer.reuse(last, oldStart, valueStart + 1);
+      writer.sampleValue(value);
+      writer.newline();
+    }
   }
 }
 
