@@ -27,8 +27,6 @@ interface KeptDepthLines {
   /** The facts the lines were rendered from (never changed once handed out: the same object means the same lines). */
   wifiFacts: DeviceView['wifi'];
   trafficFacts: DeviceView['traffic'];
-  /** `router="..",mac=".."`, escaped. */
-  routerMac: string;
   signalDbm: number | null;
   signalStart: number;
   signalEnd: number;
@@ -70,7 +68,7 @@ const DOWN = ',direction="down"';
 const UP = ',direction="up"';
 
 /**
- * One `name{labels} value` line of a device (labels: `routerMac` then
+ * One `name{labels} value` line of a device (labels: router, mac, then
  * `moreLabels`). With the device's line of the last rendering (same labels;
  * `oldValue` the value it carries), the line is copied whole when the value is
  * the same, else copied up to its value and the new value written after it: the
@@ -85,12 +83,19 @@ function numberLine(
   oldEnd: number,
   oldValue: number | null,
   name: string,
-  routerMac: string,
+  router: string,
+  mac: string,
   value: number,
   moreLabels = '',
 ): void {
   if (last === undefined || oldStart < 0 || oldValue === null) {
-    writer.text(sampleLine(name, moreLabels === '' ? routerMac : routerMac + moreLabels, value));
+    // A line the device did not have (its labels are formatted again rather than kept per device:
+    // kept, they were 4.5k strings of several parts each for the collector to mark at 10k devices).
+    const labels = formatLabels([
+      ['router', router],
+      ['mac', mac],
+    ]);
+    writer.text(sampleLine(name, labels + moreLabels, value));
   } else if (oldValue === value) {
     writer.reuse(last, oldStart, oldEnd);
   } else {
@@ -172,7 +177,9 @@ export class DepthFamiliesRenderer {
     const traffic = writer('traffic');
     const last = this.last;
     const previous = this.kept;
-    const kept: KeptDepthLines[] = [];
+    // As long as the last list at once (pushed from empty, it was allocated about three times over).
+    const kept = new Array<KeptDepthLines>(previous.length);
+    let keptCount = 0;
     // Both lists are sorted by MAC: walk them side by side. Out of order, a device is just not found and is written afresh.
     let j = 0;
 
@@ -188,16 +195,9 @@ export class DepthFamiliesRenderer {
       if (old !== undefined && old.wifiFacts === wifi && old.trafficFacts === counted) {
         // The same facts as the last rendering: every line of the device is the one it had.
         keepLines(old, last!, signal, txRate, rxRate, since, info, traffic);
-        kept.push(old);
+        kept[keptCount++] = old;
         continue;
       }
-      const routerMac =
-        old !== undefined
-          ? old.routerMac
-          : formatLabels([
-              ['router', router],
-              ['mac', mac],
-            ]);
 
       let signalStart = -1;
       let signalEnd = -1;
@@ -224,7 +224,8 @@ export class DepthFamiliesRenderer {
             old?.signalEnd ?? -1,
             old?.signalDbm ?? null,
             F.wifiSignal.name,
-            routerMac,
+            router,
+            mac,
             signalDbm,
           );
           signalEnd = signal.length;
@@ -240,7 +241,8 @@ export class DepthFamiliesRenderer {
             old?.txRateEnd ?? -1,
             oldBps === null ? null : oldBps / 8,
             F.wifiTxRate.name,
-            routerMac,
+            router,
+            mac,
             txRateBps / 8,
           );
           txRateEnd = txRate.length;
@@ -256,7 +258,8 @@ export class DepthFamiliesRenderer {
             old?.rxRateEnd ?? -1,
             oldBps === null ? null : oldBps / 8,
             F.wifiRxRate.name,
-            routerMac,
+            router,
+            mac,
             rxRateBps / 8,
           );
           rxRateEnd = rxRate.length;
@@ -271,7 +274,8 @@ export class DepthFamiliesRenderer {
             old?.sinceEnd ?? -1,
             old?.connectedSince ?? null,
             F.wifiConnectedSince.name,
-            routerMac,
+            router,
+            mac,
             connectedSince,
           );
           sinceEnd = since.length;
@@ -317,7 +321,8 @@ export class DepthFamiliesRenderer {
           had?.trafficUpStart ?? -1,
           had?.bytesDown ?? null,
           F.traffic.name,
-          routerMac,
+          router,
+          mac,
           bytesDown,
           DOWN,
         );
@@ -329,7 +334,8 @@ export class DepthFamiliesRenderer {
           had?.trafficEnd ?? -1,
           had?.bytesUp ?? null,
           F.traffic.name,
-          routerMac,
+          router,
+          mac,
           bytesUp,
           UP,
         );
@@ -341,7 +347,6 @@ export class DepthFamiliesRenderer {
       entry.router = router;
       entry.wifiFacts = wifi;
       entry.trafficFacts = counted;
-      entry.routerMac = routerMac;
       entry.signalDbm = signalDbm;
       entry.signalStart = signalStart;
       entry.signalEnd = signalEnd;
@@ -365,7 +370,7 @@ export class DepthFamiliesRenderer {
       entry.trafficStart = trafficStart;
       entry.trafficUpStart = trafficUpStart;
       entry.trafficEnd = trafficEnd;
-      kept.push(entry);
+      kept[keptCount++] = entry;
     }
     const bytes: DepthBytes = {
       signal: signal.finish(),
@@ -376,6 +381,7 @@ export class DepthFamiliesRenderer {
       traffic: traffic.finish(),
     };
     this.last = bytes;
+    kept.length = keptCount;
     this.kept = kept;
     for (const family of Object.keys(bytes) as Array<keyof DepthBytes>) this.sizes[family] = bytes[family].length;
 

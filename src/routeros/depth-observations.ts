@@ -388,6 +388,22 @@ export function isPlainIpv6(text: string): boolean {
   return compressed ? groups <= 7 : groups === 8;
 }
 
+/**
+ * The states RouterOS prints for a neighbour (MikroTik's IPv6 neighbour documentation), each one
+ * string for every row instead of a copy per row: 9k neighbours at 10k devices, kept between polls.
+ */
+const NEIGHBOR_STATES: ReadonlyMap<string, string> = new Map(
+  ['noarp', 'incomplete', 'reachable', 'stale', 'delay', 'probe', 'failed'].map((state) => [state, state]),
+);
+
+function neighborStatus(raw: string | undefined): string | null {
+  if (raw !== undefined) {
+    const known = NEIGHBOR_STATES.get(raw);
+    if (known !== undefined) return known;
+  }
+  return sanitizeText(raw, WORD_MAX_LENGTH)?.toLowerCase() ?? null;
+}
+
 /** Entries without a MAC (incomplete, noarp) are not devices: rejected like ARP rows that cannot name one. */
 export const IPV6_NEIGHBORS: TableMapping<Ipv6NeighborObservation> = {
   proplist: ['address', 'interface', 'mac-address', 'status'],
@@ -401,7 +417,7 @@ export const IPV6_NEIGHBORS: TableMapping<Ipv6NeighborObservation> = {
       mac,
       address,
       interface: sanitizeText(row[1], NAME_MAX_LENGTH),
-      status: sanitizeText(row[3], WORD_MAX_LENGTH)?.toLowerCase() ?? null,
+      status: neighborStatus(row[3]),
     };
   },
 };
