@@ -126,7 +126,7 @@ class Sighting implements DepthSighting {
    * What wifiBytes points to when set: rewritten in place, since `at` is the poll time and
    * differs at every poll (a new object per client per poll lived one poll and fed the old generation).
    */
-  readonly ownWifiBytes: WifiBytes = { down: 0, up: 0, at: 0 };
+  ownWifiBytes: WifiBytes | null = null;
   /** The gateway's poll counter when this was last reset (its facts belong to that poll). */
   poll = -1;
   /** Set when the ledger forgets the MAC: a row slot still naming this sighting must look the MAC up again. */
@@ -138,11 +138,12 @@ class Sighting implements DepthSighting {
   previousKidControl: DepthSighting['kidControl'] = null;
   previousIpv6: string[] = NO_ADDRESSES;
   /**
-   * This poll's addresses as they are gathered: the first addressCount. The array is never
-   * shortened: emptied each poll, it gave its storage back and a push allocated it again
-   * (4.5k sightings with addresses at 10k devices, 0.7 MB per poll).
+   * This poll's addresses as they are gathered: the first addressCount. Made for two (link-local
+   * and global; a push from empty makes room for 17) when the first arrives, and never shortened:
+   * emptied each poll, it gave its storage back and a push allocated it again (4.5k sightings with
+   * addresses at 10k devices, 0.7 MB per poll).
    */
-  readonly addresses: string[] = [];
+  addresses: string[] = NO_ADDRESSES;
   addressCount = 0;
 
   constructor(
@@ -352,6 +353,7 @@ export class DepthLedger {
         if (client.bytesToClient === null || client.bytesFromClient === null) {
           sighting.wifiBytes = null;
         } else {
+          sighting.ownWifiBytes ??= { down: 0, up: 0, at: 0 };
           const bytes = sighting.ownWifiBytes;
           bytes.down = client.bytesToClient;
           bytes.up = client.bytesFromClient;
@@ -370,6 +372,7 @@ export class DepthLedger {
         const neighbor = neighbors[row]!;
         if (ownLocalMacs.has(neighbor.mac)) continue;
         const sighting = sightingOf(neighborSlots, row, neighbor.mac, gateway);
+        if (sighting.addresses === NO_ADDRESSES) sighting.addresses = new Array<string>(2);
         const addresses = sighting.addresses;
         if (!includes(addresses, sighting.addressCount, neighbor.address)) addresses[sighting.addressCount++] = neighbor.address;
         if (neighbor.status !== null && SIGHTING_STATES.has(neighbor.status)) seen(sighting, pollTime, gateway);
