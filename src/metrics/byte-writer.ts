@@ -183,12 +183,7 @@ export class ByteWriter {
     // Consecutive patches mostly carry the same text (the poll's time): it is kept once.
     if (text !== this.patchTextOf || text.version !== this.patchTextVersion) {
       const width = text.width;
-      let data = this.patchData;
-      if (this.patchDataUsed + width > data.length) {
-        data = Buffer.allocUnsafe(Math.max(4096, 2 * (this.patchDataUsed + width)));
-        data.set(this.patchData.subarray(0, this.patchDataUsed));
-        this.patchData = data;
-      }
+      const data = this.patchRoom(width);
       const bytes = text.bytes;
       let used = this.patchDataUsed;
       for (let k = 0; k < width; k++) data[used++] = bytes[k]!;
@@ -196,17 +191,7 @@ export class ByteWriter {
       this.patchTextOf = text;
       this.patchTextVersion = text.version;
     }
-    let patches = this.patches;
-    const i = 3 * this.patchCount++;
-    if (i + 3 > patches.length) {
-      patches = new Int32Array(Math.max(3072, 2 * patches.length));
-      patches.set(this.patches);
-      this.patches = patches;
-    }
-    patches[i] = this.length + at;
-    patches[i + 1] = this.patchDataUsed - text.width;
-    patches[i + 2] = this.patchDataUsed;
-    this.reuse(source, start, end);
+    this.patch(source, start, end, at, this.patchDataUsed - text.width, this.patchDataUsed);
   }
 
   /**
@@ -217,12 +202,7 @@ export class ByteWriter {
    * counter cost a native copy per line, 9k per poll.
    */
   reuseWithNumber(source: Buffer, start: number, end: number, at: number, value: number, width: number): void {
-    let data = this.patchData;
-    if (this.patchDataUsed + width > data.length) {
-      data = Buffer.allocUnsafe(Math.max(4096, 2 * (this.patchDataUsed + width)));
-      data.set(this.patchData.subarray(0, this.patchDataUsed));
-      this.patchData = data;
-    }
+    const data = this.patchRoom(width);
     const from = this.patchDataUsed;
     let whole = value;
     for (let k = from + width - 1; k >= from; k--) {
@@ -233,6 +213,21 @@ export class ByteWriter {
     this.patchDataUsed = from + width;
     // The kept text is no longer the last one in patchData.
     this.patchTextOf = null;
+    this.patch(source, start, end, at, from, from + width);
+  }
+
+  /** patchData with room for `width` more bytes. */
+  private patchRoom(width: number): Uint8Array {
+    if (this.patchDataUsed + width > this.patchData.length) {
+      const data = Buffer.allocUnsafe(Math.max(4096, 2 * (this.patchDataUsed + width)));
+      data.set(this.patchData.subarray(0, this.patchDataUsed));
+      this.patchData = data;
+    }
+    return this.patchData;
+  }
+
+  /** Reuses `source[start..end)`, with patchData[from..to) to be written over it from offset `at`. */
+  private patch(source: Buffer, start: number, end: number, at: number, from: number, to: number): void {
     let patches = this.patches;
     const i = 3 * this.patchCount++;
     if (i + 3 > patches.length) {
@@ -242,7 +237,7 @@ export class ByteWriter {
     }
     patches[i] = this.length + at;
     patches[i + 1] = from;
-    patches[i + 2] = from + width;
+    patches[i + 2] = to;
     this.reuse(source, start, end);
   }
 
