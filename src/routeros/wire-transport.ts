@@ -492,6 +492,11 @@ export class WireTransport implements RouterTransport {
     return done.rows;
   }
 
+  /**
+   * `print =count-only=` with the count in the `!done` sentence's `ret`: the shape public API
+   * clients use (MikrotikDotNet issue #4 reads the reply's `Ret`; PEAR2 Net_RouterOS issue #33
+   * counts /ip/arp and /ip/address with queries that way), and what the simulator answers.
+   */
   async countRows(path: string): Promise<number | null> {
     const command = `${path}/print`;
     if (!this.loggedIn && !this.failure && !this.closed) throw new PollError('protocol', `${command} before login`);
