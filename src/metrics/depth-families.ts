@@ -83,18 +83,17 @@ function numberLine(
   oldEnd: number,
   oldValue: number | null,
   name: string,
+  routerMac: string | null,
   router: string,
   mac: string,
   value: number,
   moreLabels = '',
 ): void {
   if (last === undefined || oldStart < 0 || oldValue === null) {
-    // A line the device did not have (its labels are formatted again rather than kept per device:
-    // kept, they were 4.5k strings of several parts each for the collector to mark at 10k devices).
-    const labels = formatLabels([
-      ['router', router],
-      ['mac', mac],
-    ]);
+    // A line the device did not have. A device new to the renderer brings its labels, formatted once for
+    // all its lines; a known one gaining a line formats them here (kept per device, they were 4.5k
+    // strings of several parts each for the collector to mark at 10k devices).
+    const labels = routerMac ?? routerMacLabels(router, mac);
     writer.text(sampleLine(name, labels + moreLabels, value));
   } else if (oldValue === value) {
     writer.reuse(last, oldStart, oldEnd);
@@ -112,6 +111,13 @@ function numberLine(
       writer.newline();
     }
   }
+}
+
+function routerMacLabels(router: string, mac: string): string {
+  return formatLabels([
+    ['router', router],
+    ['mac', mac],
+  ]);
 }
 
 /** Copies a device's lines from the last rendering unchanged, and notes where they now sit. */
@@ -198,6 +204,7 @@ export class DepthFamiliesRenderer {
         kept[keptCount++] = old;
         continue;
       }
+      const routerMac = old === undefined ? routerMacLabels(router, mac) : null;
 
       let signalStart = -1;
       let signalEnd = -1;
@@ -224,6 +231,7 @@ export class DepthFamiliesRenderer {
             old?.signalEnd ?? -1,
             old?.signalDbm ?? null,
             F.wifiSignal.name,
+            routerMac,
             router,
             mac,
             signalDbm,
@@ -241,6 +249,7 @@ export class DepthFamiliesRenderer {
             old?.txRateEnd ?? -1,
             oldBps === null ? null : oldBps / 8,
             F.wifiTxRate.name,
+            routerMac,
             router,
             mac,
             txRateBps / 8,
@@ -258,6 +267,7 @@ export class DepthFamiliesRenderer {
             old?.rxRateEnd ?? -1,
             oldBps === null ? null : oldBps / 8,
             F.wifiRxRate.name,
+            routerMac,
             router,
             mac,
             rxRateBps / 8,
@@ -274,6 +284,7 @@ export class DepthFamiliesRenderer {
             old?.sinceEnd ?? -1,
             old?.connectedSince ?? null,
             F.wifiConnectedSince.name,
+            routerMac,
             router,
             mac,
             connectedSince,
@@ -321,6 +332,7 @@ export class DepthFamiliesRenderer {
           had?.trafficUpStart ?? -1,
           had?.bytesDown ?? null,
           F.traffic.name,
+          routerMac,
           router,
           mac,
           bytesDown,
@@ -334,6 +346,7 @@ export class DepthFamiliesRenderer {
           had?.trafficEnd ?? -1,
           had?.bytesUp ?? null,
           F.traffic.name,
+          routerMac,
           router,
           mac,
           bytesUp,
